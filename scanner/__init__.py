@@ -1,0 +1,10 @@
+"""netwarden: policy-as-code compliance scanner and drift detector for AWS networks."""
+
+from __future__ import annotations
+
+from importlib.metadata import PackageNotFoundError, version
+
+try:
+    __version__ = version("netwarden")
+except PackageNotFoundError:  # running from a source tree that was never installed
+    __version__ = "0.0.0+unknown"

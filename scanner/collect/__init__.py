@@ -1,0 +1,1 @@
+"""Collection: the edge that reads AWS. Declarative collectors plus a fan-out runner."""

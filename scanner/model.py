@@ -1,0 +1,169 @@
+"""Plain, immutable data shared by every stage: resources, findings, remediation, locations.
+
+Resources stay raw boto3 dicts (as Cloud Custodian keeps them); ``Resource`` only adds
+identity around one. ``Finding`` carries every field CONTRACT.md lists.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+Severity = Literal["critical", "high", "medium", "low", "info"]
+SEVERITIES: tuple[Severity, ...] = ("critical", "high", "medium", "low", "info")
+# Higher rank = more severe; "none" (for --fail-on) ranks above everything.
+SEVERITY_RANK: dict[str, int] = {"info": 0, "low": 1, "medium": 2, "high": 3, "critical": 4}
+
+FindingKind = Literal["policy", "drift"]
+
+
+def severity_at_least(severity: str, threshold: str) -> bool:
+    """True when ``severity`` is at or above ``threshold`` (``none`` is never reached)."""
+    if threshold == "none":
+        return False
+    return SEVERITY_RANK[severity] >= SEVERITY_RANK[threshold]
+
+
+def canonical_json(value: Any) -> str:
+    """A stable JSON text for hashing and comparing (sorted keys, no whitespace)."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), default=str)
+
+
+@dataclass(frozen=True)
+class Resource:
+    """One raw item from a Describe call, with the identity the rest of the pipeline needs."""
+
+    type: str
+    id: str
+    account: str
+    region: str
+    data: Mapping[str, Any] = field(compare=False, hash=False, repr=False)
+
+
+@dataclass(frozen=True)
+class Location:
+    """A file and 1-based line: the policy or baseline entry a finding is about."""
+
+    path: str
+    line: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"path": self.path, "line": self.line}
+
+
+@dataclass(frozen=True)
+class ApiCall:
+    service: str
+    operation: str
+    params: Mapping[str, Any]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"service": self.service, "operation": self.operation, "params": dict(self.params)}
+
+
+@dataclass(frozen=True)
+class RemediationAction:
+    """One concrete step that fixes a finding; ``cli`` and ``api`` describe the same action."""
+
+    description: str
+    cli: str
+    api: ApiCall | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "description": self.description,
+            "cli": self.cli,
+            "api": self.api.to_dict() if self.api else None,
+        }
+
+
+@dataclass(frozen=True)
+class Attribution:
+    """Who made a change, from CloudTrail."""
+
+    principal: str | None
+    access_key_id: str | None
+    source_ip: str | None
+    user_agent: str | None
+    event_name: str
+    event_time: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "principal": self.principal,
+            "access_key_id": self.access_key_id,
+            "source_ip": self.source_ip,
+            "user_agent": self.user_agent,
+            "event_name": self.event_name,
+            "event_time": self.event_time,
+        }
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One result of a scan: a policy violation or a drift from the baseline."""
+
+    rule_id: str
+    kind: FindingKind
+    severity: Severity
+    title: str
+    message: str
+    account: str
+    region: str
+    resource_type: str
+    resource_id: str
+    arn: str
+    evidence: Mapping[str, Any]
+    remediation: tuple[RemediationAction, ...]
+    compliance: tuple[str, ...]
+    location: Location
+    attribution: Attribution | None = None
+
+    @property
+    def fingerprint(self) -> str:
+        """Stable across runs: what broke which rule where, never file layout or wording."""
+        key = canonical_json(
+            [
+                self.rule_id,
+                self.account,
+                self.region,
+                self.resource_type,
+                self.resource_id,
+                self.evidence,
+            ]
+        )
+        return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
+
+    def sort_key(self) -> tuple[Any, ...]:
+        return (
+            -SEVERITY_RANK[self.severity],
+            self.rule_id,
+            self.account,
+            self.region,
+            self.resource_type,
+            self.resource_id,
+            self.fingerprint,
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "fingerprint": self.fingerprint,
+            "rule_id": self.rule_id,
+            "kind": self.kind,
+            "severity": self.severity,
+            "title": self.title,
+            "message": self.message,
+            "account": self.account,
+            "region": self.region,
+            "resource_type": self.resource_type,
+            "resource_id": self.resource_id,
+            "arn": self.arn,
+            "evidence": dict(self.evidence),
+            "remediation": [action.to_dict() for action in self.remediation],
+            "compliance": list(self.compliance),
+            "location": self.location.to_dict(),
+            "attribution": self.attribution.to_dict() if self.attribution else None,
+        }

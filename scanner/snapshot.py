@@ -1,0 +1,105 @@
+"""The snapshot: every collected raw item, per account, region and Custodian resource type.
+
+Layout (CONTRACT.md)::
+
+    {"schema": "netwarden/snapshot/v1", "collected_at", "tool_version",
+     "accounts": {ACCOUNT: {"regions": {REGION: {"resources": {TYPE: [RAW_ITEM, ...]},
+                                                 "errors": [{"type", "code", "message"}]}}}},
+     "stats": {"api_calls", "duration_s", ...}}
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+from scanner.errors import InputError
+from scanner.fileio import write_text_atomic
+from scanner.model import Resource
+
+SCHEMA = "netwarden/snapshot/v1"
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=dt.timezone.utc)
+        return value.astimezone(dt.timezone.utc).isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, bytes):
+        return value.decode("utf-8", errors="replace")
+    raise TypeError(f"cannot serialise {type(value).__name__} in a snapshot")
+
+
+def to_json_compatible(value: Any) -> Any:
+    """Round-trip through JSON so the in-memory snapshot equals what a file would hold."""
+    return json.loads(json.dumps(value, default=_json_default))
+
+
+def dumps(snapshot: Mapping[str, Any]) -> str:
+    """Deterministic JSON text: sorted keys, two-space indent, trailing newline."""
+    return json.dumps(snapshot, indent=2, sort_keys=True, default=_json_default) + "\n"
+
+
+def write(snapshot: Mapping[str, Any], path: str | Path) -> Path:
+    return write_text_atomic(path, dumps(snapshot))
+
+
+def load(path: str | Path) -> dict[str, Any]:
+    """Read a snapshot file; a missing, malformed or foreign file is an InputError."""
+    file = Path(path)
+    try:
+        text = file.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"cannot read snapshot: {exc.strerror}", str(file)) from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"not valid JSON: {exc.msg}", str(file), exc.lineno) from None
+    if not isinstance(data, dict) or data.get("schema") != SCHEMA:
+        raise InputError(f"not a netwarden snapshot (expected schema {SCHEMA!r})", str(file), 1)
+    if not isinstance(data.get("accounts"), dict):
+        raise InputError("snapshot has no 'accounts' mapping", str(file), 1)
+    return data
+
+
+def iter_resources(
+    snapshot: Mapping[str, Any], resource_id: Any = None
+) -> Iterator[Resource]:
+    """Every item in the snapshot as a Resource, in a deterministic order.
+
+    ``resource_id`` maps a type name to a function that returns an item's id; by default the
+    collector registry says which key holds the id.
+    """
+    if resource_id is None:
+        from scanner.collect.collectors import resource_id_of
+
+        resource_id = resource_id_of
+    for account, account_data in sorted(snapshot.get("accounts", {}).items()):
+        for region, region_data in sorted(account_data.get("regions", {}).items()):
+            for rtype, items in sorted(region_data.get("resources", {}).items()):
+                for item in items:
+                    yield Resource(rtype, resource_id(rtype, item), account, region, item)
+
+
+def region_items(
+    snapshot: Mapping[str, Any], account: str, region: str, rtype: str
+) -> list[dict[str, Any]]:
+    """The raw items of one type in one account and region ([] when absent)."""
+    regions = snapshot.get("accounts", {}).get(account, {}).get("regions", {})
+    items: list[dict[str, Any]] = regions.get(region, {}).get("resources", {}).get(rtype, [])
+    return items
+
+
+def coverage_gaps(snapshot: Mapping[str, Any]) -> list[dict[str, str]]:
+    """Every (account, region, type) that could not be read, with the reason."""
+    gaps = []
+    for account, account_data in sorted(snapshot.get("accounts", {}).items()):
+        for region, region_data in sorted(account_data.get("regions", {}).items()):
+            for error in region_data.get("errors", []):
+                gaps.append({"account": account, "region": region, **error})
+    return gaps
