@@ -26,8 +26,8 @@ SCHEMA = "netwarden/snapshot/v1"
 def _json_default(value: Any) -> Any:
     if isinstance(value, dt.datetime):
         if value.tzinfo is None:
-            value = value.replace(tzinfo=dt.timezone.utc)
-        return value.astimezone(dt.timezone.utc).isoformat()
+            value = value.replace(tzinfo=dt.UTC)
+        return value.astimezone(dt.UTC).isoformat()
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, bytes):
@@ -67,9 +67,7 @@ def load(path: str | Path) -> dict[str, Any]:
     return data
 
 
-def iter_resources(
-    snapshot: Mapping[str, Any], resource_id: Any = None
-) -> Iterator[Resource]:
+def iter_resources(snapshot: Mapping[str, Any], resource_id: Any = None) -> Iterator[Resource]:
     """Every item in the snapshot as a Resource, in a deterministic order.
 
     ``resource_id`` maps a type name to a function that returns an item's id; by default the

@@ -80,7 +80,9 @@ def _without_metadata(response: Mapping[str, Any]) -> Item:
 def _trail_status(client: Any, trails: list[Item]) -> list[Item]:
     # Stored where Custodian's cloudtrail `status` filter looks first ('c7n:TrailStatus').
     for trail in trails:
-        trail["c7n:TrailStatus"] = _without_metadata(client.get_trail_status(Name=trail["TrailARN"]))
+        trail["c7n:TrailStatus"] = _without_metadata(
+            client.get_trail_status(Name=trail["TrailARN"])
+        )
     return trails
 
 
@@ -125,8 +127,12 @@ for _collector in (
         "GroupId",
         1000,
     ),
-    Collector("aws.network-acl", "ec2", "describe_network_acls", "NetworkAcls", "NetworkAclId", 100),
-    Collector("aws.route-table", "ec2", "describe_route_tables", "RouteTables", "RouteTableId", 100),
+    Collector(
+        "aws.network-acl", "ec2", "describe_network_acls", "NetworkAcls", "NetworkAclId", 100
+    ),
+    Collector(
+        "aws.route-table", "ec2", "describe_route_tables", "RouteTables", "RouteTableId", 100
+    ),
     Collector(
         "aws.internet-gateway",
         "ec2",
@@ -152,7 +158,9 @@ for _collector in (
         "VpcPeeringConnectionId",
         1000,
     ),
-    Collector("aws.nat-gateway", "ec2", "describe_nat_gateways", "NatGateways", "NatGatewayId", 1000),
+    Collector(
+        "aws.nat-gateway", "ec2", "describe_nat_gateways", "NatGateways", "NatGatewayId", 1000
+    ),
     Collector(
         "aws.vpc-endpoint", "ec2", "describe_vpc_endpoints", "VpcEndpoints", "VpcEndpointId", 1000
     ),

@@ -33,7 +33,7 @@ class MotoServer:
         module = _require_moto()
         wrap = middleware
 
-        class _Server(module.ThreadedMotoServer):  # type: ignore[name-defined,misc]
+        class _Server(module.ThreadedMotoServer):  # type: ignore[name-defined]
             def _server_entry(self) -> None:
                 app: WsgiApp = module.DomainDispatcherApplication(module.create_backend_app)
                 if wrap is not None:

@@ -1,0 +1,1 @@
+"""The AWS edge: sessions, accounts, regions and API-call accounting."""

@@ -1,0 +1,69 @@
+"""Which accounts to scan: --profile, --role-arn (repeatable) or --accounts FILE."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from scanner.aws.session import AccountTarget
+from scanner.errors import InputError
+from scanner.yamlio import load_file_with_lines
+
+ROLE_ARN = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]+$")
+ACCOUNT_KEYS = {"name", "role_arn", "external_id", "profile", "account_id"}
+
+
+def validate_role_arn(arn: str, path: str | None = None, line: int | None = None) -> str:
+    if not ROLE_ARN.match(arn):
+        raise InputError(f"not an IAM role ARN: {arn!r}", path, line)
+    return arn
+
+
+def targets_from_flags(
+    profile: str | None, role_arns: tuple[str, ...], external_id: str | None
+) -> list[AccountTarget]:
+    """--role-arn is repeatable, one per account; --external-id applies to each of them."""
+    if not role_arns:
+        return [AccountTarget(profile=profile)]
+    return [
+        AccountTarget(role_arn=validate_role_arn(arn), external_id=external_id, profile=profile)
+        for arn in role_arns
+    ]
+
+
+def targets_from_file(path: str | Path, default_profile: str | None) -> list[AccountTarget]:
+    """Read an accounts file: a YAML list (or ``accounts:`` list) of
+    ``{name, role_arn, external_id, profile}`` entries."""
+    file = str(path)
+    data, lines = load_file_with_lines(path)
+    key: tuple[str, ...] = ()
+    if isinstance(data, dict) and "accounts" in data:
+        data, key = data["accounts"], ("accounts",)
+    if not isinstance(data, list) or not data:
+        raise InputError("expected a non-empty list of accounts", file, lines.get(key, 1))
+    targets = []
+    for index, entry in enumerate(data):
+        line = lines.get((*key, index), 1)
+        if not isinstance(entry, dict):
+            raise InputError("each account must be a mapping", file, line)
+        unknown = sorted(set(entry) - ACCOUNT_KEYS)
+        if unknown:
+            raise InputError(
+                f"unknown key {unknown[0]!r} (allowed: {', '.join(sorted(ACCOUNT_KEYS))})",
+                file,
+                lines.get((*key, index, unknown[0]), line),
+            )
+        role_arn = entry.get("role_arn")
+        if role_arn is not None:
+            validate_role_arn(str(role_arn), file, lines.get((*key, index, "role_arn"), line))
+        if role_arn is None and entry.get("profile") is None:
+            raise InputError("an account needs a role_arn or a profile", file, line)
+        targets.append(
+            AccountTarget(
+                role_arn=role_arn,
+                external_id=entry.get("external_id"),
+                profile=entry.get("profile", default_profile),
+                name=entry.get("name"),
+            )
+        )
+    return targets

@@ -1,0 +1,53 @@
+"""Counting API calls from botocore's own events, not by estimate."""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from typing import Any
+
+
+class CallCounter:
+    """Counts every API call (``before-call``) and every HTTP attempt (``before-send``).
+
+    ``calls`` is what the snapshot reports as ``api_calls``; ``attempts - calls`` is the
+    number of retries botocore made (throttling, transient errors).
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.by_operation: Counter[str] = Counter()
+        self.attempts = 0
+        self.enabled = True
+
+    def attach(self, events: Any) -> None:
+        """Register on a botocore event emitter (a session's or a client's ``meta.events``)."""
+        events.register("before-call", self._on_call, unique_id="netwarden-call-counter")
+        events.register("before-send", self._on_send, unique_id="netwarden-send-counter")
+
+    def _on_call(self, model: Any = None, **_: Any) -> None:
+        if model is None or not self.enabled:
+            return
+        key = f"{model.service_model.service_name}:{model.name}"
+        with self._lock:
+            self.by_operation[key] += 1
+
+    def _on_send(self, **_: Any) -> None:
+        if not self.enabled:
+            return
+        with self._lock:
+            self.attempts += 1
+
+    @property
+    def calls(self) -> int:
+        with self._lock:
+            return sum(self.by_operation.values())
+
+    def snapshot_stats(self) -> dict[str, Any]:
+        with self._lock:
+            calls = sum(self.by_operation.values())
+            return {
+                "api_calls": calls,
+                "retries": max(self.attempts - calls, 0),
+                "api_calls_by_operation": dict(sorted(self.by_operation.items())),
+            }

@@ -1,0 +1,139 @@
+"""Accounts to scan and the boto3 sessions/clients that reach them.
+
+One boto3 Session per account, created on the main thread (sessions are not thread-safe);
+clients are created once per (service, region) under a lock and then shared by the
+worker threads (clients are thread-safe).
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+
+import boto3
+from botocore.config import Config
+from botocore.credentials import (
+    AssumeRoleCredentialFetcher,
+    DeferredRefreshableCredentials,
+)
+
+from scanner import __version__
+from scanner.aws.calls import CallCounter
+
+DEFAULT_REGION = "us-east-1"
+
+
+@dataclass(frozen=True)
+class AccountTarget:
+    """How to reach one account: a profile, and optionally a role to assume from it."""
+
+    role_arn: str | None = None
+    external_id: str | None = None
+    profile: str | None = None
+    name: str | None = None
+
+    @property
+    def account_hint(self) -> str | None:
+        """The account id named by the role ARN, known before any call succeeds."""
+        if self.role_arn and self.role_arn.count(":") >= 5:
+            return self.role_arn.split(":")[4]
+        return None
+
+    @property
+    def label(self) -> str:
+        return (
+            self.name or self.role_arn or (f"profile {self.profile}" if self.profile else "default")
+        )
+
+
+@dataclass
+class AwsContext:
+    """Everything needed to build clients: endpoint, pool size, the shared call counter."""
+
+    endpoint_url: str | None = None
+    max_workers: int = 16
+    counter: CallCounter = field(default_factory=CallCounter)
+
+    @property
+    def effective_endpoint(self) -> str | None:
+        return self.endpoint_url or os.environ.get("AWS_ENDPOINT_URL") or None
+
+    def client_config(self) -> Config:
+        return Config(
+            retries={"mode": "adaptive", "max_attempts": 10},
+            max_pool_connections=max(self.max_workers, 10),
+            user_agent_extra=f"netwarden/{__version__}",
+            connect_timeout=10,
+            read_timeout=60,
+        )
+
+
+class AccountSession:
+    """A boto3 session for one account with a thread-safe client cache."""
+
+    def __init__(self, target: AccountTarget, context: AwsContext) -> None:
+        self.target = target
+        self.context = context
+        self._lock = threading.Lock()
+        self._clients: dict[tuple[str, str], Any] = {}
+        base = boto3.Session(profile_name=target.profile)
+        context.counter.attach(base.events)
+        self.default_region = base.region_name or DEFAULT_REGION
+        if target.role_arn:
+            self.session = self._assumed_session(base, target)
+            context.counter.attach(self.session.events)
+        else:
+            self.session = base
+
+    def _assumed_session(self, base: Any, target: AccountTarget) -> Any:
+        # Refreshable credentials: a long scan over many regions outlives one hour's token.
+        endpoint = self.context.effective_endpoint
+        config = self.context.client_config()
+
+        def client_creator(service: str, **kwargs: Any) -> Any:
+            kwargs.setdefault("region_name", self.default_region)
+            return base.client(service, endpoint_url=endpoint, config=config, **kwargs)
+
+        extra: dict[str, Any] = {"RoleSessionName": "netwarden"}
+        if target.external_id:
+            extra["ExternalId"] = target.external_id
+        fetcher = AssumeRoleCredentialFetcher(
+            client_creator=client_creator,
+            source_credentials=base.get_credentials(),
+            role_arn=target.role_arn,
+            extra_args=extra,
+        )
+        credentials = DeferredRefreshableCredentials(
+            refresh_using=fetcher.fetch_credentials, method="assume-role"
+        )
+        botocore_session = boto3.Session(profile_name=target.profile)._session
+        botocore_session._credentials = credentials
+        return boto3.Session(botocore_session=botocore_session, region_name=self.default_region)
+
+    def client(self, service: str, region: str | None = None) -> Any:
+        key = (service, region or self.default_region)
+        with self._lock:
+            client = self._clients.get(key)
+            if client is None:
+                client = self.session.client(
+                    service,
+                    region_name=key[1],
+                    endpoint_url=self.context.effective_endpoint,
+                    config=self.context.client_config(),
+                )
+                self._clients[key] = client
+            return client
+
+    def account_id(self) -> str:
+        identity = self.client("sts").get_caller_identity()
+        return str(identity["Account"])
+
+    def enabled_regions(self) -> list[str]:
+        """Regions enabled for the account: not requiring opt-in, or opted in."""
+        response = self.client("ec2").describe_regions(
+            AllRegions=False,
+            Filters=[{"Name": "opt-in-status", "Values": ["opt-in-not-required", "opted-in"]}],
+        )
+        return sorted(r["RegionName"] for r in response["Regions"])

@@ -1,0 +1,23 @@
+"""The `netwarden` command line (CONTRACT.md)."""
+
+from __future__ import annotations
+
+import click
+
+from scanner import __version__
+from scanner.commands.collect import collect_command
+from scanner.commands.demo import demo_command
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="netwarden")
+def cli() -> None:
+    """netwarden: policy-as-code compliance and drift detection for AWS networks."""
+
+
+cli.add_command(collect_command)
+cli.add_command(demo_command)
+
+
+def main() -> None:
+    cli(prog_name="netwarden")

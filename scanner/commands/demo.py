@@ -1,0 +1,17 @@
+"""`netwarden demo`: the embedded end-to-end story against an in-process moto server."""
+
+from __future__ import annotations
+
+import click
+
+from scanner.commands.common import handle_input_errors
+
+
+@click.command("demo")
+@click.option("-o", "--output-dir", default="reports/demo", show_default=True)
+@handle_input_errors
+def demo_command(output_dir: str) -> None:
+    """Run the embedded end-to-end demo (no AWS account needed)."""
+    from scanner.demo.story import run_demo
+
+    run_demo(output_dir, echo=click.echo)
