@@ -7,6 +7,7 @@ import click
 from scanner import __version__
 from scanner.commands.collect import collect_command
 from scanner.commands.demo import demo_command
+from scanner.commands.drift import baseline_group, diff_command
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -17,6 +18,8 @@ def cli() -> None:
 
 cli.add_command(collect_command)
 cli.add_command(demo_command)
+cli.add_command(baseline_group)
+cli.add_command(diff_command)
 
 
 def main() -> None:

@@ -112,6 +112,18 @@ def _detectors(client: Any, detector_ids: list[Any]) -> list[Item]:
     return detectors
 
 
+def _redact_vpn_secrets(_client: Any, connections: list[Item]) -> list[Item]:
+    # The customer gateway configuration holds the tunnels' pre-shared keys: a snapshot is a
+    # file people pass around, so the secret never enters it.
+    for connection in connections:
+        if "CustomerGatewayConfiguration" in connection:
+            connection["CustomerGatewayConfiguration"] = REDACTED
+    return connections
+
+
+REDACTED = "<redacted by netwarden>"
+
+
 def _is_nat_gateway_alarm(alarm: Item) -> bool:
     return alarm.get("Namespace") == "AWS/NATGateway"
 
@@ -182,7 +194,12 @@ for _collector in (
     ),
     Collector("aws.vpn-gateway", "ec2", "describe_vpn_gateways", "VpnGateways", "VpnGatewayId"),
     Collector(
-        "aws.vpn-connection", "ec2", "describe_vpn_connections", "VpnConnections", "VpnConnectionId"
+        "aws.vpn-connection",
+        "ec2",
+        "describe_vpn_connections",
+        "VpnConnections",
+        "VpnConnectionId",
+        enrich=_redact_vpn_secrets,
     ),
     Collector(
         "aws.transit-gateway",

@@ -160,3 +160,27 @@ def run_collection(
             "no AWS credentials found: use --profile, --role-arn, --accounts, "
             "or the standard AWS environment variables"
         ) from None
+
+
+def snapshot_option(func: F) -> F:
+    return click.option(
+        "--snapshot",
+        "snapshot_path",
+        type=click.Path(dir_okay=False),
+        help="Use this snapshot instead of collecting from AWS.",
+    )(func)
+
+
+def baseline_dir_option(func: F) -> F:
+    return click.option(
+        "--baseline-dir", default="baselines", show_default=True, type=click.Path(file_okay=False)
+    )(func)
+
+
+def obtain_snapshot(snapshot_path: str | None, aws: dict[str, Any]) -> dict[str, Any]:
+    """Read --snapshot, or collect one now with the AWS options."""
+    from scanner import snapshot as snapshot_io
+
+    if snapshot_path:
+        return snapshot_io.load(snapshot_path)
+    return run_collection(**aws)

@@ -1,0 +1,1 @@
+"""The baseline: the committed, reviewed known-good network state."""

@@ -1,0 +1,161 @@
+"""Baseline files: ``baselines/<account>/<region>.yaml``, written deterministically and read
+back with the line of every resource, for error messages and for locating drift."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from scanner import yamlio
+from scanner.baseline.projection import PROJECTIONS, is_live, project
+from scanner.collect.collectors import resource_id_of
+from scanner.errors import InputError
+from scanner.model import Location
+
+TypeResources = dict[str, dict[str, dict[str, Any]]]  # {type: {id: fields}}
+RegionKey = tuple[str, str]  # (account, region)
+
+HEADER = """\
+# netwarden baseline: the reviewed, known-good network state of account {account} in {region}.
+# Written by `netwarden baseline create`; change it only through `netwarden baseline accept`
+# (or by hand) in a pull request, so that every approved network change is reviewed.
+# Anything in the live account that differs from this file is reported as drift.
+"""
+
+
+@dataclass(frozen=True)
+class RegionBaseline:
+    account: str
+    region: str
+    path: str
+    resources: TypeResources
+    lines: Mapping[tuple[Any, ...], int] = field(default_factory=dict)
+
+    def locate(self, rtype: str, rid: str | None = None, *sub: Any) -> Location:
+        """The line of a resource (or one of its entries), else its type's section, else the
+        ``resources:`` key, else the top of the file."""
+        candidates = [("resources", rtype, rid, *sub), ("resources", rtype, rid)] if rid else []
+        candidates += [("resources", rtype), ("resources",)]
+        for key in candidates:
+            if key in self.lines:
+                return Location(self.path, self.lines[key])
+        return Location(self.path, 1)
+
+
+def baseline_path(baseline_dir: str | Path, account: str, region: str) -> Path:
+    return Path(baseline_dir) / account / f"{region}.yaml"
+
+
+def _canonical(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {str(k): _canonical(value[k]) for k in sorted(value, key=str)}
+    if isinstance(value, list):
+        return [_canonical(v) for v in value]
+    return value
+
+
+def render(account: str, region: str, resources: TypeResources) -> str:
+    """The bytes of one baseline file: header, then types and ids sorted; same state, same bytes."""
+    body = {
+        "account": account,
+        "region": region,
+        "resources": {
+            rtype: {
+                rid: {key: _canonical(value) for key, value in fields.items()}
+                for rid, fields in sorted(resources[rtype].items())
+            }
+            for rtype in sorted(resources)
+        },
+    }
+    return HEADER.format(account=account, region=region) + yamlio.dump(body)
+
+
+def project_snapshot(snapshot: Mapping[str, Any]) -> dict[RegionKey, TypeResources]:
+    """The live state in baseline form, for every (account, region) and every type that was
+    read (a type that could not be read is absent, never empty)."""
+    out: dict[RegionKey, TypeResources] = {}
+    for account, account_data in snapshot.get("accounts", {}).items():
+        for region, region_data in account_data.get("regions", {}).items():
+            types: TypeResources = {}
+            for rtype, items in region_data.get("resources", {}).items():
+                if rtype not in PROJECTIONS:
+                    continue
+                types[rtype] = {
+                    resource_id_of(rtype, item): project(rtype, item)
+                    for item in items
+                    if is_live(rtype, item)
+                }
+            out[(account, region)] = types
+    return out
+
+
+def parse(
+    text: str, path: str, account: str | None = None, region: str | None = None
+) -> RegionBaseline:
+    """Read and validate one baseline document; any problem is an InputError at file:line."""
+    data, lines = yamlio.load_with_lines(text, path)
+    if not isinstance(data, dict):
+        raise InputError("a baseline must be a mapping with account, region, resources", path, 1)
+    for key, expected in (("account", account), ("region", region)):
+        value = data.get(key)
+        if value is None:
+            raise InputError(f"missing '{key}'", path, 1)
+        if expected is not None and str(value) != expected:
+            raise InputError(
+                f"'{key}' is {value!r} but the file is for {expected!r}", path, lines.get((key,), 1)
+            )
+    unknown = sorted(set(data) - {"account", "region", "resources"}, key=str)
+    if unknown:
+        raise InputError(f"unknown key {unknown[0]!r}", path, lines.get((unknown[0],), 1))
+    resources = data.get("resources") or {}
+    if not isinstance(resources, dict):
+        raise InputError(
+            "'resources' must be a mapping of type to resources", path, lines.get(("resources",), 1)
+        )
+    for rtype, entries in resources.items():
+        line = lines.get(("resources", rtype), 1)
+        if rtype not in PROJECTIONS:
+            raise InputError(f"unknown resource type {rtype!r}", path, line)
+        if entries is None:
+            resources[rtype] = {}
+            continue
+        if not isinstance(entries, dict):
+            raise InputError(f"{rtype} must map resource ids to fields", path, line)
+        for rid, fields in entries.items():
+            if not isinstance(fields, dict):
+                raise InputError(
+                    f"{rtype} {rid}: fields must be a mapping",
+                    path,
+                    lines.get(("resources", rtype, rid), line),
+                )
+    return RegionBaseline(str(data["account"]), str(data["region"]), path, resources, lines)
+
+
+def load_dir(baseline_dir: str | Path) -> dict[RegionKey, RegionBaseline]:
+    """Every ``<account>/<region>.yaml`` under the directory (none when it does not exist)."""
+    root = Path(baseline_dir)
+    baselines: dict[RegionKey, RegionBaseline] = {}
+    if not root.is_dir():
+        return baselines
+    for file in sorted(root.glob("*/*.y*ml")):
+        account, region = file.parent.name, file.stem
+        text = file.read_text(encoding="utf-8")
+        baselines[(account, region)] = parse(text, str(file), account, region)
+    stray = sorted(p for p in root.glob("*.y*ml"))
+    if stray:
+        raise InputError("baseline files belong in <account>/<region>.yaml", str(stray[0]), 1)
+    return baselines
+
+
+def write_all(
+    baseline_dir: str | Path, regions: Iterable[tuple[RegionKey, TypeResources]]
+) -> list[Path]:
+    from scanner.fileio import write_text_atomic
+
+    written = []
+    for (account, region), resources in regions:
+        path = baseline_path(baseline_dir, account, region)
+        written.append(write_text_atomic(path, render(account, region, resources)))
+    return written

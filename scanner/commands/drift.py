@@ -1,0 +1,144 @@
+"""`netwarden diff` and `netwarden baseline create|accept`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from scanner.baseline import store
+from scanner.collect.runner import has_errors
+from scanner.commands.common import (
+    aws_options,
+    baseline_dir_option,
+    fail,
+    handle_input_errors,
+    obtain_snapshot,
+    snapshot_option,
+)
+from scanner.drift import render
+from scanner.drift.engine import Delta, diff
+from scanner.errors import ExitCode, InputError, combine_exit_codes
+
+
+def compute_drift(snapshot: dict[str, Any], baseline_dir: str) -> list[Delta]:
+    baselines = store.load_dir(baseline_dir)
+    if not baselines:
+        raise InputError(
+            f"no baseline in {baseline_dir}/: create one with `netwarden baseline create`"
+        )
+    live = store.project_snapshot(snapshot)
+    return diff(live, baselines, lambda a, r: store.baseline_path(baseline_dir, a, r))
+
+
+@click.command("diff")
+@aws_options
+@snapshot_option
+@baseline_dir_option
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text")
+@click.option(
+    "--cloudtrail", help="CloudTrail logs to attribute drift (s3://bucket/prefix or a directory)."
+)
+@handle_input_errors
+def diff_command(
+    snapshot_path: str | None,
+    baseline_dir: str,
+    output_format: str,
+    cloudtrail: str | None,
+    **aws: Any,
+) -> None:
+    """Show drift from the baseline; exit 1 when there is drift."""
+    snapshot = obtain_snapshot(snapshot_path, aws)
+    deltas = compute_drift(snapshot, baseline_dir)
+    click.echo(
+        render.as_json(deltas) if output_format == "json" else render.as_text(deltas), nl=False
+    )
+    codes = [ExitCode.FINDINGS if deltas else ExitCode.OK]
+    if has_errors(snapshot):
+        codes.append(ExitCode.INCOMPLETE)
+        click.echo("netwarden: warning: the snapshot is incomplete (see its errors)", err=True)
+    raise click.exceptions.Exit(combine_exit_codes(*codes))
+
+
+@click.group("baseline")
+def baseline_group() -> None:
+    """Create and update the known-good baseline in baselines/."""
+
+
+@baseline_group.command("create")
+@aws_options
+@snapshot_option
+@baseline_dir_option
+@click.option("--force", is_flag=True, help="Overwrite existing baseline files.")
+@handle_input_errors
+def create_command(snapshot_path: str | None, baseline_dir: str, force: bool, **aws: Any) -> None:
+    """Write the known-good baseline from live state (or --snapshot)."""
+    snapshot = obtain_snapshot(snapshot_path, aws)
+    live = store.project_snapshot(snapshot)
+    existing = [
+        store.baseline_path(baseline_dir, a, r)
+        for a, r in sorted(live)
+        if store.baseline_path(baseline_dir, a, r).exists()
+    ]
+    if existing and not force:
+        fail(f"{existing[0]} already exists; use --force to overwrite the baseline")
+    written = store.write_all(baseline_dir, sorted(live.items()))
+    for path in written:
+        click.echo(f"wrote {path}", err=True)
+    if has_errors(snapshot):
+        click.echo(
+            "netwarden: warning: some types could not be read and are missing from the baseline",
+            err=True,
+        )
+        raise click.exceptions.Exit(ExitCode.INCOMPLETE)
+
+
+def fold_in(
+    baselines: dict[tuple[str, str], store.RegionBaseline], deltas: list[Delta]
+) -> dict[tuple[str, str], store.TypeResources]:
+    """The baseline resources of each touched region with the given deltas accepted."""
+    touched: dict[tuple[str, str], store.TypeResources] = {}
+    for delta in deltas:
+        key = (delta.account, delta.region)
+        if key not in touched:
+            current = baselines.get(key)
+            touched[key] = {t: dict(r) for t, r in (current.resources if current else {}).items()}
+        section = touched[key].setdefault(delta.resource_type, {})
+        section.pop(delta.baseline_id or delta.resource_id, None)
+        if delta.after is not None:
+            section[delta.resource_id] = dict(delta.after)
+    return touched
+
+
+@baseline_group.command("accept")
+@aws_options
+@snapshot_option
+@baseline_dir_option
+@click.option("--resource", "resources", multiple=True, help="Resource id to accept (repeatable).")
+@click.option("--all", "accept_all", is_flag=True, help="Accept all drift.")
+@handle_input_errors
+def accept_command(
+    snapshot_path: str | None,
+    baseline_dir: str,
+    resources: tuple[str, ...],
+    accept_all: bool,
+    **aws: Any,
+) -> None:
+    """Fold reviewed drift into the baseline, touching only the accepted resources."""
+    if bool(resources) == accept_all:
+        raise InputError("give --resource ID (repeatable) or --all")
+    snapshot = obtain_snapshot(snapshot_path, aws)
+    baselines = store.load_dir(baseline_dir)
+    deltas = compute_drift(snapshot, baseline_dir)
+    if not accept_all:
+        wanted = set(resources)
+        known = {d.resource_id for d in deltas} | {d.baseline_id for d in deltas if d.baseline_id}
+        missing = sorted(wanted - known)
+        if missing:
+            raise InputError(f"no drift for resource {missing[0]!r}; nothing to accept")
+        deltas = [d for d in deltas if d.resource_id in wanted or d.baseline_id in wanted]
+    touched = fold_in(baselines, deltas)
+    for path in store.write_all(baseline_dir, sorted(touched.items())):
+        click.echo(f"updated {Path(path)}", err=True)
+    click.echo(f"accepted {len(deltas)} drifted resource(s)", err=True)

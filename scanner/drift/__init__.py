@@ -1,0 +1,1 @@
+"""Drift: every difference between the live network and the reviewed baseline."""
