@@ -41,15 +41,27 @@ def permission(draw: Any) -> dict[str, Any]:
 
 @st.composite
 def security_group(draw: Any) -> dict[str, Any]:
-    return project("aws.security-group", {
-        "GroupId": "sg-1", "GroupName": draw(st.sampled_from(["web", "app"])),
-        "VpcId": "vpc-1", "OwnerId": "111111111111",
-        "IpPermissions": draw(st.lists(permission(), max_size=6)),
-        "IpPermissionsEgress": draw(st.lists(permission(), max_size=3)),
-        "Tags": [{"Key": k, "Value": v} for k, v in draw(st.dictionaries(
-            st.sampled_from(["Name", "Exposure", "a.b"]), st.sampled_from(["x", "internal"]),
-            max_size=3)).items()],
-    })
+    return project(
+        "aws.security-group",
+        {
+            "GroupId": "sg-1",
+            "GroupName": draw(st.sampled_from(["web", "app"])),
+            "VpcId": "vpc-1",
+            "OwnerId": "111111111111",
+            "IpPermissions": draw(st.lists(permission(), max_size=6)),
+            "IpPermissionsEgress": draw(st.lists(permission(), max_size=3)),
+            "Tags": [
+                {"Key": k, "Value": v}
+                for k, v in draw(
+                    st.dictionaries(
+                        st.sampled_from(["Name", "Exposure", "a.b"]),
+                        st.sampled_from(["x", "internal"]),
+                        max_size=3,
+                    )
+                ).items()
+            ],
+        },
+    )
 
 
 @st.composite
@@ -58,14 +70,26 @@ def network_acl(draw: Any) -> dict[str, Any]:
     entries = []
     for number in numbers:
         low = draw(ports)
-        entries.append({
-            "RuleNumber": number, "Protocol": draw(st.sampled_from(["6", "17", "-1"])),
-            "RuleAction": draw(st.sampled_from(["allow", "deny"])),
-            "Egress": draw(st.booleans()), "CidrBlock": draw(cidrs),
-            "PortRange": {"From": low, "To": draw(st.integers(low, 65535))},
-        })
-    return project("aws.network-acl", {"NetworkAclId": "acl-1", "VpcId": "vpc-1",
-                                       "IsDefault": False, "Entries": entries, "Associations": []})
+        entries.append(
+            {
+                "RuleNumber": number,
+                "Protocol": draw(st.sampled_from(["6", "17", "-1"])),
+                "RuleAction": draw(st.sampled_from(["allow", "deny"])),
+                "Egress": draw(st.booleans()),
+                "CidrBlock": draw(cidrs),
+                "PortRange": {"From": low, "To": draw(st.integers(low, 65535))},
+            }
+        )
+    return project(
+        "aws.network-acl",
+        {
+            "NetworkAclId": "acl-1",
+            "VpcId": "vpc-1",
+            "IsDefault": False,
+            "Entries": entries,
+            "Associations": [],
+        },
+    )
 
 
 @settings(max_examples=150, deadline=None)
@@ -76,12 +100,16 @@ def test_diff_of_a_group_with_itself_is_empty(a: dict[str, Any]) -> None:
 
 @settings(max_examples=300, deadline=None)
 @given(security_group(), security_group())
-def test_applying_the_diff_of_two_groups_gives_the_second(a: dict[str, Any], b: dict[str, Any]) -> None:
+def test_applying_the_diff_of_two_groups_gives_the_second(
+    a: dict[str, Any], b: dict[str, Any]
+) -> None:
     assert apply_changes(a, diff_fields(a, b, SG_KEYED), SG_KEYED) == b
 
 
 @settings(max_examples=200, deadline=None)
 @given(network_acl(), network_acl())
-def test_applying_the_diff_of_two_acls_gives_the_second(a: dict[str, Any], b: dict[str, Any]) -> None:
+def test_applying_the_diff_of_two_acls_gives_the_second(
+    a: dict[str, Any], b: dict[str, Any]
+) -> None:
     assert diff_fields(a, a, ACL_KEYED) == []
     assert apply_changes(a, diff_fields(a, b, ACL_KEYED), ACL_KEYED) == b

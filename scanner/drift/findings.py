@@ -1,0 +1,66 @@
+"""Drift deltas as findings (pure), so one report carries both drift and policy results."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from scanner.drift.engine import Delta
+from scanner.model import Finding
+from scanner.policy.arns import arn_for
+from scanner.remediate.drift_plan import revert_actions
+from scanner.textsafe import one_line
+
+# Unapproved change to a baseline configuration: NIST SP 800-53 configuration change control
+# (CM-3), baseline configuration (CM-2), boundary protection (SC-7).
+DRIFT_COMPLIANCE = ("NIST-800-53-CM-2", "NIST-800-53-CM-3", "NIST-800-53-SC-7")
+TITLES = {
+    "added": "Resource not in the baseline",
+    "removed": "Baseline resource missing",
+    "modified": "Resource differs from the baseline",
+}
+
+
+def _message(delta: Delta) -> str:
+    what = f"{delta.resource_type} {delta.resource_id} in account {delta.account}, {delta.region}"
+    if delta.change == "added":
+        return f"{what} exists but is not in the baseline."
+    if delta.change == "removed":
+        return f"{what} is in the baseline but no longer exists."
+    details = "; ".join(
+        f"{c.change} {c.field}: {one_line(c.new if c.change != 'removed' else c.old, 120)}"
+        for c in delta.changes[:5]
+    )
+    more = f" (+{len(delta.changes) - 5} more)" if len(delta.changes) > 5 else ""
+    return f"{what} differs from the baseline: {details}{more}."
+
+
+def drift_finding(delta: Delta) -> Finding:
+    evidence: dict[str, Any] = {
+        "change": delta.change,
+        "changes": [c.to_dict() for c in delta.changes],
+    }
+    if delta.change == "added":
+        evidence["after"] = dict(delta.after or {})
+    elif delta.change == "removed":
+        evidence["before"] = dict(delta.before or {})
+    return Finding(
+        rule_id=f"drift/{delta.change}",
+        kind="drift",
+        severity=delta.severity,
+        title=TITLES[delta.change],
+        message=_message(delta),
+        account=delta.account,
+        region=delta.region,
+        resource_type=delta.resource_type,
+        resource_id=delta.resource_id,
+        arn=arn_for(delta.resource_type, delta.resource_id, delta.account, delta.region),
+        evidence=evidence,
+        remediation=revert_actions(delta),
+        compliance=DRIFT_COMPLIANCE,
+        location=delta.location,
+    )
+
+
+def drift_findings(deltas: Iterable[Delta]) -> list[Finding]:
+    return [drift_finding(d) for d in deltas]

@@ -1,0 +1,1 @@
+"""Remediation: concrete API actions (and the matching AWS CLI) that put things back."""

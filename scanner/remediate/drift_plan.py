@@ -1,0 +1,407 @@
+"""The default plan for drift: revert the live resource to its baseline (pure)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from scanner.drift.changes import Change
+from scanner.drift.engine import Delta
+from scanner.model import RemediationAction
+from scanner.remediate.cli_text import action, manual
+
+Fields = Mapping[str, Any]
+
+_PROTOCOL_NUMBERS = {"tcp": "6", "udp": "17", "icmp": "1", "icmpv6": "58", "all": "-1"}
+
+
+def ip_permission(rule: Fields) -> dict[str, Any]:
+    """A flattened baseline rule back in the API's IpPermissions shape."""
+    perm: dict[str, Any] = {"IpProtocol": rule["protocol"]}
+    if "from_port" in rule:
+        perm["FromPort"], perm["ToPort"] = rule["from_port"], rule["to_port"]
+    described = {"Description": rule["description"]} if rule.get("description") else {}
+    if "cidr" in rule:
+        perm["IpRanges"] = [{"CidrIp": rule["cidr"], **described}]
+    elif "ipv6_cidr" in rule:
+        perm["Ipv6Ranges"] = [{"CidrIpv6": rule["ipv6_cidr"], **described}]
+    elif "prefix_list" in rule:
+        perm["PrefixListIds"] = [{"PrefixListId": rule["prefix_list"], **described}]
+    elif "group" in rule:
+        pair = {"GroupId": rule["group"], **described}
+        if rule.get("group_owner"):
+            pair["UserId"] = rule["group_owner"]
+        perm["UserIdGroupPairs"] = [pair]
+    return perm
+
+
+def _sg_rule(delta: Delta, change: Change) -> list[RemediationAction]:
+    direction = "Ingress" if change.path[0] == "ingress" else "Egress"
+    gid, region = delta.resource_id, delta.region
+    if change.change == "added":
+        return [
+            action(
+                f"Revoke the unapproved {direction.lower()} rule",
+                "ec2",
+                f"RevokeSecurityGroup{direction}",
+                {"GroupId": gid, "IpPermissions": [ip_permission(change.new)]},
+                region,
+            )
+        ]
+    if change.change == "removed":
+        return [
+            action(
+                f"Re-authorize the baseline {direction.lower()} rule",
+                "ec2",
+                f"AuthorizeSecurityGroup{direction}",
+                {"GroupId": gid, "IpPermissions": [ip_permission(change.old)]},
+                region,
+            )
+        ]
+    return [
+        action(
+            f"Restore the baseline description of the {direction.lower()} rule",
+            "ec2",
+            f"UpdateSecurityGroupRuleDescriptions{direction}",
+            {"GroupId": gid, "IpPermissions": [ip_permission(change.old)]},
+            region,
+        )
+    ]
+
+
+def _route_target(route: Fields) -> dict[str, str]:
+    target = str(route["target"])
+    prefixes = {
+        "igw-": "GatewayId",
+        "vgw-": "GatewayId",
+        "nat-": "NatGatewayId",
+        "pcx-": "VpcPeeringConnectionId",
+        "tgw-": "TransitGatewayId",
+        "eni-": "NetworkInterfaceId",
+        "i-": "InstanceId",
+        "eigw-": "EgressOnlyInternetGatewayId",
+        "vpce-": "VpcEndpointId",
+    }
+    for prefix, param in prefixes.items():
+        if target.startswith(prefix):
+            return {param: target}
+    return {"GatewayId": target}
+
+
+def _destination(route: Fields) -> dict[str, str]:
+    dest = str(route["destination"])
+    if dest.startswith("pl-"):
+        return {"DestinationPrefixListId": dest}
+    if ":" in dest:
+        return {"DestinationIpv6CidrBlock": dest}
+    return {"DestinationCidrBlock": dest}
+
+
+def _route(delta: Delta, change: Change) -> list[RemediationAction]:
+    rtb, region = {"RouteTableId": delta.resource_id}, delta.region
+    if change.change == "added":
+        return [
+            action(
+                "Delete the unapproved route",
+                "ec2",
+                "DeleteRoute",
+                {**rtb, **_destination(change.new)},
+                region,
+            )
+        ]
+    if change.change == "removed":
+        return [
+            action(
+                "Re-create the baseline route",
+                "ec2",
+                "CreateRoute",
+                {**rtb, **_destination(change.old), **_route_target(change.old)},
+                region,
+            )
+        ]
+    return [
+        action(
+            "Point the route back at its baseline target",
+            "ec2",
+            "ReplaceRoute",
+            {**rtb, **_destination(change.old), **_route_target(change.old)},
+            region,
+        )
+    ]
+
+
+def nacl_entry_params(acl_id: str, entry: Fields, egress: bool) -> dict[str, Any]:
+    params: dict[str, Any] = {
+        "NetworkAclId": acl_id,
+        "RuleNumber": entry["rule_number"],
+        "Protocol": _PROTOCOL_NUMBERS.get(str(entry["protocol"]), str(entry["protocol"])),
+        "RuleAction": entry["action"],
+        "Egress": egress,
+    }
+    if "cidr" in entry:
+        params["CidrBlock"] = entry["cidr"]
+    if "ipv6_cidr" in entry:
+        params["Ipv6CidrBlock"] = entry["ipv6_cidr"]
+    if "from_port" in entry:
+        params["PortRange"] = {"From": entry["from_port"], "To": entry["to_port"]}
+    if "icmp" in entry:
+        params["IcmpTypeCode"] = dict(entry["icmp"])
+    return params
+
+
+def _nacl(delta: Delta, change: Change) -> list[RemediationAction]:
+    egress = change.path[0] == "egress"
+    region = delta.region
+    if change.change == "added":
+        return [
+            action(
+                "Delete the unapproved ACL entry",
+                "ec2",
+                "DeleteNetworkAclEntry",
+                {
+                    "NetworkAclId": delta.resource_id,
+                    "RuleNumber": change.new["rule_number"],
+                    "Egress": egress,
+                },
+                region,
+            )
+        ]
+    operation = "CreateNetworkAclEntry" if change.change == "removed" else "ReplaceNetworkAclEntry"
+    return [
+        action(
+            "Restore the baseline ACL entry",
+            "ec2",
+            operation,
+            nacl_entry_params(delta.resource_id, change.old, egress),
+            region,
+        )
+    ]
+
+
+def _igw_vpc(delta: Delta, change: Change) -> list[RemediationAction]:
+    params = {
+        "InternetGatewayId": delta.resource_id,
+        "VpcId": change.new if change.change == "added" else change.old,
+    }
+    if change.change == "added":
+        return [
+            action(
+                "Detach the internet gateway from the VPC",
+                "ec2",
+                "DetachInternetGateway",
+                params,
+                delta.region,
+            )
+        ]
+    return [
+        action(
+            "Re-attach the internet gateway", "ec2", "AttachInternetGateway", params, delta.region
+        )
+    ]
+
+
+CHANGE_HANDLERS: dict[tuple[str, str], Callable[[Delta, Change], list[RemediationAction]]] = {
+    ("aws.security-group", "ingress"): _sg_rule,
+    ("aws.security-group", "egress"): _sg_rule,
+    ("aws.route-table", "routes"): _route,
+    ("aws.network-acl", "ingress"): _nacl,
+    ("aws.network-acl", "egress"): _nacl,
+    ("aws.internet-gateway", "vpcs"): _igw_vpc,
+}
+
+
+def _delete_added(delta: Delta) -> list[RemediationAction]:
+    rid, region, after = delta.resource_id, delta.region, delta.after or {}
+    match delta.resource_type:
+        case "aws.security-group":
+            return [
+                action(
+                    "Delete the unapproved security group",
+                    "ec2",
+                    "DeleteSecurityGroup",
+                    {"GroupId": rid},
+                    region,
+                )
+            ]
+        case "aws.internet-gateway":
+            steps = [
+                action(
+                    "Detach the unapproved internet gateway",
+                    "ec2",
+                    "DetachInternetGateway",
+                    {"InternetGatewayId": rid, "VpcId": vpc},
+                    region,
+                )
+                for vpc in after.get("vpcs", [])
+            ]
+            return [
+                *steps,
+                action(
+                    "Delete the unapproved internet gateway",
+                    "ec2",
+                    "DeleteInternetGateway",
+                    {"InternetGatewayId": rid},
+                    region,
+                ),
+            ]
+        case "aws.peering-connection":
+            if after.get("status") == "pending-acceptance":
+                return [
+                    action(
+                        "Reject the unapproved peering request",
+                        "ec2",
+                        "RejectVpcPeeringConnection",
+                        {"VpcPeeringConnectionId": rid},
+                        region,
+                    )
+                ]
+            return [
+                action(
+                    "Delete the unapproved peering connection",
+                    "ec2",
+                    "DeleteVpcPeeringConnection",
+                    {"VpcPeeringConnectionId": rid},
+                    region,
+                )
+            ]
+        case "aws.elastic-ip":
+            steps = []
+            if after.get("InstanceId") or after.get("NetworkInterfaceId"):
+                steps.append(
+                    manual("Disassociate the address first (aws ec2 disassociate-address)")
+                )
+            return [
+                *steps,
+                action(
+                    "Release the unapproved Elastic IP",
+                    "ec2",
+                    "ReleaseAddress",
+                    {"AllocationId": rid},
+                    region,
+                ),
+            ]
+        case "aws.route-table":
+            return [
+                action(
+                    "Delete the unapproved route table",
+                    "ec2",
+                    "DeleteRouteTable",
+                    {"RouteTableId": rid},
+                    region,
+                )
+            ]
+        case "aws.network-acl":
+            return [
+                action(
+                    "Delete the unapproved network ACL",
+                    "ec2",
+                    "DeleteNetworkAcl",
+                    {"NetworkAclId": rid},
+                    region,
+                )
+            ]
+        case "aws.nat-gateway":
+            return [
+                action(
+                    "Delete the unapproved NAT gateway",
+                    "ec2",
+                    "DeleteNatGateway",
+                    {"NatGatewayId": rid},
+                    region,
+                )
+            ]
+        case "aws.vpc-endpoint":
+            return [
+                action(
+                    "Delete the unapproved VPC endpoint",
+                    "ec2",
+                    "DeleteVpcEndpoints",
+                    {"VpcEndpointIds": [rid]},
+                    region,
+                )
+            ]
+        case "aws.flow-log":
+            return [
+                manual(
+                    "A new flow log only adds visibility: accept it into the baseline "
+                    f"(netwarden baseline accept --resource {rid})"
+                )
+            ]
+    return [
+        manual(
+            f"Review the new {delta.resource_type} {rid}; delete it or accept it into "
+            f"the baseline (netwarden baseline accept --resource {rid})"
+        )
+    ]
+
+
+def _restore_removed(delta: Delta) -> list[RemediationAction]:
+    before, region = delta.before or {}, delta.region
+    if delta.resource_type == "aws.flow-log":
+        params: dict[str, Any] = {
+            "ResourceIds": [before["ResourceId"]],
+            "ResourceType": _flow_log_resource_type(str(before["ResourceId"])),
+            "TrafficType": before.get("TrafficType", "ALL"),
+            "LogDestinationType": before.get("LogDestinationType", "cloud-watch-logs"),
+        }
+        for key in (
+            "LogDestination",
+            "LogGroupName",
+            "DeliverLogsPermissionArn",
+            "LogFormat",
+            "MaxAggregationInterval",
+        ):
+            if before.get(key) is not None:
+                params[key] = before[key]
+        return [
+            action(
+                "Re-create the flow log with its baseline settings",
+                "ec2",
+                "CreateFlowLogs",
+                params,
+                region,
+            )
+        ]
+    return [
+        manual(
+            f"Re-create {delta.resource_type} {delta.resource_id} as the baseline "
+            f"describes it ({delta.location.path}:{delta.location.line}), or accept "
+            "its removal into the baseline"
+        )
+    ]
+
+
+def _flow_log_resource_type(resource_id: str) -> str:
+    if resource_id.startswith("subnet-"):
+        return "Subnet"
+    if resource_id.startswith("eni-"):
+        return "NetworkInterface"
+    if resource_id.startswith("tgw-attach-"):
+        return "TransitGatewayAttachment"
+    if resource_id.startswith("tgw-"):
+        return "TransitGateway"
+    return "VPC"
+
+
+def revert_actions(delta: Delta) -> tuple[RemediationAction, ...]:
+    """The actions that put one drifted resource back as the baseline has it."""
+    if delta.change == "added":
+        return tuple(_delete_added(delta))
+    if delta.change == "removed":
+        return tuple(_restore_removed(delta))
+    steps: list[RemediationAction] = []
+    unhandled: list[str] = []
+    for change in delta.changes:
+        handler = CHANGE_HANDLERS.get((delta.resource_type, str(change.path[0])))
+        if handler and change.element:
+            steps.extend(handler(delta, change))
+        else:
+            unhandled.append(change.field)
+    if unhandled:
+        steps.append(
+            manual(
+                f"Restore {', '.join(sorted(set(unhandled)))} to the baseline values "
+                f"({delta.location.path}:{delta.location.line})"
+            )
+        )
+    return tuple(steps)
