@@ -8,6 +8,7 @@ from scanner import __version__
 from scanner.commands.collect import collect_command
 from scanner.commands.demo import demo_command
 from scanner.commands.drift import baseline_group, diff_command
+from scanner.commands.review import review_command
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -20,6 +21,7 @@ cli.add_command(collect_command)
 cli.add_command(demo_command)
 cli.add_command(baseline_group)
 cli.add_command(diff_command)
+cli.add_command(review_command)
 
 
 def main() -> None:

@@ -1,0 +1,43 @@
+"""Reading the baseline as it was at a git revision, without a checkout (works in a shallow
+CI clone where the base ref was fetched)."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path, PurePosixPath
+
+from scanner.baseline import store
+from scanner.errors import InputError
+
+
+def _git(*args: str) -> str:
+    try:
+        result = subprocess.run(
+            ["git", *args], capture_output=True, text=True, check=False, timeout=60
+        )
+    except FileNotFoundError:
+        raise InputError(
+            "git is not installed; `review` reads the base revision with git"
+        ) from None
+    if result.returncode != 0:
+        message = result.stderr.strip().splitlines()[-1] if result.stderr.strip() else "git failed"
+        raise InputError(f"git {' '.join(args[:2])}: {message}")
+    return result.stdout
+
+
+def load_at_revision(
+    baseline_dir: str | Path, revision: str
+) -> dict[store.RegionKey, store.RegionBaseline]:
+    """Every baseline file under ``baseline_dir`` as it was at ``revision`` (paths relative to
+    the current directory, as ``git ls-tree`` prints them)."""
+    _git("rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}")
+    listing = _git("ls-tree", "-r", "--name-only", revision, "--", str(baseline_dir))
+    baselines = {}
+    for name in sorted(listing.splitlines()):
+        path = PurePosixPath(name)
+        if path.suffix not in (".yaml", ".yml") or len(path.parts) < 2:
+            continue
+        account, region = path.parent.name, path.stem
+        text = _git("show", f"{revision}:./{name}")
+        baselines[(account, region)] = store.parse(text, f"{name}@{revision}", account, region)
+    return baselines

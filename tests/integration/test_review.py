@@ -1,0 +1,137 @@
+"""`netwarden review` in a real git repository with two commits (and a shallow clone)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from scanner.baseline import store
+from scanner.baseline.projection import project
+from scanner.cli import cli
+
+ACCOUNT, REGION = "111111111111", "us-east-1"
+WEB = {
+    "GroupId": "sg-web",
+    "GroupName": "web",
+    "VpcId": "vpc-1",
+    "OwnerId": ACCOUNT,
+    "IpPermissions": [
+        {
+            "IpProtocol": "tcp",
+            "FromPort": 443,
+            "ToPort": 443,
+            "IpRanges": [{"CidrIp": "0.0.0.0/0"}],
+        },
+        {
+            "IpProtocol": "tcp",
+            "FromPort": 8080,
+            "ToPort": 8080,
+            "IpRanges": [{"CidrIp": "10.0.0.0/8"}],
+        },
+    ],
+}
+
+
+def git(repo: Path, *args: str) -> str:
+    return subprocess.run(
+        ["git", "-c", "user.email=t@example.com", "-c", "user.name=t", *args],
+        cwd=repo,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+
+
+def write_baseline(repo: Path, resources: dict[str, Any]) -> Path:
+    path = repo / "baselines" / ACCOUNT / f"{REGION}.yaml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(store.render(ACCOUNT, REGION, resources))
+    return path
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    git(repo, "init", "-q", "-b", "main")
+    write_baseline(repo, {"aws.security-group": {"sg-web": project("aws.security-group", WEB)}})
+    git(repo, "add", ".")
+    git(repo, "commit", "-qm", "baseline")
+    opened = {
+        **WEB,
+        "IpPermissions": [
+            WEB["IpPermissions"][0],
+            {
+                "IpProtocol": "tcp",
+                "FromPort": 22,
+                "ToPort": 22,
+                "IpRanges": [{"CidrIp": "0.0.0.0/0"}],
+            },
+        ],
+    }
+    write_baseline(
+        repo,
+        {
+            "aws.security-group": {"sg-web": project("aws.security-group", opened)},
+            "aws.internet-gateway": {"igw-new": {"vpcs": ["vpc-internal"], "tags": {}}},
+        },
+    )
+    git(repo, "commit", "-qam", "open ssh, add an igw")
+    return repo
+
+
+def run_review(cwd: Path, monkeypatch: pytest.MonkeyPatch, *args: str) -> tuple[int, str]:
+    monkeypatch.chdir(cwd)
+    result = CliRunner().invoke(cli, ["review", *args])
+    return result.exit_code, result.output
+
+
+def test_review_locates_widening_changes_at_the_changed_lines(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    code, output = run_review(repo, monkeypatch, "--base", "HEAD~1", "--format", "json")
+    assert code == 1, output
+    drift = json.loads(output)["drift"]
+    by_id = {d["resource_id"]: d for d in drift}
+    assert set(by_id) == {"sg-web", "igw-new"}
+    assert (by_id["igw-new"]["change"], by_id["igw-new"]["severity"]) == ("added", "high")
+    sg = by_id["sg-web"]
+    assert sg["severity"] == "high"
+    assert [(c["change"], c.get("new", c.get("old"))["to_port"]) for c in sg["changes"]] == [
+        ("added", 22),
+        ("removed", 8080),
+    ]
+    lines = (repo / sg["location"]["path"]).read_text().splitlines()
+    # The location is the added rule's line in the proposed file: what GitHub annotates.
+    assert sg["location"]["path"] == f"baselines/{ACCOUNT}/{REGION}.yaml"
+    assert lines[sg["location"]["line"] - 1].strip() == "- cidr: 0.0.0.0/0"
+    assert "from_port: 22" in lines[sg["location"]["line"]]
+
+
+def test_review_of_an_unchanged_baseline_passes(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    code, output = run_review(repo, monkeypatch, "--base", "HEAD")
+    assert code == 0 and "No drift" in output
+
+
+def test_review_in_a_shallow_clone_with_the_base_fetched(
+    repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    base = git(repo, "rev-parse", "HEAD~1")
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", "--depth", "1", f"file://{repo}", str(clone)], check=True)
+    git(clone, "fetch", "-q", "--depth", "1", "origin", base)
+    code, output = run_review(clone, monkeypatch, "--base", base, "--format", "json")
+    assert code == 1, output
+    assert {d["resource_id"] for d in json.loads(output)["drift"]} == {"sg-web", "igw-new"}
+
+
+def test_unknown_base_is_bad_input(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    code, output = run_review(repo, monkeypatch, "--base", "no-such-ref")
+    assert code == 2 and "netwarden: error: git" in output
