@@ -1,0 +1,174 @@
+"""Offline evaluation: (snapshot, policy pack) -> findings, with Custodian's own filters.
+
+For every policy and every (account, region) of the snapshot, a real ``c7n.policy.Policy``
+filters copies of the snapshot's raw items with ``resource_manager.filter_resources``. Its
+session factory answers every API call a filter makes from the same snapshot
+(:mod:`scanner.policy.session`), so evaluation never reaches AWS.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Collection, Iterator, Mapping
+from typing import Any
+
+from scanner.errors import InputError
+from scanner.model import Finding, Location
+from scanner.policy.arns import arn_for
+from scanner.policy.evidence import evidence_of, summarize
+from scanner.policy.loader import PolicyDef, PolicyPack
+from scanner.policy.remediation import remediation_actions
+from scanner.policy.session import SnapshotMiss, SnapshotSessionFactory
+
+# Filters whose ``whitelist`` is the trusted accounts (merged with what the policy lists).
+TRUSTED_ACCOUNT_FILTERS = frozenset({"cross-account", "untrusted-peer"})
+
+
+def evaluate(
+    snapshot: Mapping[str, Any],
+    pack: PolicyPack,
+    trusted_accounts: Collection[str] | None = None,
+) -> list[Finding]:
+    """Every finding of every policy over the snapshot, sorted (pure: no AWS call).
+
+    ``trusted_accounts`` defaults to the accounts in the snapshot. A policy needing data the
+    snapshot cannot provide raises :class:`~scanner.policy.session.SnapshotMiss` (an
+    InputError located at the policy), except where that data failed to be collected: that
+    gap is already in the snapshot's ``errors`` and the policy is skipped there.
+    """
+    import scanner.policy.filters  # noqa: F401  (netwarden's filters on Custodian's registries)
+
+    accounts = snapshot.get("accounts", {})
+    trusted = sorted(set(trusted_accounts) if trusted_accounts is not None else set(accounts))
+    from c7n.utils import reset_session_cache
+
+    findings: list[Finding] = []
+    for account, region in _account_regions(snapshot):
+        # Custodian caches sessions per thread *by region name*: start each (account, region)
+        # clean, so no policy is handed a session of another account (or a real one), and
+        # leave none of ours behind for other code in this thread.
+        reset_session_cache()
+        factory = SnapshotSessionFactory(snapshot, account, region)
+        try:
+            for policy in pack.policies:
+                findings.extend(_evaluate_one(snapshot, policy, factory, trusted))
+        finally:
+            reset_session_cache()
+    return sorted(findings, key=Finding.sort_key)
+
+
+def _account_regions(snapshot: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
+    for account, account_data in sorted(snapshot.get("accounts", {}).items()):
+        for region in sorted(account_data.get("regions", {})):
+            yield account, region
+
+
+def _items(snapshot: Mapping[str, Any], rtype: str, account: str, region: str) -> list[Any]:
+    if rtype == "aws.account":
+        return [{"account_id": account, "account_name": account}]
+    resources = snapshot["accounts"][account]["regions"][region].get("resources", {})
+    return list(resources.get(rtype, []))
+
+
+def with_trusted_accounts(data: Any, trusted: list[str]) -> Any:
+    """A copy of policy data where every trusted-account filter also trusts ``trusted``."""
+    if isinstance(data, dict):
+        out = {k: with_trusted_accounts(v, trusted) for k, v in data.items()}
+        if out.get("type") in TRUSTED_ACCOUNT_FILTERS:
+            out["whitelist"] = sorted(set(out.get("whitelist", [])) | set(trusted))
+        return out
+    if isinstance(data, list):
+        return [with_trusted_accounts(v, trusted) for v in data]
+    return copy.deepcopy(data)
+
+
+def _evaluate_one(
+    snapshot: Mapping[str, Any],
+    policy: PolicyDef,
+    factory: SnapshotSessionFactory,
+    trusted: list[str],
+) -> list[Finding]:
+    """One policy over one (account, region): the factory's."""
+    from c7n.config import Config
+    from c7n.policy import Policy
+
+    account, region = factory.account, factory.region
+    items = _items(snapshot, policy.resource_type, account, region)
+    if not items:
+        return []
+    options = Config.empty(region=region, account_id=account, cache="", cache_period=0, dryrun=True)
+    data = with_trusted_accounts(dict(policy.data), trusted)
+    try:
+        c7n_policy = Policy(data, options, session_factory=factory)
+        c7n_policy.validate()  # some filters finish their set-up here, as under `custodian run`
+        manager = c7n_policy.resource_manager
+        matched = manager.filter_resources(copy.deepcopy(items))
+    except SnapshotMiss as miss:
+        if miss.gap:
+            return []
+        raise InputError(
+            f"policy {policy.name!r}: {miss.message}", policy.path, policy.line
+        ) from None
+    id_key = manager.get_model().id
+    originals = {_resource_id(policy.resource_type, item, id_key): item for item in items}
+    return [
+        _finding(policy, account, region, resource, originals, id_key)
+        for resource in sorted(matched, key=lambda r: _resource_id(policy.resource_type, r, id_key))
+    ]
+
+
+def _resource_id(rtype: str, item: Mapping[str, Any], id_key: str) -> str:
+    from scanner.collect.collectors import COLLECTORS, resource_id_of
+
+    if rtype in COLLECTORS:
+        return resource_id_of(rtype, item)
+    return str(item[id_key])
+
+
+def _finding(
+    policy: PolicyDef,
+    account: str,
+    region: str,
+    resource: dict[str, Any],
+    originals: Mapping[str, Mapping[str, Any]],
+    id_key: str,
+) -> Finding:
+    meta = policy.metadata
+    resource_id = _resource_id(policy.resource_type, resource, id_key)
+    original = originals.get(resource_id, {})
+    evidence = evidence_of(original, resource)
+    arn = arn_for(policy.resource_type, resource_id, account, region, original)
+    context = {
+        "account": account,
+        "region": region,
+        "resource_id": resource_id,
+        "arn": arn,
+        "resource": original,
+        "evidence": evidence,
+    }
+    try:
+        remediation = remediation_actions(meta.remediation_actions, context)
+    except (KeyError, IndexError, AttributeError, ValueError) as exc:
+        raise InputError(
+            f"policy {policy.name!r}: remediation template cannot be rendered for "
+            f"{resource_id}: {exc!r}",
+            policy.path,
+            policy.line,
+        ) from None
+    short = policy.resource_type.split(".", 1)[-1]
+    return Finding(
+        rule_id=meta.id,
+        kind="policy",
+        severity=meta.severity,
+        title=meta.title,
+        message=f"{short} {resource_id} ({account}/{region}): {summarize(evidence, meta.title)}",
+        account=account,
+        region=region,
+        resource_type=policy.resource_type,
+        resource_id=resource_id,
+        arn=arn,
+        evidence=evidence,
+        remediation=remediation,
+        compliance=meta.compliance,
+        location=Location(policy.path, policy.line),
+    )

@@ -1,0 +1,207 @@
+"""Load and validate the rule pack: Custodian's own schema plus netwarden's ``metadata``.
+
+Every error is an :class:`~scanner.errors.InputError` naming the file and the line of the
+offending key, so ``netwarden policies validate`` prints ``path:line: message`` and exits 2.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from scanner.errors import InputError
+from scanner.policy.metadata import PolicyMetadata, metadata_problem, parse_metadata
+from scanner.policy.yamllines import LineMap, load_yaml
+
+SUFFIXES = (".yml", ".yaml")
+
+
+@dataclass(frozen=True)
+class PolicyDef:
+    """One Custodian policy of the pack, with where it is written."""
+
+    name: str
+    resource_type: str  # always provider-qualified, e.g. "aws.security-group"
+    metadata: PolicyMetadata
+    path: str
+    line: int
+    data: Mapping[str, Any] = field(repr=False)  # the policy exactly as written
+
+
+@dataclass(frozen=True)
+class PolicyPack:
+    """Every policy of a directory, in file then document order, and a digest of the files."""
+
+    directory: str
+    policies: tuple[PolicyDef, ...]
+    digest: str  # sha256 over the file names and bytes, for reports
+
+    def __iter__(self) -> Iterator[PolicyDef]:
+        return iter(self.policies)
+
+    def __len__(self) -> int:
+        return len(self.policies)
+
+    def by_id(self, rule_id: str) -> PolicyDef:
+        """The policy whose metadata id is ``rule_id``."""
+        for policy in self.policies:
+            if policy.metadata.id == rule_id:
+                return policy
+        raise KeyError(rule_id)
+
+
+def qualified(resource: str) -> str:
+    """Custodian allows ``security-group`` for ``aws.security-group``; we always qualify."""
+    return resource if "." in resource else f"aws.{resource}"
+
+
+def load_policy_pack(directory: str | Path) -> PolicyPack:
+    """Load and validate every ``*.yml``/``*.yaml`` in ``directory`` (sorted by name)."""
+    import scanner.policy.filters  # noqa: F401  (netwarden's filters must be known to the schema)
+
+    root = Path(directory)
+    if not root.is_dir():
+        raise InputError("policy directory not found", str(root))
+    files = sorted(p for p in root.iterdir() if p.suffix in SUFFIXES and p.is_file())
+    if not files:
+        raise InputError("no *.yml or *.yaml policy files", str(root))
+    digest = hashlib.sha256()
+    policies: list[PolicyDef] = []
+    names: dict[str, str] = {}
+    ids: dict[str, str] = {}
+    for file in files:
+        raw = file.read_bytes()
+        digest.update(file.name.encode() + b"\0" + raw + b"\0")
+        for policy in _load_file(file, raw):
+            where = f"{policy.path}:{policy.line}"
+            if policy.name in names:
+                raise InputError(
+                    f"duplicate policy name {policy.name!r} (first at {names[policy.name]})",
+                    policy.path,
+                    policy.line,
+                )
+            if policy.metadata.id in ids:
+                raise InputError(
+                    f"duplicate metadata id {policy.metadata.id!r} "
+                    f"(first at {ids[policy.metadata.id]})",
+                    policy.path,
+                    policy.line,
+                )
+            names[policy.name] = ids[policy.metadata.id] = where
+            policies.append(policy)
+    return PolicyPack(str(root), tuple(policies), digest.hexdigest())
+
+
+def _load_file(file: Path, raw: bytes) -> list[PolicyDef]:
+    path = str(file)
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise InputError("not UTF-8 text", path, 1) from None
+    data, lines = load_yaml(text, path)
+    if not isinstance(data, dict) or not isinstance(data.get("policies"), list):
+        raise InputError("expected a mapping with a 'policies' list", path, 1)
+    _check_structure(data, lines, path)
+    _check_schema(data, lines, path)
+    result = []
+    for index, pdata in enumerate(data["policies"]):
+        line = lines.line_of(["policies", index])
+        problem = metadata_problem(pdata.get("metadata"))
+        if problem:
+            meta_path, message = problem
+            at = (
+                ["policies", index, "metadata", *meta_path]
+                if pdata.get("metadata")
+                else ["policies", index]
+            )
+            raise InputError(f"policy {pdata['name']!r}: {message}", path, lines.line_of(at))
+        _check_custodian_policy(pdata, path, line)
+        result.append(
+            PolicyDef(
+                name=pdata["name"],
+                resource_type=qualified(pdata["resource"]),
+                metadata=parse_metadata(pdata["metadata"]),
+                path=path,
+                line=line,
+                data=pdata,
+            )
+        )
+    return result
+
+
+def _one_line(text: str, limit: int = 400) -> str:
+    flat = " ".join(str(text).split())
+    return flat if len(flat) <= limit else flat[: limit - 3] + "..."
+
+
+def _check_structure(data: dict[str, Any], lines: LineMap, path: str) -> None:
+    from c7n.exceptions import PolicyValidationError
+    from c7n.structure import StructureParser
+
+    parser = StructureParser()
+    try:
+        parser.validate({k: v for k, v in data.items() if k != "policies"} | {"policies": []})
+    except PolicyValidationError as exc:
+        raise InputError(_one_line(str(exc)), path, 1) from None
+    for index, pdata in enumerate(data["policies"]):
+        try:
+            parser.validate({"policies": [pdata]})
+        except PolicyValidationError as exc:
+            raise InputError(
+                _one_line(str(exc)), path, lines.line_of(["policies", index])
+            ) from None
+
+
+@lru_cache(maxsize=8)
+def _schema(resource_types: frozenset[str]) -> dict[str, Any]:
+    from c7n import schema as c7n_schema
+    from c7n.resources import load_resources
+
+    load_resources(tuple(sorted(resource_types)))
+    schema: dict[str, Any] = c7n_schema.generate(tuple(sorted(resource_types)))
+    return schema
+
+
+def _check_schema(data: dict[str, Any], lines: LineMap, path: str) -> None:
+    from c7n import schema as c7n_schema
+    from c7n.resources import load_resources
+
+    rtypes = frozenset(qualified(str(p.get("resource"))) for p in data["policies"])
+    missing = load_resources(tuple(sorted(rtypes)))
+    for index, pdata in enumerate(data["policies"]):
+        if qualified(str(pdata.get("resource"))) in missing:
+            raise InputError(
+                f"policy {pdata.get('name')!r}: unknown resource type {pdata.get('resource')!r}",
+                path,
+                lines.line_of(["policies", index, "resource"]),
+            )
+    errors = c7n_schema.validate(data, _schema(rtypes))
+    if not errors:
+        return
+    error = errors[0]
+    where = list(getattr(error, "absolute_path", []) or [])
+    message = getattr(error, "message", None) or str(error)
+    # Custodian prefixes "Error on policy:NAME resource:TYPE\n"; keep it on one line.
+    raise InputError(_one_line(message), path, lines.line_of(where) if where else 1)
+
+
+def _check_custodian_policy(pdata: dict[str, Any], path: str, line: int) -> None:
+    """What ``custodian validate`` does after the schema: each filter's own validate()."""
+    import copy
+
+    from c7n.config import Bag, Config
+    from c7n.policy import Policy
+
+    try:
+        policy = Policy(
+            copy.deepcopy(pdata), Config.empty(dryrun=True, account_id="na", region="na"), Bag()
+        )
+        policy.validate()
+    except Exception as exc:  # Custodian raises many types here; all mean "invalid policy".
+        raise InputError(
+            _one_line(f"policy {pdata.get('name')!r} is invalid: {exc}"), path, line
+        ) from None

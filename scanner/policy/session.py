@@ -1,0 +1,86 @@
+"""A boto3 session that answers Custodian's API calls from the snapshot, never from AWS.
+
+Custodian filters such as ``flow-logs`` or ``check-cloudtrail`` call Describe APIs while they
+filter. A ``before-call`` handler returns ``(AWSResponse, parsed_body)`` built from the
+snapshot's raw items, which botocore accepts as the response, so no request is ever sent.
+An operation the snapshot cannot answer raises :class:`SnapshotMiss` naming it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import boto3
+import botocore.loaders
+import botocore.session
+from botocore.awsrequest import AWSResponse
+
+from scanner.errors import InputError
+from scanner.policy import answers
+
+SNAPSHOT_URL = "https://snapshot.netwarden.invalid/"
+_LOADER: list[Any] = []  # one botocore data loader, so service models are parsed once
+
+
+def _shared_loader() -> Any:
+    if not _LOADER:
+        _LOADER.append(botocore.loaders.create_loader())
+    return _LOADER[0]
+
+
+class SnapshotMiss(InputError):
+    """A filter asked for data the snapshot does not hold."""
+
+    def __init__(self, message: str, gap: bool = False) -> None:
+        super().__init__(message)
+        self.gap = gap  # True when the type is missing because its collection failed
+
+
+class SnapshotSessionFactory:
+    """A Custodian ``session_factory`` for one (account, region) of a snapshot.
+
+    ``served`` lists every operation answered, in order, so tests can assert on them.
+    """
+
+    def __init__(self, snapshot: Mapping[str, Any], account: str, region: str) -> None:
+        self.snapshot = snapshot
+        self.account = account
+        self.region = region  # Custodian's local_session() caches sessions by this attribute
+        self.served: list[str] = []
+
+    def __call__(self, *args: Any, **kwargs: Any) -> boto3.Session:
+        core = botocore.session.Session()
+        core.register_component("data_loader", _shared_loader())
+        core.register("before-parameter-build", self._remember_params)
+        core.register("before-call", self._answer)
+        return boto3.Session(
+            botocore_session=core,
+            region_name=self.region,
+            # Never used to sign anything: every call is answered before it is sent.
+            aws_access_key_id="snapshot",
+            aws_secret_access_key="snapshot",
+        )
+
+    @staticmethod
+    def _remember_params(params: Mapping[str, Any], context: dict[str, Any], **_: Any) -> None:
+        context["netwarden_params"] = dict(params)
+
+    def _answer(self, model: Any, context: dict[str, Any], **_: Any) -> tuple[AWSResponse, Any]:
+        service = model.service_model.service_name
+        operation = model.name
+        answer: Callable[..., Any] | None = answers.ANSWERS.get((service, operation))
+        if answer is None:
+            raise SnapshotMiss(
+                f"offline evaluation cannot answer {service}:{operation} from the snapshot "
+                "(the policy needs data netwarden does not collect)"
+            )
+        view = answers.RegionView(self.snapshot, self.account, self.region)
+        try:
+            body = answer(view, context.get("netwarden_params", {}))
+        except answers.Unanswerable as exc:
+            raise SnapshotMiss(
+                f"offline evaluation cannot answer {service}:{operation}: {exc}", gap=exc.gap
+            ) from None
+        self.served.append(f"{service}:{operation}")
+        return AWSResponse(SNAPSHOT_URL, 200, {}, None), body
