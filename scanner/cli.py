@@ -9,6 +9,7 @@ from scanner.commands.collect import collect_command
 from scanner.commands.demo import demo_command
 from scanner.commands.drift import baseline_group, diff_command
 from scanner.commands.review import review_command
+from scanner.commands.scan import scan_command
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -22,6 +23,7 @@ cli.add_command(demo_command)
 cli.add_command(baseline_group)
 cli.add_command(diff_command)
 cli.add_command(review_command)
+cli.add_command(scan_command)
 
 
 def main() -> None:

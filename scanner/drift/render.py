@@ -3,15 +3,30 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from itertools import groupby
 
 from scanner.drift.engine import Delta
+from scanner.model import Attribution
 from scanner.textsafe import one_line
 
+Who = Mapping[tuple[str, str, str], Attribution]
 
-def as_json(deltas: Sequence[Delta]) -> str:
-    return json.dumps({"drift": [d.to_dict() for d in deltas]}, indent=2, sort_keys=False) + "\n"
+
+def _key(delta: Delta) -> tuple[str, str, str]:
+    return (delta.account, delta.region, delta.resource_id)
+
+
+def as_json(deltas: Sequence[Delta], who: Who | None = None) -> str:
+    """``{"drift": [DELTA, ...]}``; with CloudTrail, each DELTA also has ``attribution``."""
+    out = []
+    for delta in deltas:
+        entry = delta.to_dict()
+        if who is not None:
+            found = who.get(_key(delta))
+            entry["attribution"] = found.to_dict() if found else None
+        out.append(entry)
+    return json.dumps({"drift": out}, indent=2, sort_keys=False) + "\n"
 
 
 def _describe(delta: Delta) -> list[str]:
@@ -28,7 +43,14 @@ def _describe(delta: Delta) -> list[str]:
     return lines
 
 
-def as_text(deltas: Sequence[Delta]) -> str:
+def _attribution_line(who: Attribution) -> str:
+    return (
+        f"by {one_line(who.principal)} (key {one_line(who.access_key_id)}, "
+        f"from {one_line(who.source_ip)}) {one_line(who.event_name)} at {one_line(who.event_time)}"
+    )
+
+
+def as_text(deltas: Sequence[Delta], who: Who | None = None) -> str:
     """Drift grouped by account/region and type, one line per resource and per change."""
     if not deltas:
         return "No drift: the live network matches the baseline.\n"
@@ -44,6 +66,9 @@ def as_text(deltas: Sequence[Delta]) -> str:
                     f"  ({where})"
                 )
                 out.extend(f"        {line}" for line in _describe(delta))
+                found = (who or {}).get(_key(delta))
+                if found:
+                    out.append(f"        {_attribution_line(found)}")
     counts = {s: sum(1 for d in deltas if d.severity == s) for s in ("high", "medium", "low")}
     summary = ", ".join(f"{n} {s}" for s, n in counts.items() if n)
     out.append(f"\n{len(deltas)} drifted resource(s): {summary}")

@@ -1,0 +1,1 @@
+"""Who made each change: CloudTrail events matched to drift deltas."""
