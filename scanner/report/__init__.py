@@ -1,0 +1,36 @@
+"""Reports (pure renderers + one writer): SARIF, Markdown and JSON.
+
+Importing this package registers the three reporters in ``REPORTERS``.
+"""
+
+from __future__ import annotations
+
+from scanner.report import jsonreport, markdown, sarif
+from scanner.report.base import REPORTERS, Reporter, ordered
+from scanner.report.run import (
+    DRIFT_RULES,
+    RuleInfo,
+    RunInfo,
+    rule_catalog,
+    rule_from_metadata,
+    run_info_from_snapshot,
+)
+from scanner.report.writer import DEFAULT_FORMATS, parse_formats, write_reports
+
+__all__ = [
+    "DEFAULT_FORMATS",
+    "DRIFT_RULES",
+    "REPORTERS",
+    "Reporter",
+    "RuleInfo",
+    "RunInfo",
+    "jsonreport",
+    "markdown",
+    "ordered",
+    "parse_formats",
+    "rule_catalog",
+    "rule_from_metadata",
+    "run_info_from_snapshot",
+    "sarif",
+    "write_reports",
+]

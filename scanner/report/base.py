@@ -1,0 +1,60 @@
+"""The reporter registry and what every reporter shares: severity scales and the one sort.
+
+A reporter is a pure ``render(findings, run) -> str`` plus the file name it is written to.
+Reporter modules register themselves with ``@reporter(name, filename)`` when
+``scanner.report`` imports them explicitly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+from scanner.model import SEVERITY_RANK, Finding
+from scanner.registry import Registry
+from scanner.report.run import RunInfo
+
+Render = Callable[[Sequence[Finding], RunInfo], str]
+
+
+@dataclass(frozen=True)
+class Reporter:
+    """A report format: its name (``--format``), its file name and its pure renderer."""
+
+    name: str
+    filename: str
+    render: Render
+
+
+REPORTERS: Registry[Reporter] = Registry("report format")
+
+
+def reporter(name: str, filename: str) -> Callable[[Render], Render]:
+    """Register ``render`` as the reporter ``name``, written to ``filename``."""
+
+    def decorate(render: Render) -> Render:
+        REPORTERS.add(name, Reporter(name, filename, render))
+        return render
+
+    return decorate
+
+
+def ordered(findings: Iterable[Finding]) -> list[tuple[Finding, str]]:
+    """Findings with their fingerprints, most severe first, in one deterministic order.
+
+    The fingerprint (a hash of the evidence) is computed once per finding here and handed on,
+    so no reporter pays for it twice; the order is ``Finding.sort_key``'s.
+    """
+    pairs = [(finding, finding.fingerprint) for finding in findings]
+    pairs.sort(
+        key=lambda p: (
+            -SEVERITY_RANK[p[0].severity],
+            p[0].rule_id,
+            p[0].account,
+            p[0].region,
+            p[0].resource_type,
+            p[0].resource_id,
+            p[1],
+        )
+    )
+    return pairs

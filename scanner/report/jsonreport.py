@@ -1,0 +1,53 @@
+"""``findings.json``: every finding with every CONTRACT.md field, plus the run's metadata (pure)."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Sequence
+from typing import Any
+
+from scanner.model import SEVERITIES, Finding
+from scanner.report.base import ordered, reporter
+from scanner.report.run import RunInfo
+
+SCHEMA = "netwarden/findings/v1"
+
+
+def run_metadata(run: RunInfo) -> dict[str, Any]:
+    """The run's metadata as plain JSON data (also used by the other reports' tests)."""
+    return {
+        "tool_version": run.tool_version,
+        "collected_at": run.collected_at,
+        "scope": run.scope_id,
+        "accounts": list(run.accounts),
+        "regions": list(run.regions),
+        "policy_pack": {"dir": run.policy_pack_dir, "digest": run.policy_pack_digest},
+        "baseline": {"dir": run.baseline_dir, "commit": run.baseline_commit},
+        "api_calls": run.api_calls,
+        "coverage_gaps": [dict(gap) for gap in run.coverage_gaps],
+        "inventory": [
+            {"account": a, "region": r, "type": t, "count": n} for a, r, t, n in run.inventory
+        ],
+        "rules": [rule.id for rule in run.rules],
+    }
+
+
+@reporter("json", "findings.json")
+def render(findings: Sequence[Finding], run: RunInfo) -> str:
+    """``{"schema", "run", "summary", "findings"}``; findings most severe first, deterministic."""
+    pairs = ordered(findings)
+    severities = Counter(finding.severity for finding, _ in pairs)
+    kinds = Counter(finding.kind for finding, _ in pairs)
+    document = {
+        "schema": SCHEMA,
+        "run": run_metadata(run),
+        "summary": {
+            "total": len(pairs),
+            "by_severity": {severity: severities.get(severity, 0) for severity in SEVERITIES},
+            "by_kind": {kind: kinds.get(kind, 0) for kind in ("policy", "drift")},
+            "complete": not run.coverage_gaps,
+        },
+        "findings": [finding.to_dict() for finding, _ in pairs],
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False, default=str) + "\n"

@@ -1,0 +1,220 @@
+"""``report.md`` for auditors (pure): scope, executive summary, coverage, drift, findings,
+compliance mapping and an inventory appendix.
+
+Every string that AWS (or whoever named a resource) provides goes through
+``scanner.report.escape``; tables go through tabulate (``scanner.report.mdtable``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterator, Sequence
+
+from scanner.model import SEVERITIES, Finding
+from scanner.report.base import ordered, reporter
+from scanner.report.escape import md, md_code
+from scanner.report.mdfindings import SEVERITY_TITLE, changed_by, findings_section, location
+from scanner.report.mdtable import table
+from scanner.report.run import RuleInfo, RunInfo, rule_catalog
+
+FRAMEWORKS = (
+    ("CIS-AWS-", "CIS AWS Foundations Benchmark v3.0"),
+    ("FSBP-", "AWS Foundational Security Best Practices"),
+    ("NIST-800-53-", "NIST SP 800-53"),
+)
+
+
+def _framework(control: str) -> tuple[int, str]:
+    for rank, (prefix, name) in enumerate(FRAMEWORKS):
+        if control.startswith(prefix):
+            return rank, name
+    return len(FRAMEWORKS), "Other"
+
+
+def _natural(text: str) -> list[object]:
+    """Sort key that puts CIS-AWS-5.10 after CIS-AWS-5.2."""
+    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", text)]
+
+
+def _scope(run: RunInfo, total: int) -> Iterator[str]:
+    yield "## Scope\n\n"
+    commit = md_code(run.baseline_commit) if run.baseline_commit else "not in git"
+    coverage = "complete" if not run.coverage_gaps else f"{len(run.coverage_gaps)} gap(s)"
+    rows = [
+        ["Accounts", ", ".join(md_code(a) for a in run.accounts) or "none"],
+        ["Regions", ", ".join(md_code(r) for r in run.regions) or "none"],
+        ["Collected at", md(run.collected_at)],
+        ["Scan scope", md_code(run.scope_id)],
+        ["Tool version", f"netwarden {md(run.tool_version)}"],
+        ["Policy pack", f"{md_code(run.policy_pack_dir)} ({len(run.rules)} rules)"],
+        ["Policy pack digest", md_code(run.policy_pack_digest)],
+        ["Baseline", md_code(run.baseline_dir)],
+        ["Baseline commit", commit],
+        ["API calls", str(run.api_calls)],
+        ["Coverage", coverage],
+        ["Findings", str(total)],
+    ]
+    yield table(["Item", "Value"], rows) + "\n"
+
+
+def _summary(pairs: Sequence[tuple[Finding, str]], rules: dict[str, RuleInfo]) -> Iterator[str]:
+    yield "## Executive summary\n\n"
+    by_kind: Counter[tuple[str, str]] = Counter()
+    by_rule: Counter[str] = Counter()
+    resources: dict[str, set[tuple[str, str, str]]] = defaultdict(set)
+    for finding, _ in pairs:
+        by_kind[(finding.severity, finding.kind)] += 1
+        by_rule[finding.rule_id] += 1
+        resources[finding.rule_id].add((finding.account, finding.region, finding.resource_id))
+    policy = sum(n for (_, kind), n in by_kind.items() if kind == "policy")
+    drift = len(pairs) - policy
+    counts = ", ".join(
+        f"{sum(by_kind[(s, k)] for k in ('policy', 'drift'))} {s}" for s in SEVERITIES
+    )
+    yield (
+        f"{len(pairs)} finding(s): {policy} policy violation(s) and {drift} drifted "
+        f"resource(s); {counts}.\n\n"
+    )
+    rows = [
+        [
+            SEVERITY_TITLE[s],
+            str(by_kind[(s, "policy")]),
+            str(by_kind[(s, "drift")]),
+            str(by_kind[(s, "policy")] + by_kind[(s, "drift")]),
+        ]
+        for s in SEVERITIES
+    ]
+    rows.append(["**Total**", str(policy), str(drift), str(len(pairs))])
+    yield table(["Severity", "Policy", "Drift", "Total"], rows) + "\n"
+    yield "### By control\n\n"
+    if not by_rule:
+        yield "No rule was broken.\n\n"
+        return
+    ordered_rules = sorted(by_rule, key=lambda r: (SEVERITIES.index(rules[r].severity), r))
+    rows = [
+        [
+            md_code(r),
+            md(rules[r].title),
+            SEVERITY_TITLE[rules[r].severity],
+            str(by_rule[r]),
+            str(len(resources[r])),
+        ]
+        for r in ordered_rules
+    ]
+    yield table(["Rule", "Title", "Severity", "Findings", "Resources"], rows) + "\n"
+
+
+def _coverage(run: RunInfo) -> Iterator[str]:
+    yield "## Coverage\n\n"
+    if not run.coverage_gaps:
+        yield "Every resource type was read in every account and region in scope.\n\n"
+        return
+    yield (
+        f"{len(run.coverage_gaps)} resource type(s) could not be read; nothing can be said "
+        "about them, so the scan is incomplete (exit code 3).\n\n"
+    )
+    rows = [
+        [
+            md_code(g.get("account", "")),
+            md_code(g.get("region", "")),
+            md_code(g.get("type", "")),
+            md_code(g.get("code", "")),
+            md(g.get("message", "")),
+        ]
+        for g in run.coverage_gaps
+    ]
+    yield table(["Account", "Region", "Type", "Error", "Message"], rows) + "\n"
+
+
+def _drift(pairs: Sequence[tuple[Finding, str]]) -> Iterator[str]:
+    yield "## Drift\n\n"
+    rows = [
+        [
+            SEVERITY_TITLE[f.severity],
+            md(f.rule_id.removeprefix("drift/")),
+            md_code(f.account),
+            md_code(f.region),
+            md_code(f.resource_type),
+            md_code(f.resource_id),
+            location(f),
+            changed_by(f),
+        ]
+        for f, _ in pairs
+        if f.kind == "drift"
+    ]
+    if not rows:
+        yield "No drift: the live network matches the baseline.\n\n"
+        return
+    headers = [
+        "Severity",
+        "Change",
+        "Account",
+        "Region",
+        "Type",
+        "Resource",
+        "Baseline entry",
+        "Changed by",
+    ]
+    yield table(headers, rows) + "\n"
+
+
+def _compliance(pairs: Sequence[tuple[Finding, str]], rules: list[RuleInfo]) -> Iterator[str]:
+    yield "## Compliance mapping\n\n"
+    rules_of: dict[str, set[str]] = defaultdict(set)
+    for rule in rules:
+        for control in rule.compliance:
+            rules_of[control].add(rule.id)
+    hits: Counter[str] = Counter()
+    for finding, _ in pairs:
+        for control in finding.compliance:
+            hits[control] += 1
+            rules_of[control].add(finding.rule_id)
+    if not rules_of:
+        yield "No rule maps to a compliance control.\n\n"
+        return
+    controls = sorted(rules_of, key=lambda c: (_framework(c)[0], _natural(c)))
+    rows = [
+        [
+            _framework(c)[1],
+            md_code(c),
+            ", ".join(md_code(r) for r in sorted(rules_of[c])),
+            str(hits[c]),
+            "fail" if hits[c] else "pass",
+        ]
+        for c in controls
+    ]
+    yield table(["Framework", "Control", "Rules", "Findings", "Status"], rows) + "\n"
+
+
+def _inventory(run: RunInfo) -> Iterator[str]:
+    yield "## Appendix: inventory\n\n"
+    if not run.inventory:
+        yield "No resources were collected.\n"
+        return
+    by_type: Counter[str] = Counter()
+    rows = []
+    for account, region, rtype, count in run.inventory:
+        by_type[rtype] += count
+        rows.append([md_code(account), md_code(region), md_code(rtype), str(count)])
+    yield table(["Account", "Region", "Type", "Resources"], rows) + "\n"
+    totals = [[md_code(t), str(by_type[t])] for t in sorted(by_type)]
+    totals.append(["**Total**", str(sum(by_type.values()))])
+    yield "### Totals by type\n\n" + table(["Type", "Resources"], totals)
+
+
+@reporter("markdown", "report.md")
+def render(findings: Sequence[Finding], run: RunInfo) -> str:
+    """The auditors' report as Markdown text (deterministic; linear in findings)."""
+    pairs = ordered(findings)
+    rule_list, _ = rule_catalog(run, (finding for finding, _ in pairs))
+    rules = {rule.id: rule for rule in rule_list}
+    chunks: list[str] = ["# netwarden compliance report\n\n"]
+    chunks.extend(_scope(run, len(pairs)))
+    chunks.extend(_summary(pairs, rules))
+    chunks.extend(_coverage(run))
+    chunks.extend(_drift(pairs))
+    chunks.extend(findings_section(pairs, rules))
+    chunks.extend(_compliance(pairs, rule_list))
+    chunks.extend(_inventory(run))
+    return "".join(chunks)

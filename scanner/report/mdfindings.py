@@ -1,0 +1,95 @@
+"""The findings section of ``report.md``: by severity, then by rule, each finding with its
+evidence and step-by-step remediation (pure, linear in the number of findings)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping, Sequence
+from itertools import groupby
+
+from scanner.model import Finding
+from scanner.report.escape import code_block, md, md_code
+from scanner.report.run import RuleInfo
+
+SEVERITY_TITLE = {
+    "critical": "Critical",
+    "high": "High",
+    "medium": "Medium",
+    "low": "Low",
+    "info": "Informational",
+}
+
+
+def location(finding: Finding) -> str:
+    """``path`` line N, as inline code (the policy or baseline entry)."""
+    return f"{md_code(finding.location.path)} line {finding.location.line}"
+
+
+def changed_by(finding: Finding) -> str:
+    """Who made a drift change, from CloudTrail ('unknown' when it could not be attributed)."""
+    who = finding.attribution
+    if who is None:
+        return "unknown" if finding.kind == "drift" else ""
+    principal = md_code(who.principal) if who.principal else "unknown principal"
+    origin = f" from {md_code(who.source_ip)}" if who.source_ip else ""
+    return f"{principal}{origin} ({md_code(who.event_name)} at {md(who.event_time)})"
+
+
+def _rule_intro(rule: RuleInfo) -> Iterator[str]:
+    # Rule text comes from the reviewed policy pack and may use Markdown on purpose.
+    yield f"{rule.description}\n\n"
+    yield f"**Risk.** {rule.risk}\n\n"
+    yield f"**How to fix.** {rule.remediation_text}\n\n"
+    if rule.compliance:
+        yield "**Controls:** " + ", ".join(md_code(c) for c in rule.compliance) + "\n\n"
+    if rule.references:
+        yield "**References:** " + ", ".join(f"<{r}>" for r in rule.references) + "\n\n"
+
+
+def _finding(finding: Finding, fingerprint: str, rule: RuleInfo) -> Iterator[str]:
+    yield (f"##### {md(finding.resource_id)} — {md(finding.account)} / {md(finding.region)}\n\n")
+    yield f"{md(finding.message)}\n\n"
+    yield f"- **Resource:** {md_code(finding.resource_type)} {md_code(finding.resource_id)}\n"
+    if finding.arn:
+        yield f"- **ARN:** {md_code(finding.arn)}\n"
+    yield f"- **Account / region:** {md_code(finding.account)} / {md_code(finding.region)}\n"
+    yield f"- **Severity:** {SEVERITY_TITLE[finding.severity]}\n"
+    what = "Baseline entry" if finding.kind == "drift" else "Policy"
+    yield f"- **{what}:** {location(finding)}\n"
+    if finding.kind == "drift":
+        yield f"- **Changed by:** {changed_by(finding)}\n"
+    if finding.compliance:
+        yield "- **Controls:** " + ", ".join(md_code(c) for c in finding.compliance) + "\n"
+    yield f"- **Fingerprint:** {md_code(fingerprint)}\n\n"
+    evidence = json.dumps(dict(finding.evidence), indent=2, sort_keys=True, default=str)
+    yield "**Evidence**\n\n"
+    yield code_block(evidence, "json")
+    yield "\n**Remediation**\n\n"
+    if not finding.remediation:
+        yield f"{rule.remediation_text}\n\n"
+        return
+    for step, action in enumerate(finding.remediation, start=1):
+        yield f"Step {step}. {md(action.description)}\n\n"
+        yield code_block(action.cli, "bash")
+        yield "\n"
+
+
+def findings_section(
+    pairs: Sequence[tuple[Finding, str]], rules: Mapping[str, RuleInfo]
+) -> Iterator[str]:
+    """Markdown chunks for every finding, grouped by severity then rule (``pairs`` come
+    sorted by ``scanner.report.base.ordered``, so grouping is one linear pass)."""
+    yield "## Findings\n\n"
+    if not pairs:
+        yield "No findings.\n\n"
+        return
+    for severity, by_severity in groupby(pairs, key=lambda p: p[0].severity):
+        group = list(by_severity)
+        yield f"### {SEVERITY_TITLE[severity]} ({len(group)})\n\n"
+        for rule_id, by_rule in groupby(group, key=lambda p: p[0].rule_id):
+            items = list(by_rule)
+            rule = rules[rule_id]
+            yield f"#### {md(rule_id)}: {md(rule.title)} ({len(items)})\n\n"
+            yield from _rule_intro(rule)
+            for finding, fingerprint in items:
+                yield from _finding(finding, fingerprint, rule)

@@ -1,0 +1,244 @@
+"""What the reports need beyond the findings: the scan's scope, the rule pack, coverage.
+
+``RunInfo`` is gathered once by the shell (CLI) and handed, with the findings, to every pure
+``render`` function. ``RuleInfo`` describes one rule: a policy of the pack, or one of the
+three drift kinds (``DRIFT_RULES``), so every report can explain every finding.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from scanner.model import Finding, Location, Severity
+
+# "inventory" rows: (account, region, resource type, count).
+InventoryRow = tuple[str, str, str, int]
+
+
+@dataclass(frozen=True, kw_only=True)
+class RuleInfo:
+    """One rule as the reports describe it (SARIF ``reportingDescriptor``, Markdown section)."""
+
+    id: str
+    title: str
+    severity: Severity
+    description: str
+    risk: str
+    remediation_text: str
+    references: tuple[str, ...] = ()
+    compliance: tuple[str, ...] = ()
+    help_uri: str | None = None
+    # Where the rule is defined (the policy file and line); None for built-in rules.
+    location: Location | None = None
+    # A PascalCase identifier; derived from the title when empty.
+    name: str = ""
+    kind: str = "policy"
+
+    @property
+    def display_name(self) -> str:
+        """``name``, or the title as a PascalCase identifier (SARIF ``rule.name``)."""
+        if self.name:
+            return self.name
+        words = re.findall(r"[A-Za-z0-9]+", self.title)
+        return "".join(w[:1].upper() + w[1:] for w in words) or self.id
+
+    @property
+    def uri(self) -> str | None:
+        """Where to read more: ``help_uri``, else the first reference."""
+        return self.help_uri or (self.references[0] if self.references else None)
+
+
+_DRIFT_REFERENCES = (
+    "https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-user-guide.html",
+    "https://docs.aws.amazon.com/vpc/latest/userguide/security.html",
+)
+_DRIFT_COMPLIANCE = ("NIST-800-53-CM-3", "NIST-800-53-CM-6")
+DRIFT_RULES: tuple[RuleInfo, ...] = (
+    RuleInfo(
+        id="drift/added",
+        name="NetworkResourceAddedOutsideBaseline",
+        title="Network resource added outside the baseline",
+        severity="high",
+        kind="drift",
+        description=(
+            "A network resource exists in the account that the reviewed baseline does not "
+            "list: it was created without going through the baseline's pull-request review."
+        ),
+        risk=(
+            "Unreviewed network paths (security groups, routes, gateways, peerings) can expose "
+            "workloads to the internet or to other networks without anyone having approved it."
+        ),
+        remediation_text=(
+            "Find who created it (the attribution names the CloudTrail principal). If the change "
+            "is legitimate, fold it into the baseline with `netwarden baseline accept --resource "
+            "ID` in a reviewed pull request; otherwise delete the resource."
+        ),
+        references=_DRIFT_REFERENCES,
+        compliance=_DRIFT_COMPLIANCE,
+    ),
+    RuleInfo(
+        id="drift/modified",
+        name="NetworkResourceChangedOutsideBaseline",
+        title="Network resource changed outside the baseline",
+        severity="high",
+        kind="drift",
+        description=(
+            "A network resource's configuration (rules, routes, entries, attachments or tags) "
+            "differs from the reviewed baseline."
+        ),
+        risk=(
+            "An unreviewed change to a firewall rule, route or ACL entry can open a path that "
+            "the approved design closes, or remove a control the design relies on."
+        ),
+        remediation_text=(
+            "Review the changed fields in the evidence. Revert them to the baseline values with "
+            "the commands below, or accept the change into the baseline in a reviewed pull "
+            "request (`netwarden baseline accept --resource ID`)."
+        ),
+        references=_DRIFT_REFERENCES,
+        compliance=_DRIFT_COMPLIANCE,
+    ),
+    RuleInfo(
+        id="drift/removed",
+        name="NetworkResourceRemovedOutsideBaseline",
+        title="Network resource removed outside the baseline",
+        severity="high",
+        kind="drift",
+        description=(
+            "A network resource that the reviewed baseline lists no longer exists in the account."
+        ),
+        risk=(
+            "A deleted control (flow log, network ACL, deny entry, security group) silently "
+            "removes monitoring or isolation that the approved design relies on."
+        ),
+        remediation_text=(
+            "Recreate the resource from the baseline entry, or remove it from the baseline in a "
+            "reviewed pull request if the removal was intended."
+        ),
+        references=_DRIFT_REFERENCES,
+        compliance=_DRIFT_COMPLIANCE,
+    ),
+)
+
+
+@dataclass(frozen=True, kw_only=True)
+class RunInfo:
+    """Everything the reports show besides the findings; built once by the CLI."""
+
+    tool_version: str
+    collected_at: str
+    accounts: tuple[str, ...]
+    regions: tuple[str, ...]
+    policy_pack_digest: str
+    policy_pack_dir: str
+    baseline_dir: str
+    baseline_commit: str | None = None
+    # {account, region, type, code, message}, as scanner.snapshot.coverage_gaps returns them.
+    coverage_gaps: tuple[Mapping[str, str], ...] = ()
+    # (account, region, type, count), as scanner.inventory.counts returns them.
+    inventory: tuple[InventoryRow, ...] = ()
+    rules: tuple[RuleInfo, ...] = ()
+    api_calls: int = 0
+    # SARIF automationDetails.id; derived from the accounts when None (see ``scope_id``).
+    scope: str | None = None
+    # The project's home page, for SARIF tool.driver.informationUri.
+    tool_uri: str | None = None
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def scope_id(self) -> str:
+        """The scan's scope as a SARIF automation id (GitHub's analysis category).
+
+        The same accounts give the same id every night, so GitHub compares each scan with the
+        previous scan of the same scope, and shards or other scopes never close each other's
+        alerts.
+        """
+        if self.scope:
+            return self.scope if self.scope.endswith("/") else self.scope + "/"
+        accounts = sorted(set(self.accounts))
+        if len(accounts) == 1:
+            return f"netwarden/{accounts[0]}/"
+        if len(accounts) <= 4:
+            return f"netwarden/{'+'.join(accounts) or 'none'}/"
+        digest = hashlib.sha256(",".join(accounts).encode()).hexdigest()[:12]
+        return f"netwarden/{len(accounts)}-accounts-{digest}/"
+
+
+def rule_catalog(
+    run: RunInfo, findings: Iterable[Finding] = ()
+) -> tuple[list[RuleInfo], dict[str, int]]:
+    """Every rule the reports describe, sorted by id, and the index of each id.
+
+    The pack's rules and the drift kinds come first-class; a finding whose rule the run does
+    not describe gets a minimal rule built from the finding, so every result can point at one.
+    """
+    by_id: dict[str, RuleInfo] = {rule.id: rule for rule in DRIFT_RULES}
+    by_id.update((rule.id, rule) for rule in run.rules)
+    for finding in findings:
+        if finding.rule_id not in by_id:
+            by_id[finding.rule_id] = RuleInfo(
+                id=finding.rule_id,
+                title=finding.title,
+                severity=finding.severity,
+                kind=finding.kind,
+                description=finding.title,
+                risk="Not described by the rule pack.",
+                remediation_text="See the remediation steps of each finding.",
+                compliance=finding.compliance,
+            )
+    rules = [by_id[key] for key in sorted(by_id)]
+    return rules, {rule.id: index for index, rule in enumerate(rules)}
+
+
+def rule_from_metadata(metadata: Any, location: Location | None = None) -> RuleInfo:
+    """A RuleInfo from a policy's validated metadata (``scanner.policy.metadata.PolicyMetadata``
+    or any object with the same attributes)."""
+    return RuleInfo(
+        id=metadata.id,
+        title=metadata.title,
+        severity=metadata.severity,
+        description=metadata.description,
+        risk=metadata.risk,
+        remediation_text=metadata.remediation_text,
+        references=tuple(metadata.references),
+        compliance=tuple(metadata.compliance),
+        location=location,
+    )
+
+
+def run_info_from_snapshot(
+    snapshot: Mapping[str, Any],
+    *,
+    rules: Sequence[RuleInfo],
+    policy_pack_dir: str,
+    policy_pack_digest: str,
+    baseline_dir: str,
+    baseline_commit: str | None = None,
+    **overrides: Any,
+) -> RunInfo:
+    """The RunInfo of a scan of ``snapshot`` (scope, coverage and inventory read from it)."""
+    from scanner.inventory import counts
+    from scanner.snapshot import coverage_gaps
+
+    accounts = snapshot.get("accounts", {})
+    regions = sorted({r for a in accounts.values() for r in a.get("regions", {})})
+    values: dict[str, Any] = {
+        "tool_version": str(snapshot.get("tool_version", "")),
+        "collected_at": str(snapshot.get("collected_at", "")),
+        "accounts": tuple(sorted(accounts)),
+        "regions": tuple(regions),
+        "policy_pack_digest": policy_pack_digest,
+        "policy_pack_dir": policy_pack_dir,
+        "baseline_dir": baseline_dir,
+        "baseline_commit": baseline_commit,
+        "coverage_gaps": tuple(coverage_gaps(snapshot)),
+        "inventory": tuple(counts(snapshot)),
+        "rules": tuple(sorted(rules, key=lambda r: r.id)),
+        "api_calls": int(snapshot.get("stats", {}).get("api_calls", 0) or 0),
+    }
+    values.update(overrides)
+    return RunInfo(**values)

@@ -1,0 +1,244 @@
+"""SARIF 2.1.0 for GitHub code scanning (pure): ``netwarden.sarif``.
+
+What GitHub needs to accept and track the results, and how it is met here:
+
+- one ``reportingDescriptor`` per policy and per drift kind, with descriptions, help (text and
+  Markdown), ``security-severity`` and a ``security`` tag, so alerts show a severity;
+- every result has a physical location (GitHub rejects the whole file otherwise): the policy
+  line for a policy finding, the baseline entry for drift, relative to ``%SRCROOT%``;
+- ``partialFingerprints.primaryLocationLineHash`` is the finding's fingerprint (rule, account,
+  region, resource, evidence; never the file or line), so alerts survive edits to the files
+  and two resources on the same policy line stay two alerts;
+- ``automationDetails.id`` is the scan's scope, so each scope's alerts are tracked apart;
+- at most 25,000 results per run: the most severe are kept, deterministically, and a tool
+  notification says how many were left out.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from pathlib import PurePosixPath
+from typing import Any
+from urllib.parse import quote
+
+from scanner.model import Finding
+from scanner.report.base import ordered, reporter
+from scanner.report.escape import as_text, sarif_text
+from scanner.report.run import RuleInfo, RunInfo, rule_catalog
+
+SCHEMA_URI = (
+    "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+)
+MAX_RESULTS = 25_000  # GitHub's hard limit of results per run
+SRCROOT = "%SRCROOT%"
+SRCROOT_DESCRIPTION = "The repository that holds policies/ and baselines/."
+LEVEL = {
+    "critical": "error",
+    "high": "error",
+    "medium": "warning",
+    "low": "warning",
+    "info": "note",
+}
+# GitHub's scale: critical >= 9.0, high 7.0-8.9, medium 4.0-6.9, low 0.1-3.9.
+SECURITY_SEVERITY = {"critical": "9.5", "high": "8.0", "medium": "5.5", "low": "2.0"}
+PROBLEM_SEVERITY = {
+    "critical": "error",
+    "high": "error",
+    "medium": "warning",
+    "low": "recommendation",
+    "info": "recommendation",
+}
+MAX_TAGS = 10  # GitHub keeps 10 tags per rule (and rejects more than 20)
+EVIDENCE_CHARS = 1_000
+
+
+def _uri(path: str) -> dict[str, str]:
+    """An artifactLocation: repo-relative paths under %SRCROOT%, absolute ones as file URIs."""
+    posix = PurePosixPath(path.replace("\\", "/"))
+    if posix.is_absolute():
+        return {"uri": posix.as_uri()}
+    return {"uri": quote(str(posix), safe="/"), "uriBaseId": SRCROOT}
+
+
+def _help(rule: RuleInfo) -> dict[str, str]:
+    refs = list(rule.references)
+    text = [rule.description, f"Risk: {rule.risk}", f"Remediation: {rule.remediation_text}"]
+    markdown = [
+        rule.description,
+        f"**Risk.** {rule.risk}",
+        f"**Remediation.** {rule.remediation_text}",
+    ]
+    if rule.compliance:
+        text.append("Compliance: " + ", ".join(rule.compliance))
+        markdown.append("**Compliance:** " + ", ".join(f"`{c}`" for c in rule.compliance))
+    if refs:
+        text.append("References:\n" + "\n".join(f"- {r}" for r in refs))
+        markdown.append("**References**\n\n" + "\n".join(f"- <{r}>" for r in refs))
+    if rule.location:
+        where = f"{rule.location.path} line {rule.location.line}"
+        text.append(f"Defined in {where}.")
+        markdown.append(f"Defined in `{rule.location.path}` line {rule.location.line}.")
+    return {"text": "\n\n".join(text), "markdown": "\n\n".join(markdown)}
+
+
+def _descriptor(rule: RuleInfo) -> dict[str, Any]:
+    tags = ["security", "network", rule.kind, *rule.compliance][:MAX_TAGS]
+    properties: dict[str, Any] = {"tags": tags, "precision": "very-high"}
+    properties["problem.severity"] = PROBLEM_SEVERITY[rule.severity]
+    if rule.severity in SECURITY_SEVERITY:
+        properties["security-severity"] = SECURITY_SEVERITY[rule.severity]
+    properties["severity"] = rule.severity
+    properties["compliance"] = list(rule.compliance)
+    descriptor: dict[str, Any] = {
+        "id": rule.id,
+        "name": rule.display_name,
+        "shortDescription": {"text": rule.title},
+        "fullDescription": {"text": rule.description},
+        "help": _help(rule),
+    }
+    if rule.uri:
+        descriptor["helpUri"] = rule.uri
+    descriptor["defaultConfiguration"] = {"level": LEVEL[rule.severity]}
+    descriptor["properties"] = properties
+    return descriptor
+
+
+def _message(finding: Finding) -> str:
+    arn = f" ({finding.arn})" if finding.arn else ""
+    evidence = sarif_text(as_text(dict(finding.evidence)), EVIDENCE_CHARS)
+    text = (
+        f"{sarif_text(finding.title)}: {sarif_text(finding.resource_type)} "
+        f"{sarif_text(finding.resource_id)}{sarif_text(arn)} in account "
+        f"{sarif_text(finding.account)}, region {sarif_text(finding.region)}. "
+        f"{sarif_text(finding.message).rstrip('.')}. Evidence: {evidence}"
+    )
+    return text if text.endswith(".") else text + "."
+
+
+def _result(finding: Finding, fingerprint: str, rule_index: int) -> dict[str, Any]:
+    name = f"{finding.account}/{finding.region}/{finding.resource_type}/{finding.resource_id}"
+    properties: dict[str, Any] = {
+        "account": finding.account,
+        "region": finding.region,
+        "resourceType": finding.resource_type,
+        "resourceId": finding.resource_id,
+        "arn": finding.arn,
+        "severity": finding.severity,
+        "kind": finding.kind,
+        "fingerprint": fingerprint,
+        "compliance": list(finding.compliance),
+        "evidence": dict(finding.evidence),
+        "remediation": [action.to_dict() for action in finding.remediation],
+    }
+    if finding.attribution is not None:
+        properties["attribution"] = finding.attribution.to_dict()
+    return {
+        "ruleId": finding.rule_id,
+        "ruleIndex": rule_index,
+        "kind": "fail",
+        "level": LEVEL[finding.severity],
+        "message": {"text": _message(finding)},
+        "locations": [
+            {
+                "physicalLocation": {
+                    "artifactLocation": _uri(finding.location.path),
+                    "region": {"startLine": max(1, finding.location.line)},
+                },
+                "logicalLocations": [
+                    {
+                        "name": finding.resource_id,
+                        "fullyQualifiedName": finding.arn or name,
+                        "kind": "resource",
+                    }
+                ],
+            }
+        ],
+        "partialFingerprints": {
+            "primaryLocationLineHash": f"{fingerprint}:1",
+            "netwarden/v1": fingerprint,
+        },
+        "properties": properties,
+    }
+
+
+def _notification(text: str, level: str = "warning") -> dict[str, Any]:
+    return {"level": level, "message": {"text": sarif_text(text)}}
+
+
+def _notifications(run: RunInfo, total: int, kept: int, limit: int) -> list[dict[str, Any]]:
+    notes = []
+    if kept < total:
+        notes.append(
+            _notification(
+                f"Only the {kept} most severe of {total} findings are in this SARIF run "
+                f"(GitHub accepts at most {limit} results per run); findings.json and report.md "
+                "list all of them."
+            )
+        )
+    for gap in run.coverage_gaps:
+        notes.append(
+            _notification(
+                f"Could not read {gap.get('type', '?')} in account {gap.get('account', '?')}, "
+                f"region {gap.get('region', '?')}: {gap.get('code', '')}: "
+                f"{gap.get('message', '')}"
+            )
+        )
+    return notes
+
+
+def _run_properties(run: RunInfo, total: int, kept: int) -> dict[str, Any]:
+    return {
+        "collectedAt": run.collected_at,
+        "accounts": list(run.accounts),
+        "regions": list(run.regions),
+        "policyPack": {"dir": run.policy_pack_dir, "digest": run.policy_pack_digest},
+        "baseline": {"dir": run.baseline_dir, "commit": run.baseline_commit},
+        "apiCalls": run.api_calls,
+        "coverageGaps": len(run.coverage_gaps),
+        "findingsTotal": total,
+        "resultsIncluded": kept,
+        "truncated": kept < total,
+    }
+
+
+def sarif_log(
+    findings: Sequence[Finding], run: RunInfo, *, max_results: int = MAX_RESULTS
+) -> dict[str, Any]:
+    """The SARIF log as a JSON-ready dict (see :func:`render`)."""
+    pairs = ordered(findings)
+    kept = pairs[:max_results]
+    rules, index = rule_catalog(run, (finding for finding, _ in kept))
+    driver: dict[str, Any] = {
+        "name": "netwarden",
+        "fullName": "netwarden AWS network compliance scanner",
+        "version": run.tool_version,
+        "semanticVersion": run.tool_version,
+    }
+    if run.tool_uri:
+        driver["informationUri"] = run.tool_uri
+    driver["rules"] = [_descriptor(rule) for rule in rules]
+    invocation: dict[str, Any] = {"executionSuccessful": True}
+    notes = _notifications(run, len(pairs), len(kept), max_results)
+    if notes:
+        invocation["toolExecutionNotifications"] = notes
+    sarif_run: Mapping[str, Any] = {
+        "tool": {"driver": driver},
+        "automationDetails": {"id": run.scope_id},
+        "originalUriBaseIds": {
+            SRCROOT: {
+                "description": {"text": "The repository that holds policies/ and baselines/."}
+            }
+        },
+        "invocations": [invocation],
+        "results": [_result(f, fp, index[f.rule_id]) for f, fp in kept],
+        "properties": _run_properties(run, len(pairs), len(kept)),
+    }
+    return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [sarif_run]}
+
+
+@reporter("sarif", "netwarden.sarif")
+def render(findings: Sequence[Finding], run: RunInfo, *, max_results: int = MAX_RESULTS) -> str:
+    """SARIF 2.1.0 text: deterministic (sorted, no timestamps), most severe results first."""
+    log = sarif_log(findings, run, max_results=max_results)
+    return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
