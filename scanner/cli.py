@@ -8,6 +8,7 @@ from scanner import __version__
 from scanner.commands.collect import collect_command
 from scanner.commands.demo import demo_command
 from scanner.commands.drift import baseline_group, diff_command
+from scanner.commands.remediate import remediate_command
 from scanner.commands.review import review_command
 from scanner.commands.scan import scan_command
 
@@ -24,6 +25,7 @@ cli.add_command(baseline_group)
 cli.add_command(diff_command)
 cli.add_command(review_command)
 cli.add_command(scan_command)
+cli.add_command(remediate_command)
 
 
 def main() -> None:

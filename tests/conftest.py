@@ -9,6 +9,7 @@ from typing import Any
 import boto3
 import pytest
 
+from scanner.demo.middleware import honour_dry_run
 from scanner.demo.server import MotoServer
 
 ACCOUNT = "123456789012"  # moto's default account
@@ -36,7 +37,8 @@ class AwsEnv:
 
 @pytest.fixture(scope="session")
 def moto_server() -> Iterator[MotoServer]:
-    server = MotoServer()
+    # DryRun honoured as AWS does: moto alone would execute some dry runs for real.
+    server = MotoServer(honour_dry_run())
     server.start()
     yield server
     server.stop()

@@ -117,3 +117,35 @@ def latency(
         return middleware
 
     return wrap
+
+
+def honour_dry_run() -> Middleware:
+    """Answer EC2 calls carrying ``DryRun=true`` as AWS does (HTTP 412 DryRunOperation),
+    without executing them: moto executes some of them for real."""
+
+    def wrap(app: WsgiApp) -> WsgiApp:
+        def middleware(environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+            request, body = _parse(environ)
+            if request.service == "ec2" and b"DryRun=true" in body:
+                return _error(
+                    start_response,
+                    "412 Precondition Failed",
+                    "DryRunOperation",
+                    "Request would have succeeded, but DryRun flag is set.",
+                )
+            return app(environ, start_response)
+
+        return middleware
+
+    return wrap
+
+
+def chain(*middlewares: Middleware) -> Middleware:
+    """Apply several middlewares; the first one listed sees each request first."""
+
+    def wrap(app: WsgiApp) -> WsgiApp:
+        for middleware in reversed(middlewares):
+            app = middleware(app)
+        return app
+
+    return wrap

@@ -91,7 +91,9 @@ STEPS: tuple[Callable[[DemoContext], None], ...] = (step_seed, step_inventory)
 
 def run_demo(output_dir: str, echo: Echo = print) -> DemoContext:
     """Start the embedded AWS API, run every step, stop it."""
-    with running_moto() as server:
+    from scanner.demo.middleware import honour_dry_run
+
+    with running_moto(honour_dry_run()) as server:
         echo(f"Embedded AWS API (moto) listening on {server.url}")
         with demo_environment(server.url):
             ctx = DemoContext(server.url, Path(output_dir), echo)

@@ -245,7 +245,9 @@ def _delete_added(delta: Delta) -> list[RemediationAction]:
                 ),
             ]
         case "aws.peering-connection":
-            if after.get("status") == "pending-acceptance":
+            accepter = (after.get("accepter") or {}).get("OwnerId")
+            # Only the accepter may reject a request; the requester deletes its own.
+            if after.get("status") == "pending-acceptance" and accepter == delta.account:
                 return [
                     action(
                         "Reject the unapproved peering request",

@@ -1,0 +1,147 @@
+"""`netwarden remediate`: the plan that reverts drift (and, if asked, fixes violations);
+executed only with --apply and a confirmation."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+from tabulate import tabulate
+
+from scanner.commands.common import (
+    aws_options,
+    baseline_dir_option,
+    handle_input_errors,
+    obtain_snapshot,
+    snapshot_option,
+    targets_for,
+)
+from scanner.errors import ExitCode, InputError
+from scanner.fileio import write_text_atomic
+from scanner.remediate.apply import Outcome, apply_plan
+from scanner.remediate.plan import Step, build_plan, evidence_document, plan_document
+from scanner.textsafe import one_line
+
+
+def plan_table(steps: list[Step]) -> str:
+    rows = [
+        [
+            i + 1,
+            s.phase,
+            f"{s.account}/{s.region}",
+            one_line(s.resource_id, 40),
+            one_line(s.action.description, 60),
+            s.action.api.operation if s.action.api else "(manual)",
+        ]
+        for i, s in enumerate(steps)
+    ]
+    return tabulate(
+        rows, headers=["#", "phase", "where", "resource", "step", "call"], tablefmt="github"
+    )
+
+
+def outcome_table(outcomes: list[Outcome]) -> str:
+    rows = [
+        [
+            i + 1,
+            o.status,
+            one_line(o.step.resource_id, 40),
+            one_line(o.step.action.description, 50),
+            one_line(o.detail, 60),
+        ]
+        for i, o in enumerate(outcomes)
+    ]
+    return tabulate(rows, headers=["#", "status", "resource", "step", "detail"], tablefmt="github")
+
+
+@click.command("remediate")
+@aws_options
+@snapshot_option
+@baseline_dir_option
+@click.option("--policies", "policies_dir", default="policies", show_default=True)
+@click.option(
+    "--include-policy-fixes",
+    is_flag=True,
+    help="Also fix policy violations on resources the baseline approved.",
+)
+@click.option("--plan-out", type=click.Path(dir_okay=False), help="Write the plan as JSON.")
+@click.option(
+    "--evidence-dir",
+    default="reports",
+    show_default=True,
+    help="Where the pre-change evidence snapshot is written on --apply.",
+)
+@click.option("--cloudtrail", help="CloudTrail logs, to add containment steps for the principal.")
+@click.option("--apply", "do_apply", is_flag=True, help="Execute the plan (dry-run first).")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation (needed without a TTY).")
+@handle_input_errors
+def remediate_command(
+    snapshot_path: str | None,
+    baseline_dir: str,
+    policies_dir: str,
+    include_policy_fixes: bool,
+    plan_out: str | None,
+    evidence_dir: str,
+    cloudtrail: str | None,
+    do_apply: bool,
+    yes: bool,
+    **aws: Any,
+) -> None:
+    """Remediation plan for drift and violations; --apply executes it."""
+    from scanner.commands.scan import scan_findings
+    from scanner.policy.loader import load_policy_pack
+
+    if do_apply and not yes and not sys.stdin.isatty():
+        raise InputError("--apply without a terminal needs --yes")
+    pack = load_policy_pack(policies_dir)
+    snapshot = obtain_snapshot(snapshot_path, aws)
+    findings, _ = scan_findings(snapshot, baseline_dir, pack, cloudtrail, aws.get("endpoint_url"))
+    steps = build_plan(findings, include_policy=include_policy_fixes)
+    click.echo(plan_table(steps) if steps else "Nothing to remediate.")
+    if plan_out:
+        write_text_atomic(plan_out, json.dumps(plan_document(steps), indent=2) + "\n")
+        click.echo(f"wrote {plan_out}", err=True)
+    if not do_apply or not any(s.executable for s in steps):
+        return
+    if not yes:
+        click.confirm(f"Apply {sum(s.executable for s in steps)} change(s) to AWS?", abort=True)
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+    evidence = Path(evidence_dir) / f"evidence-{stamp}.json"
+    write_text_atomic(evidence, json.dumps(evidence_document(snapshot, steps), indent=2) + "\n")
+    click.echo(f"wrote evidence of the affected resources to {evidence}", err=True)
+    outcomes = apply_plan(steps, _client_factory(aws))
+    click.echo(outcome_table(outcomes))
+    if any(o.status in ("failed", "dry-run-failed") for o in outcomes):
+        applied = sum(o.status == "applied" for o in outcomes)
+        click.echo(
+            f"netwarden: error: remediation stopped; {applied} step(s) were applied", err=True
+        )
+        raise click.exceptions.Exit(ExitCode.FINDINGS)
+
+
+def _client_factory(aws: dict[str, Any]) -> Any:
+    from scanner.aws.session import AccountSession, AwsContext
+
+    context = AwsContext(
+        endpoint_url=aws.get("endpoint_url"), max_workers=aws.get("max_workers", 16)
+    )
+    sessions = {}
+    for target in targets_for(
+        aws.get("profile"),
+        aws.get("role_arns", ()),
+        aws.get("external_id"),
+        aws.get("accounts_file"),
+    ):
+        session = AccountSession(target, context)
+        sessions[session.account_id()] = session
+
+    def client_for(account: str, service: str, region: str) -> Any:
+        if account not in sessions:
+            raise InputError(f"no credentials for account {account} (use --role-arn or --accounts)")
+        return sessions[account].client(service, region)
+
+    return client_for
