@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from scanner.model import SEVERITY_RANK, Finding
 from scanner.registry import Registry
 from scanner.report.run import RunInfo
 
 Render = Callable[[Sequence[Finding], RunInfo], str]
+R = TypeVar("R", bound=Render)
 
 
 @dataclass(frozen=True)
@@ -29,10 +31,10 @@ class Reporter:
 REPORTERS: Registry[Reporter] = Registry("report format")
 
 
-def reporter(name: str, filename: str) -> Callable[[Render], Render]:
+def reporter(name: str, filename: str) -> Callable[[R], R]:
     """Register ``render`` as the reporter ``name``, written to ``filename``."""
 
-    def decorate(render: Render) -> Render:
+    def decorate(render: R) -> R:
         REPORTERS.add(name, Reporter(name, filename, render))
         return render
 

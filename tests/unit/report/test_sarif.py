@@ -1,0 +1,182 @@
+"""SARIF: schema-valid, what GitHub code scanning needs, deterministic, capped at the limit."""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+from dataclasses import replace
+
+from scanner.model import Location
+from scanner.report import DRIFT_RULES, sarif
+from tests.unit.report.fixtures import (
+    FINDINGS,
+    RUN,
+    drift_finding,
+    flow_finding,
+    hostile_finding,
+    info_finding,
+    sg_finding,
+)
+from tests.unit.report.helpers import assert_valid_sarif
+
+SEVERITY_RANGES = {
+    "critical": (9.0, 10.0),
+    "high": (7.0, 8.9),
+    "medium": (4.0, 6.9),
+    "low": (0.1, 3.9),
+}
+
+
+def _run(log: dict) -> dict:
+    assert log["version"] == "2.1.0"
+    assert len(log["runs"]) == 1
+    return log["runs"][0]
+
+
+def test_valid_against_the_schema_for_every_shape() -> None:
+    for findings in (FINDINGS, (), (hostile_finding(),), (info_finding(),)):
+        assert_valid_sarif(sarif.render(findings, RUN))
+    assert_valid_sarif(sarif.render(FINDINGS, replace(RUN, rules=(), coverage_gaps=())))
+
+
+def test_one_rule_per_policy_and_drift_kind_with_everything_github_shows() -> None:
+    run = _run(assert_valid_sarif(sarif.render(FINDINGS, RUN)))
+    rules = run["tool"]["driver"]["rules"]
+    ids = [rule["id"] for rule in rules]
+    assert ids == sorted(ids)
+    assert set(ids) == {r.id for r in RUN.rules} | {r.id for r in DRIFT_RULES}
+    for rule in rules:
+        for key in (
+            "name",
+            "shortDescription",
+            "fullDescription",
+            "help",
+            "helpUri",
+            "defaultConfiguration",
+        ):
+            assert rule.get(key), (rule["id"], key)
+        assert rule["help"]["text"] and rule["help"]["markdown"]
+        assert "Risk" in rule["help"]["markdown"] and "Remediation" in rule["help"]["markdown"]
+        assert "https://" in rule["help"]["markdown"]
+        props = rule["properties"]
+        assert "security" in props["tags"] and len(props["tags"]) <= 10
+        severity = props["severity"]
+        if severity == "info":
+            assert rule["defaultConfiguration"]["level"] == "note"
+            assert "security-severity" not in props
+        else:
+            low, high = SEVERITY_RANGES[severity]
+            assert low <= float(props["security-severity"]) <= high
+
+
+def test_every_result_points_at_its_rule_and_a_physical_location() -> None:
+    run = _run(assert_valid_sarif(sarif.render(FINDINGS, RUN)))
+    rules = run["tool"]["driver"]["rules"]
+    assert len(run["results"]) == len(FINDINGS)
+    for result in run["results"]:
+        assert rules[result["ruleIndex"]]["id"] == result["ruleId"]
+        assert result["level"] in ("error", "warning", "note")
+        physical = result["locations"][0]["physicalLocation"]
+        assert physical["artifactLocation"]["uriBaseId"] == "%SRCROOT%"
+        assert not physical["artifactLocation"]["uri"].startswith("/")
+        assert physical["region"]["startLine"] >= 1
+        logical = result["locations"][0]["logicalLocations"][0]
+        props = result["properties"]
+        assert logical["fullyQualifiedName"] == (props["arn"] or logical["fullyQualifiedName"])
+        for key in ("account", "region", "arn", "remediation", "resourceId", "severity"):
+            assert key in props
+    assert "%SRCROOT%" in run["originalUriBaseIds"]
+
+
+def test_policy_results_at_the_policy_line_drift_at_the_baseline_entry() -> None:
+    run = _run(json.loads(sarif.render([sg_finding(), drift_finding(line=31)], RUN)))
+    where = {
+        r["ruleId"]: (
+            r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+            r["locations"][0]["physicalLocation"]["region"]["startLine"],
+        )
+        for r in run["results"]
+    }
+    assert where["NW-SG-001"] == ("policies/network.yml", 12)
+    assert where["drift/modified"] == ("baselines/123456789012/us-east-1.yaml", 31)
+
+
+def test_message_names_resource_arn_account_region_and_evidence() -> None:
+    run = _run(json.loads(sarif.render([sg_finding()], RUN)))
+    text = run["results"][0]["message"]["text"]
+    for part in (
+        "sg-0a1b2c3d",
+        "arn:aws:ec2:us-east-1:123456789012:security-group/sg-0a1b2c3d",
+        "123456789012",
+        "us-east-1",
+        "0.0.0.0/0",
+        "Evidence:",
+    ):
+        assert part in text
+    assert text.endswith(".")
+
+
+def test_levels_follow_severity() -> None:
+    run = _run(json.loads(sarif.render([sg_finding(), flow_finding(), info_finding()], RUN)))
+    assert [r["level"] for r in run["results"]] == ["error", "warning", "note"]
+
+
+def test_clean_scan_has_empty_results_and_scope_id() -> None:
+    run = _run(assert_valid_sarif(sarif.render([], RUN)))
+    assert run["results"] == []
+    assert run["automationDetails"]["id"] == "netwarden/123456789012+210987654321/"
+    one = replace(RUN, accounts=("123456789012",))
+    assert _run(json.loads(sarif.render([], one)))["automationDetails"]["id"] == (
+        "netwarden/123456789012/"
+    )
+    many = replace(RUN, accounts=tuple(f"{i:012d}" for i in range(9)))
+    assert re.fullmatch(
+        r"netwarden/9-accounts-[0-9a-f]{12}/",
+        _run(json.loads(sarif.render([], many)))["automationDetails"]["id"],
+    )
+
+
+def test_deterministic_whatever_the_input_order() -> None:
+    first = sarif.render(FINDINGS, RUN)
+    shuffled = list(FINDINGS)
+    random.Random(7).shuffle(shuffled)
+    assert sarif.render(shuffled, RUN) == first
+    assert "2026-11-28" not in json.dumps(json.loads(first)["runs"][0]["results"])
+
+
+def test_cut_at_the_limit_keeps_the_most_severe_and_says_so() -> None:
+    findings = [flow_finding(), info_finding()] + [sg_finding(f"sg-{i:04x}") for i in range(5)]
+    log = assert_valid_sarif(sarif.render(findings, RUN, max_results=4))
+    run = _run(log)
+    assert len(run["results"]) == 4
+    assert {r["properties"]["severity"] for r in run["results"]} == {"high"}
+    assert run["properties"]["truncated"] is True
+    assert run["properties"]["findingsTotal"] == 7
+    notes = run["invocations"][0]["toolExecutionNotifications"]
+    assert any("4 most severe of 7" in n["message"]["text"] for n in notes)
+    assert sarif.render(list(reversed(findings)), RUN, max_results=4) == sarif.render(
+        findings, RUN, max_results=4
+    )
+    assert sarif.MAX_RESULTS == 25_000
+
+
+def test_coverage_gaps_become_tool_notifications() -> None:
+    run = _run(json.loads(sarif.render([], RUN)))
+    notes = run["invocations"][0]["toolExecutionNotifications"]
+    assert any("aws.network-firewall" in n["message"]["text"] for n in notes)
+
+
+def test_unknown_rule_still_gets_a_descriptor() -> None:
+    odd = replace(sg_finding(), rule_id="NW-X-999", location=Location("policies/x.yml", 0))
+    run = _run(assert_valid_sarif(sarif.render([odd], RUN)))
+    result = run["results"][0]
+    assert run["tool"]["driver"]["rules"][result["ruleIndex"]]["id"] == "NW-X-999"
+    assert result["locations"][0]["physicalLocation"]["region"]["startLine"] == 1
+
+
+def test_absolute_location_becomes_a_file_uri() -> None:
+    absolute = replace(sg_finding(), location=Location("/srv/pack/net work.yml", 3))
+    run = _run(assert_valid_sarif(sarif.render([absolute], RUN)))
+    artifact = run["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
+    assert artifact == {"uri": "file:///srv/pack/net%20work.yml"}
