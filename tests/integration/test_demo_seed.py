@@ -8,6 +8,9 @@ from typing import Any
 
 import pytest
 
+from scanner.attribution.events import mentioned_ids
+from scanner.attribution.sources import s3_records
+from scanner.demo.cloudtrail import incident_cloudtrail_records, write_trail_objects
 from scanner.demo.incident import EXTERNAL_ACCOUNT, IncidentResult, apply_incident
 from scanner.demo.seed import SeedResult, seed_organisation
 from tests.conftest import ACCOUNT, AwsEnv
@@ -82,12 +85,7 @@ def nacl_admin_exposure(acl: dict[str, Any]) -> list[dict[str, Any]]:
     ]
 
 
-@pytest.fixture
-def seeded(aws: AwsEnv) -> SeedResult:
-    return seed_organisation(aws.client, regions=(PRIMARY, DR))
-
-
-def test_seed_builds_the_primary_region(aws: AwsEnv, seeded: SeedResult) -> None:
+def check_primary_region(aws: AwsEnv, seeded: SeedResult) -> None:
     ec2 = aws.client("ec2", PRIMARY)
     assert (seeded.account_id, seeded.regions) == (ACCOUNT, (PRIMARY, DR))
     ours = [{"Name": "tag:ManagedBy", "Values": ["netwarden-demo"]}]
@@ -166,7 +164,7 @@ def test_seed_builds_the_primary_region(aws: AwsEnv, seeded: SeedResult) -> None
     assert {e["Cidr"] for e in prefix_list["Entries"]} == {"203.0.113.0/24", "198.51.100.0/24"}
 
 
-def test_seed_security_groups_enis_and_acls(aws: AwsEnv, seeded: SeedResult) -> None:
+def check_security_groups_enis_and_acls(aws: AwsEnv, seeded: SeedResult) -> None:
     ec2 = aws.client("ec2", PRIMARY)
     groups = by_id(
         ec2.describe_security_groups(
@@ -218,7 +216,7 @@ def test_seed_security_groups_enis_and_acls(aws: AwsEnv, seeded: SeedResult) -> 
     assert [nacl_admin_exposure(acl) for acl in acls.values()] == [[], []]
 
 
-def test_seed_logging_and_detection(aws: AwsEnv, seeded: SeedResult) -> None:
+def check_logging_and_detection(aws: AwsEnv, seeded: SeedResult) -> None:
     assert set(seeded.flow_log_ids) == set(seeded.seeded_vpc_ids)
     for region, bucket in seeded.flow_log_buckets.items():
         aws.client("s3", region).head_bucket(Bucket=bucket)
@@ -260,7 +258,7 @@ def test_seed_logging_and_detection(aws: AwsEnv, seeded: SeedResult) -> None:
         assert guardduty.list_detectors()["DetectorIds"] == [seeded.guardduty_detector_ids[region]]
 
 
-def test_seed_builds_the_disaster_recovery_region(aws: AwsEnv, seeded: SeedResult) -> None:
+def check_disaster_recovery_region(aws: AwsEnv, seeded: SeedResult) -> None:
     ec2 = aws.client("ec2", DR)
     (vpc,) = ec2.describe_vpcs(VpcIds=[seeded.dr_vpc_id])["Vpcs"]
     assert (vpc["CidrBlock"], tag(vpc, "Exposure")) == ("10.2.0.0/16", "internal")
@@ -302,16 +300,9 @@ def test_seed_builds_the_disaster_recovery_region(aws: AwsEnv, seeded: SeedResul
         )
 
 
-@pytest.fixture
-def incident(aws: AwsEnv, seeded: SeedResult) -> tuple[IncidentResult, dict[str, Any]]:
-    before = {region: state(aws, region) for region in seeded.regions}
-    return apply_incident(aws.client, seeded), before
-
-
-def test_incident_changes_exactly_what_it_says(
-    aws: AwsEnv, seeded: SeedResult, incident: tuple[IncidentResult, dict[str, Any]]
+def check_exact_changes(
+    aws: AwsEnv, seeded: SeedResult, result: IncidentResult, before: dict[str, Any]
 ) -> None:
-    result, before = incident
     after = {region: state(aws, region) for region in seeded.regions}
     assert after[DR] == before[DR]
     old, new = before[PRIMARY], after[PRIMARY]
@@ -346,10 +337,7 @@ def test_incident_changes_exactly_what_it_says(
     json.dumps([c.request_parameters for c in result.calls] + [c.response for c in result.calls])
 
 
-def test_incident_opens_the_network(
-    aws: AwsEnv, seeded: SeedResult, incident: tuple[IncidentResult, dict[str, Any]]
-) -> None:
-    result, _ = incident
+def check_network_opened(aws: AwsEnv, seeded: SeedResult, result: IncidentResult) -> None:
     ec2 = aws.client("ec2", PRIMARY)
     (bastion,) = ec2.describe_security_groups(GroupIds=[result.exposed_sg_id])["SecurityGroups"]
     assert internet_ports(bastion["IpPermissions"]) == {(22, 22), (3389, 3389)}
@@ -380,3 +368,74 @@ def test_incident_opens_the_network(
     assert [(e["RuleNumber"], e["PortRange"]) for e in exposure] == [
         (result.nacl_rule_number, {"From": 3389, "To": 3389})
     ]
+
+
+def check_cloudtrail_records(aws: AwsEnv, seeded: SeedResult, result: IncidentResult) -> None:
+    user = f"arn:aws:iam::{ACCOUNT}:user/ci-deploy"
+    records = incident_cloudtrail_records(
+        result, ACCOUNT, PRIMARY, user, "AKIAIOSFODNN7EXAMPLE", "192.0.2.66", "aws-cli/2.15.30"
+    )
+    assert [r["eventName"] for r in records] == [c.event_name for c in result.calls]
+    ssh = records[1]
+    assert ssh["requestParameters"] == {
+        "groupId": seeded.bastion_sg_id,
+        "ipPermissions": {
+            "items": [
+                {
+                    "ipProtocol": "tcp",
+                    "fromPort": 22,
+                    "toPort": 22,
+                    "ipRanges": {"items": [{"cidrIp": "0.0.0.0/0", "description": "temp debug"}]},
+                    "groups": {},
+                    "ipv6Ranges": {},
+                    "prefixListIds": {},
+                }
+            ]
+        },
+    }
+    assert ssh["responseElements"]["_return"] is True
+    assert ssh["userIdentity"]["type"] == "IAMUser"
+    assert ssh["userIdentity"]["accessKeyId"] == "AKIAIOSFODNN7EXAMPLE"
+    assert {
+        (r["eventType"], r["eventCategory"], r["readOnly"], r["recipientAccountId"])
+        for r in records
+    } == {("AwsApiCall", "Management", False, ACCOUNT)}
+    assert records[0]["requestParameters"] == {
+        "DeleteFlowLogsRequest": {"FlowLogId": {"content": seeded.prod_flow_log_id, "tag": 1}}
+    }
+
+    keys = write_trail_objects(aws.client, seeded.trail_bucket, records, ACCOUNT, PRIMARY)
+    prefix = f"AWSLogs/{ACCOUNT}/CloudTrail/{PRIMARY}/"
+    assert keys and all(k.startswith(prefix) and k.endswith(".json.gz") for k in keys)
+    # What attribution reads back names every changed resource in a record of its call.
+    read = list(s3_records(f"s3://{seeded.trail_bucket}/AWSLogs/", aws.client("s3", PRIMARY)))
+    assert len(read) == len(records)
+    for call in result.calls:
+        assert any(
+            r["eventName"] == call.event_name and call.resource_id in mentioned_ids(r) for r in read
+        ), call.event_name
+
+
+# One seeded world per test (seeding takes seconds); subtests report each check on its own.
+def test_seed_creates_what_it_says(aws: AwsEnv, subtests: pytest.Subtests) -> None:
+    seeded = seed_organisation(aws.client, regions=(PRIMARY, DR))
+    for check in (
+        check_primary_region,
+        check_security_groups_enis_and_acls,
+        check_logging_and_detection,
+        check_disaster_recovery_region,
+    ):
+        with subtests.test(check.__name__):
+            check(aws, seeded)
+
+
+def test_incident_changes_exactly_what_it_says(aws: AwsEnv, subtests: pytest.Subtests) -> None:
+    seeded = seed_organisation(aws.client, regions=(PRIMARY, DR))
+    before = {region: state(aws, region) for region in seeded.regions}
+    result = apply_incident(aws.client, seeded)
+    with subtests.test("exactly the named changes"):
+        check_exact_changes(aws, seeded, result, before)
+    with subtests.test("the network is opened"):
+        check_network_opened(aws, seeded, result)
+    with subtests.test("CloudTrail records"):
+        check_cloudtrail_records(aws, seeded, result)
