@@ -65,15 +65,16 @@ def _value_at(item: Mapping[str, Any], key: str) -> Any:
 
 
 def evidence_of(original: Mapping[str, Any], matched: Mapping[str, Any]) -> dict[str, Any]:
-    """The annotations ``matched`` gained over ``original``, plus the values of the keys the
-    policy's value filters matched on."""
+    """The annotations ``matched`` gained over ``original``; without any, the values of the
+    keys the policy's value filters matched on (``c7n:MatchedFilters``)."""
     evidence: dict[str, Any] = {}
-    for key in matched.get("c7n:MatchedFilters", []) or []:
-        evidence[key] = _value_at(matched, key)
     for key, value in matched.items():
         if key in original or key in DROPPED:
             continue
         evidence[key] = REDUCERS[key](value) if key in REDUCERS else value
+    if not evidence:  # a plain value-filter policy: the matched values are the evidence
+        for key in matched.get("c7n:MatchedFilters", []) or []:
+            evidence[key] = _value_at(matched, key)
     return evidence
 
 
@@ -140,7 +141,7 @@ def _summary(key: str, value: Any) -> str:
         return "delivery channels: " + (", ".join(c.get("name", "?") for c in value) or "none")
     if key == "c7n:guard-duty":
         return f"detector status: {(value.get('Detector') or {}).get('Status')}"
-    if key == "matched-vpcs":
+    if key == "c7n:matched-vpcs":
         return "attached to " + ", ".join(value)
     text = json.dumps(value, sort_keys=True, default=str)
     return f"{key}={text if len(text) <= 160 else text[:157] + '...'}"

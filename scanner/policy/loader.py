@@ -7,6 +7,7 @@ offending key, so ``netwarden policies validate`` prints ``path:line: message`` 
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -110,6 +111,7 @@ def _load_file(file: Path, raw: bytes) -> list[PolicyDef]:
     result = []
     for index, pdata in enumerate(data["policies"]):
         line = lines.line_of(["policies", index])
+        _check_custodian_policy(pdata, path, line, lines, index)
         problem = metadata_problem(pdata.get("metadata"))
         if problem:
             meta_path, message = problem
@@ -119,7 +121,6 @@ def _load_file(file: Path, raw: bytes) -> list[PolicyDef]:
                 else ["policies", index]
             )
             raise InputError(f"policy {pdata['name']!r}: {message}", path, lines.line_of(at))
-        _check_custodian_policy(pdata, path, line)
         result.append(
             PolicyDef(
                 name=pdata["name"],
@@ -185,11 +186,18 @@ def _check_schema(data: dict[str, Any], lines: LineMap, path: str) -> None:
     error = errors[0]
     where = list(getattr(error, "absolute_path", []) or [])
     message = getattr(error, "message", None) or str(error)
+    if getattr(error, "validator", None) == "additionalProperties":
+        # Point at the unexpected key itself, not at the mapping that holds it.
+        unexpected = re.findall(r"'([^']+)'", message.rsplit("(", 1)[-1])
+        if unexpected and isinstance(error.instance, dict) and unexpected[0] in error.instance:
+            where.append(unexpected[0])
     # Custodian prefixes "Error on policy:NAME resource:TYPE\n"; keep it on one line.
     raise InputError(_one_line(message), path, lines.line_of(where) if where else 1)
 
 
-def _check_custodian_policy(pdata: dict[str, Any], path: str, line: int) -> None:
+def _check_custodian_policy(
+    pdata: dict[str, Any], path: str, line: int, lines: LineMap, index: int
+) -> None:
     """What ``custodian validate`` does after the schema: each filter's own validate()."""
     import copy
 
@@ -202,6 +210,44 @@ def _check_custodian_policy(pdata: dict[str, Any], path: str, line: int) -> None
         )
         policy.validate()
     except Exception as exc:  # Custodian raises many types here; all mean "invalid policy".
+        registry = _filter_registry(pdata)
+        where = _unknown_filter(pdata.get("filters", []), ["filters"], registry)
+        at = lines.line_of(["policies", index, *where]) if where else line
         raise InputError(
-            _one_line(f"policy {pdata.get('name')!r} is invalid: {exc}"), path, line
+            _one_line(f"policy {pdata.get('name')!r} is invalid: {exc}"), path, at
         ) from None
+
+
+def _filter_registry(pdata: dict[str, Any]) -> Any:
+    from c7n.provider import clouds
+
+    provider, _, name = qualified(str(pdata.get("resource"))).partition(".")
+    try:
+        return clouds[provider]().get_resource_types([f"{provider}.{name}"])[0][0].filter_registry
+    except (KeyError, IndexError, AttributeError):
+        return None
+
+
+_BOOLEAN = ("and", "or", "not")
+
+
+def _unknown_filter(filters: Any, path: list[Any], registry: Any) -> list[Any] | None:
+    """The path of the first filter whose ``type`` Custodian does not know, if any."""
+    if registry is None or not isinstance(filters, list):
+        return None
+    for position, flt in enumerate(filters):
+        if isinstance(flt, str):
+            if flt not in registry and flt not in _BOOLEAN:
+                return [*path, position]
+            continue
+        if not isinstance(flt, dict):
+            continue
+        for op in _BOOLEAN:
+            if op in flt:
+                found = _unknown_filter(flt[op], [*path, position, op], registry)
+                if found:
+                    return found
+        kind = flt.get("type")
+        if isinstance(kind, str) and kind not in registry and kind not in _BOOLEAN:
+            return [*path, position, "type"]
+    return None
