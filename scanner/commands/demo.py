@@ -9,9 +9,11 @@ from scanner.commands.common import handle_input_errors
 
 @click.command("demo")
 @click.option("-o", "--output-dir", default="reports/demo", show_default=True)
+@click.option("--policies", "policies_dir", default="policies", show_default=True)
+@click.option("--remediate", is_flag=True, help="Also apply the plan and re-scan to zero drift.")
 @handle_input_errors
-def demo_command(output_dir: str) -> None:
+def demo_command(output_dir: str, policies_dir: str, remediate: bool) -> None:
     """Run the embedded end-to-end demo (no AWS account needed)."""
     from scanner.demo.story import run_demo
 
-    run_demo(output_dir, echo=click.echo)
+    run_demo(output_dir, echo=click.echo, policies_dir=policies_dir, remediate=remediate)

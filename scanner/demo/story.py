@@ -1,7 +1,8 @@
 """The demo as a sequence of steps over one embedded moto server.
 
-Each step is a small function taking the shared ``DemoContext``, so the story grows
-(baseline, incident, scan, reports, remediation) by adding steps, not by rewriting it.
+Each step is a small function taking the shared ``DemoContext``: seed an organisation,
+inventory it, record the baseline, suffer an incident (with its CloudTrail trail), scan and
+write the reports, and optionally remediate and prove the network is back to its baseline.
 """
 
 from __future__ import annotations
@@ -21,6 +22,11 @@ from scanner.collect.runner import CollectOptions, collect
 from scanner.demo.server import running_moto
 
 DEMO_REGIONS = ("us-east-1", "eu-west-1")
+INTRUDER_USER = "ci-deploy"  # a leaked CI key is how the story's intruder gets in
+INTRUDER = {
+    "source_ip": "203.0.113.66",
+    "user_agent": "aws-cli/2.15.30 Python/3.11.8 Linux/6.5.0 exe/x86_64.ubuntu.22",
+}
 Echo = Callable[[str], None]
 
 _FAKE_CREDENTIALS = {
@@ -38,8 +44,8 @@ def demo_environment(endpoint_url: str) -> Iterator[None]:
     Whatever AWS profile the user has set is ignored, so the demo can never reach a real
     account.
     """
-    saved = {name: os.environ.get(name) for name in (*_FAKE_CREDENTIALS, *_CLEARED)}
-    saved["AWS_ENDPOINT_URL"] = os.environ.get("AWS_ENDPOINT_URL")
+    names = (*_FAKE_CREDENTIALS, *_CLEARED, "AWS_ENDPOINT_URL")
+    saved = {name: os.environ.get(name) for name in names}
     try:
         for name in _CLEARED:
             os.environ.pop(name, None)
@@ -58,8 +64,14 @@ def demo_environment(endpoint_url: str) -> Iterator[None]:
 class DemoContext:
     endpoint_url: str
     output_dir: Path
+    policies_dir: str
     echo: Echo
+    remediate: bool = False
     state: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def baseline_dir(self) -> str:
+        return str(self.output_dir / "baselines")
 
     def client(self, service: str, region: str = DEMO_REGIONS[0]) -> Any:
         return boto3.client(service, region_name=region, endpoint_url=self.endpoint_url)
@@ -75,28 +87,148 @@ class DemoContext:
 def step_seed(ctx: DemoContext) -> None:
     from scanner.demo.seed import seed_organisation
 
-    ctx.echo(f"Seeding a demo organisation in {', '.join(DEMO_REGIONS)} ...")
+    ctx.echo(f"\n== 1. Seeding a demo organisation in {', '.join(DEMO_REGIONS)}")
     ctx.state["seed"] = seed_organisation(ctx.client, regions=DEMO_REGIONS)
 
 
 def step_inventory(ctx: DemoContext) -> None:
+    ctx.echo("\n== 2. Collecting the inventory")
     snapshot = ctx.collect()
     ctx.state["snapshot"] = snapshot
     ctx.echo(inventory.summary_line(snapshot))
     ctx.echo(inventory.table(snapshot))
 
 
-STEPS: tuple[Callable[[DemoContext], None], ...] = (step_seed, step_inventory)
+def step_baseline(ctx: DemoContext) -> None:
+    from scanner.baseline import store
+
+    ctx.echo("\n== 3. Recording the known-good baseline")
+    live = store.project_snapshot(ctx.state["snapshot"])
+    for path in store.write_all(ctx.baseline_dir, sorted(live.items())):
+        ctx.echo(f"wrote {path}")
 
 
-def run_demo(output_dir: str, echo: Echo = print) -> DemoContext:
+def step_incident(ctx: DemoContext) -> None:
+    from scanner.demo.incident import apply_incident
+    from scanner.demo.seed import assume_role_factory
+
+    ctx.echo("\n== 4. The incident: unauthorized network changes")
+    seed = ctx.state["seed"]
+    incident = apply_incident(ctx.client, seed, assume_role_factory(ctx.client, "999999999999"))
+    ctx.state["incident"] = incident
+    for call in incident.calls:
+        ctx.echo(f"  {call.event_time}  {call.event_name:<32} {call.resource_id}")
+
+
+def step_trail(ctx: DemoContext) -> None:
+    """The organisation trail's log files for the incident, in the trail's S3 bucket."""
+    from scanner.demo.cloudtrail import incident_cloudtrail_records, write_trail_objects
+
+    seed, incident = ctx.state["seed"], ctx.state["incident"]
+    iam = ctx.client("iam")
+    user = iam.create_user(UserName=INTRUDER_USER)["User"]
+    key = iam.create_access_key(UserName=INTRUDER_USER)["AccessKey"]["AccessKeyId"]
+    ctx.state["intruder_key"] = key
+    records = incident_cloudtrail_records(
+        incident,
+        seed.account_id,
+        incident.region,
+        principal_arn=user["Arn"],
+        access_key_id=key,
+        **INTRUDER,
+    )
+    write_trail_objects(ctx.client, seed.trail_bucket, records, seed.account_id, incident.region)
+    ctx.state["cloudtrail"] = f"s3://{seed.trail_bucket}/AWSLogs/"
+    ctx.echo(f"  ({len(records)} CloudTrail records written to s3://{seed.trail_bucket}/)")
+
+
+def step_scan(ctx: DemoContext) -> None:
+    from scanner.commands.scan import scan_findings, summary
+    from scanner.policy.loader import load_policy_pack
+    from scanner.report import write_reports
+    from scanner.report.run import rule_from_metadata, run_info_from_snapshot
+
+    ctx.echo("\n== 5. Scanning: drift, policies, attribution, reports")
+    pack = load_policy_pack(ctx.policies_dir)
+    snapshot = ctx.collect()
+    findings, _ = scan_findings(
+        snapshot, ctx.baseline_dir, pack, ctx.state.get("cloudtrail"), ctx.endpoint_url
+    )
+    ctx.state["findings"] = findings
+    run = run_info_from_snapshot(
+        snapshot,
+        rules=[rule_from_metadata(p.metadata, _location(p)) for p in pack.policies],
+        policy_pack_dir=ctx.policies_dir,
+        policy_pack_digest=pack.digest,
+        baseline_dir=ctx.baseline_dir,
+    )
+    written = write_reports(findings, run, ctx.output_dir, ("sarif", "markdown", "json"))
+    ctx.echo(summary(findings))
+    for finding in [f for f in findings if f.kind == "drift"][:8]:
+        who = finding.attribution
+        by = f" by {who.principal} ({who.access_key_id})" if who else ""
+        ctx.echo(f"  [{finding.severity}] {finding.title}: {finding.resource_id}{by}")
+    ctx.echo("Reports:")
+    for path in written:
+        ctx.echo(f"  {path}")
+
+
+def step_remediate(ctx: DemoContext) -> None:
+    from scanner.baseline import store
+    from scanner.drift.engine import diff
+    from scanner.remediate.apply import apply_plan
+    from scanner.remediate.plan import build_plan
+
+    ctx.echo("\n== 6. Remediation: revert the drift, then re-scan")
+    steps = build_plan(ctx.state["findings"])
+    outcomes = apply_plan(steps, lambda _account, service, region: ctx.client(service, region))
+    for outcome in outcomes:
+        call = outcome.step.action.api.operation if outcome.step.action.api else "(manual)"
+        detail = f"  {outcome.detail}" if outcome.detail else ""
+        ctx.echo(f"  {outcome.status:<15} {call:<28} {outcome.step.resource_id}{detail}")
+    applied = sum(o.status == "applied" for o in outcomes)
+    ctx.echo(f"applied {applied} of {len(steps)} step(s)")
+    live = store.project_snapshot(ctx.collect())
+    remaining = diff(
+        live,
+        store.load_dir(ctx.baseline_dir),
+        lambda a, r: store.baseline_path(ctx.baseline_dir, a, r),
+    )
+    ctx.echo(f"drift after remediation: {len(remaining)} resource(s)")
+    for delta in remaining:
+        ctx.echo(
+            f"  {delta.change} {delta.resource_type} {delta.resource_id}: "
+            f"{[c.to_dict() for c in delta.changes]}"
+        )
+    ctx.state["remaining_drift"] = remaining
+
+
+def _location(policy: Any) -> Any:
+    from scanner.model import Location
+
+    return Location(policy.path, policy.line)
+
+
+STEPS: tuple[Callable[[DemoContext], None], ...] = (
+    step_seed,
+    step_inventory,
+    step_baseline,
+    step_incident,
+    step_trail,
+    step_scan,
+)
+
+
+def run_demo(
+    output_dir: str, echo: Echo = print, policies_dir: str = "policies", remediate: bool = False
+) -> DemoContext:
     """Start the embedded AWS API, run every step, stop it."""
     from scanner.demo.middleware import honour_dry_run
 
     with running_moto(honour_dry_run()) as server:
         echo(f"Embedded AWS API (moto) listening on {server.url}")
         with demo_environment(server.url):
-            ctx = DemoContext(server.url, Path(output_dir), echo)
-            for step in STEPS:
+            ctx = DemoContext(server.url, Path(output_dir), policies_dir, echo, remediate)
+            for step in (*STEPS, step_remediate) if remediate else STEPS:
                 step(ctx)
     return ctx

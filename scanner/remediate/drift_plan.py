@@ -355,6 +355,9 @@ def _restore_removed(delta: Delta) -> list[RemediationAction]:
         ):
             if before.get(key) is not None:
                 params[key] = before[key]
+        if before.get("tags"):
+            tags = [{"Key": k, "Value": v} for k, v in sorted(before["tags"].items())]
+            params["TagSpecifications"] = [{"ResourceType": "vpc-flow-log", "Tags": tags}]
         return [
             action(
                 "Re-create the flow log with its baseline settings",
