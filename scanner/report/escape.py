@@ -30,6 +30,9 @@ _SARIF.update({ord("\\"): "\\\\", ord("["): "\\[", ord("]"): "\\]"})
 
 _NEWLINES = re.compile(r"\r\n|[\r\n\x0b\x0c\x85\u2028\u2029]")
 _BACKTICKS = re.compile(r"`+")
+# Fast paths: most ids, ARNs and regions contain none of these.
+_MD_SPECIAL = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029\\`*_\[\]#!|~$<>&]")
+_CODE_SPECIAL = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029`|]")
 
 
 def as_text(value: Any) -> str:
@@ -47,6 +50,8 @@ def md(value: Any) -> str:
     Line breaks become ``<br>`` so that a newline never starts a heading, list or new row.
     """
     text = as_text(value)
+    if _MD_SPECIAL.search(text) is None:
+        return text
     if _NEWLINES.search(text) is None:
         return text.translate(_MD)
     return "<br>".join(part.translate(_MD) for part in _NEWLINES.split(text))
@@ -54,6 +59,8 @@ def md(value: Any) -> str:
 
 def md_code(value: Any) -> str:
     """Inline code for a short identifier (an id, ARN or path), safe in a table cell."""
+    if isinstance(value, str) and value and _CODE_SPECIAL.search(value) is None:
+        return f"`{value}`"
     text = _NEWLINES.sub(" ", as_text(value)).translate(_CONTROL).replace("|", "\\|")
     if not text:
         return ""

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
 from scanner.model import SEVERITIES, Finding
-from scanner.report.base import ordered, reporter
+from scanner.report.base import dumps_with_items, items_placeholder, ordered, reporter
 from scanner.report.run import RunInfo
 
 SCHEMA = "netwarden/findings/v1"
@@ -35,7 +34,7 @@ def run_metadata(run: RunInfo) -> dict[str, Any]:
 
 @reporter("json", "findings.json")
 def render(findings: Sequence[Finding], run: RunInfo) -> str:
-    """``{"schema", "run", "summary", "findings"}``; findings most severe first, deterministic."""
+    """``{"schema", "run", "summary", "findings"}``: one finding per line, most severe first."""
     pairs = ordered(findings)
     severities = Counter(finding.severity for finding, _ in pairs)
     kinds = Counter(finding.kind for finding, _ in pairs)
@@ -48,6 +47,6 @@ def render(findings: Sequence[Finding], run: RunInfo) -> str:
             "by_kind": {kind: kinds.get(kind, 0) for kind in ("policy", "drift")},
             "complete": not run.coverage_gaps,
         },
-        "findings": [finding.to_dict() for finding, _ in pairs],
+        "findings": items_placeholder(),
     }
-    return json.dumps(document, indent=2, ensure_ascii=False, default=str) + "\n"
+    return dumps_with_items(document, (finding.to_dict() for finding, _ in pairs))

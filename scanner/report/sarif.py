@@ -16,14 +16,13 @@ What GitHub needs to accept and track the results, and how it is met here:
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from pathlib import PurePosixPath
 from typing import Any
 from urllib.parse import quote
 
 from scanner.model import Finding
-from scanner.report.base import ordered, reporter
+from scanner.report.base import dumps_with_items, items_placeholder, ordered, reporter
 from scanner.report.escape import as_text, sarif_text
 from scanner.report.run import RuleInfo, RunInfo, rule_catalog
 
@@ -202,10 +201,10 @@ def _run_properties(run: RunInfo, total: int, kept: int) -> dict[str, Any]:
     }
 
 
-def sarif_log(
-    findings: Sequence[Finding], run: RunInfo, *, max_results: int = MAX_RESULTS
-) -> dict[str, Any]:
-    """The SARIF log as a JSON-ready dict (see :func:`render`)."""
+def _log(
+    findings: Sequence[Finding], run: RunInfo, max_results: int
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The log with a placeholder for its results, and the results."""
     pairs = ordered(findings)
     kept = pairs[:max_results]
     rules, index = rule_catalog(run, (finding for finding, _ in kept))
@@ -225,20 +224,27 @@ def sarif_log(
     sarif_run: Mapping[str, Any] = {
         "tool": {"driver": driver},
         "automationDetails": {"id": run.scope_id},
-        "originalUriBaseIds": {
-            SRCROOT: {
-                "description": {"text": "The repository that holds policies/ and baselines/."}
-            }
-        },
+        "originalUriBaseIds": {SRCROOT: {"description": {"text": SRCROOT_DESCRIPTION}}},
         "invocations": [invocation],
-        "results": [_result(f, fp, index[f.rule_id]) for f, fp in kept],
+        "results": items_placeholder(),
         "properties": _run_properties(run, len(pairs), len(kept)),
     }
-    return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [sarif_run]}
+    results = [_result(f, fp, index[f.rule_id]) for f, fp in kept]
+    return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [sarif_run]}, results
+
+
+def sarif_log(
+    findings: Sequence[Finding], run: RunInfo, *, max_results: int = MAX_RESULTS
+) -> dict[str, Any]:
+    """The SARIF log as a JSON-ready dict (see :func:`render`)."""
+    log, results = _log(findings, run, max_results)
+    log["runs"][0]["results"] = results
+    return log
 
 
 @reporter("sarif", "netwarden.sarif")
 def render(findings: Sequence[Finding], run: RunInfo, *, max_results: int = MAX_RESULTS) -> str:
-    """SARIF 2.1.0 text: deterministic (sorted, no timestamps), most severe results first."""
-    log = sarif_log(findings, run, max_results=max_results)
-    return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
+    """SARIF 2.1.0 text: deterministic (sorted, no timestamps), most severe results first,
+    one result per line."""
+    log, results = _log(findings, run, max_results)
+    return dumps_with_items(log, results)
