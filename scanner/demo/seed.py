@@ -29,6 +29,7 @@ from scanner.demo.seed_network import (
     make_sg,
     make_subnets,
     make_vpc,
+    own_account_only_policy,
     tags,
     tcp,
 )
@@ -66,6 +67,7 @@ class SeedResult:
     internal_vpc_id: str
     internal_subnet_ids: tuple[str, ...]
     internal_route_table_id: str
+    internal_nacl_id: str
     peering_id: str
     # posture
     trail_name: str
@@ -84,6 +86,7 @@ class SeedResult:
     dr_subnet_id: str | None = None
     dr_sg_id: str | None = None
     dr_route_table_id: str | None = None
+    dr_nacl_id: str | None = None
     dr_eni_id: str | None = None
     transit_gateway_id: str | None = None
     transit_attachment_id: str | None = None
@@ -129,6 +132,10 @@ def assume_role_factory(make_client: ClientFactory, account_id: str) -> ClientFa
 
 # Return traffic uses the Linux ephemeral range, which keeps 22 and 3389 closed to the
 # internet (CIS 5.1) where the usual 1024-65535 would open them.
+PROD_PUBLIC_SUBNET_CIDRS = ("10.0.0.0/24", "10.0.1.0/24")
+PROD_PRIVATE_SUBNET_CIDRS = ("10.0.10.0/24", "10.0.11.0/24")
+INTERNAL_SUBNET_CIDRS = ("10.1.0.0/24", "10.1.1.0/24")
+
 _PUBLIC_NACL = [
     (100, False, INTERNET, (443, 443)),
     (110, False, INTERNET, (80, 80)),
@@ -136,6 +143,12 @@ _PUBLIC_NACL = [
     (130, False, INTERNET, (32768, 65535)),
     (140, False, PROD_CIDR, None),
     (100, True, INTERNET, None),
+]
+_INTERNAL_NACL = [
+    (100, False, PROD_CIDR, None),
+    (110, False, INTERNAL_CIDR, None),
+    (100, True, PROD_CIDR, None),
+    (110, True, INTERNAL_CIDR, None),
 ]
 _PRIVATE_NACL = [
     (100, False, PROD_CIDR, None),
@@ -150,10 +163,10 @@ def _primary(make_client: ClientFactory, region: str, ids: dict[str, Any]) -> No
     azs = [z["ZoneName"] for z in ec2.describe_availability_zones()["AvailabilityZones"]][:2]
     prod = ids["prod_vpc_id"] = make_vpc(ec2, PROD_CIDR, "prod", "public")
     public = ids["prod_public_subnet_ids"] = make_subnets(
-        ec2, prod, ["10.0.0.0/24", "10.0.1.0/24"], azs, "prod-public", "public"
+        ec2, prod, PROD_PUBLIC_SUBNET_CIDRS, azs, "prod-public", "public"
     )
     private = ids["prod_private_subnet_ids"] = make_subnets(
-        ec2, prod, ["10.0.10.0/24", "10.0.11.0/24"], azs, "prod-private", "private"
+        ec2, prod, PROD_PRIVATE_SUBNET_CIDRS, azs, "prod-private", "private"
     )
     igw = ids["internet_gateway_id"] = ec2.create_internet_gateway(
         TagSpecifications=tags("internet-gateway", "prod-igw")
@@ -199,6 +212,7 @@ def _primary(make_client: ClientFactory, region: str, ids: dict[str, Any]) -> No
         VpcEndpointType="Gateway",
         ServiceName=f"com.amazonaws.{region}.s3",
         RouteTableIds=[private_rtb],
+        PolicyDocument=own_account_only_policy(ids["account_id"]),
         TagSpecifications=tags("vpc-endpoint", "prod-s3"),
     )["VpcEndpoint"]["VpcEndpointId"]
     ids["prod_nacl_id"] = make_nacl(ec2, prod, "prod-public", public, _PUBLIC_NACL)
@@ -213,7 +227,7 @@ def _primary(make_client: ClientFactory, region: str, ids: dict[str, Any]) -> No
 
     internal = ids["internal_vpc_id"] = make_vpc(ec2, INTERNAL_CIDR, "internal", "internal")
     internal_subnets = ids["internal_subnet_ids"] = make_subnets(
-        ec2, internal, ["10.1.0.0/24", "10.1.1.0/24"], azs, "internal", "private"
+        ec2, internal, INTERNAL_SUBNET_CIDRS, azs, "internal", "private"
     )
     internal_rtb = ids["internal_route_table_id"] = make_route_table(
         ec2, internal, "internal", internal_subnets
@@ -224,12 +238,16 @@ def _primary(make_client: ClientFactory, region: str, ids: dict[str, Any]) -> No
         TagSpecifications=tags("vpc-peering-connection", "prod-internal"),
     )["VpcPeeringConnection"]["VpcPeeringConnectionId"]
     ec2.accept_vpc_peering_connection(VpcPeeringConnectionId=peering)
-    ec2.create_route(
-        RouteTableId=private_rtb, DestinationCidrBlock=INTERNAL_CIDR, VpcPeeringConnectionId=peering
-    )
-    ec2.create_route(
-        RouteTableId=internal_rtb, DestinationCidrBlock=PROD_CIDR, VpcPeeringConnectionId=peering
-    )
+    # Least access (CIS 5.5): the app subnets and the internal subnets, not the whole VPCs.
+    for table, destinations in (
+        (private_rtb, INTERNAL_SUBNET_CIDRS),
+        (internal_rtb, PROD_PRIVATE_SUBNET_CIDRS),
+    ):
+        for cidr in destinations:
+            ec2.create_route(
+                RouteTableId=table, DestinationCidrBlock=cidr, VpcPeeringConnectionId=peering
+            )
+    ids["internal_nacl_id"] = make_nacl(ec2, internal, "internal", internal_subnets, _INTERNAL_NACL)
 
 
 def seed_organisation(

@@ -3,6 +3,7 @@ ACLs) and the disaster-recovery region built from them. Used by ``seed.py``."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -28,8 +29,22 @@ def tcp(port: int, **sources: Any) -> dict[str, Any]:
     return {"IpProtocol": "tcp", "FromPort": port, "ToPort": port, **sources}
 
 
+def own_account_only_policy(account: str) -> str:
+    """An endpoint policy for this account's principals only (not the default full access)."""
+    statement = {
+        "Sid": "OwnAccountOnly",
+        "Effect": "Allow",
+        "Principal": "*",
+        "Action": "s3:*",
+        "Resource": "*",
+        "Condition": {"StringEquals": {"aws:PrincipalAccount": account}},
+    }
+    return json.dumps({"Version": "2012-10-17", "Statement": [statement]})
+
+
 def make_vpc(ec2: Any, cidr: str, name: str, exposure: str, **extra: Any) -> str:
-    """A tagged VPC with DNS hostnames on and its default security group emptied."""
+    """A tagged VPC with DNS hostnames on, its default security group emptied and its default
+    network ACL reduced to the final deny entries."""
     vpc_id: str = ec2.create_vpc(
         CidrBlock=cidr, TagSpecifications=tags("vpc", name, Exposure=exposure), **extra
     )["Vpc"]["VpcId"]
@@ -49,6 +64,18 @@ def make_vpc(ec2: Any, cidr: str, name: str, exposure: str, **extra: Any) -> str
         ec2.revoke_security_group_egress(
             GroupId=default_sg["GroupId"], IpPermissions=default_sg["IpPermissionsEgress"]
         )
+    # Every subnet gets an ACL of its own; the default ACL keeps only the final deny, so a
+    # subnet created later is closed until someone decides what it needs (CIS 5.1).
+    default_acl = ec2.describe_network_acls(
+        Filters=[{"Name": "vpc-id", "Values": [vpc_id]}, {"Name": "default", "Values": ["true"]}]
+    )["NetworkAcls"][0]
+    for entry in default_acl["Entries"]:
+        if entry["RuleNumber"] < 32767:
+            ec2.delete_network_acl_entry(
+                NetworkAclId=default_acl["NetworkAclId"],
+                RuleNumber=entry["RuleNumber"],
+                Egress=entry["Egress"],
+            )
     return vpc_id
 
 
@@ -115,7 +142,7 @@ def make_nacl(ec2: Any, vpc_id: str, name: str, subnets: Sequence[str], entries:
             Protocol="6" if ports else "-1",
             RuleAction="allow",
             Egress=egress,
-            CidrBlock=cidr,
+            **({"Ipv6CidrBlock": cidr} if ":" in cidr else {"CidrBlock": cidr}),
             **port_range,
         )
     for subnet in subnets:
@@ -127,6 +154,16 @@ def make_nacl(ec2: Any, vpc_id: str, name: str, subnets: Sequence[str], entries:
             AssociationId=association["NetworkAclAssociationId"], NetworkAclId=acl
         )
     return acl
+
+
+# Replication and the VPN from anywhere private; return traffic of IPv6 egress.
+DR_NACL = [
+    (100, False, "10.0.0.0/8", None),
+    (110, False, ON_PREM_CIDR, None),
+    (120, False, INTERNET_V6, (32768, 65535)),
+    (100, True, INTERNET, None),
+    (110, True, INTERNET_V6, None),
+]
 
 
 def build_disaster_recovery(make_client: ClientFactory, region: str, ids: dict[str, Any]) -> None:
@@ -176,6 +213,7 @@ def build_disaster_recovery(make_client: ClientFactory, region: str, ids: dict[s
         Options={"StaticRoutesOnly": True},
         TagSpecifications=tags("vpn-connection", "office-dr"),
     )["VpnConnection"]["VpnConnectionId"]
+    ids["dr_nacl_id"] = make_nacl(ec2, vpc, "dr", [subnet], DR_NACL)
     rtb = ids["dr_route_table_id"] = make_route_table(ec2, vpc, "dr", [subnet])
     ec2.create_route(
         RouteTableId=rtb, DestinationIpv6CidrBlock=INTERNET_V6, EgressOnlyInternetGatewayId=eigw

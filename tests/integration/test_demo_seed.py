@@ -76,7 +76,7 @@ def nacl_admin_exposure(acl: dict[str, Any]) -> list[dict[str, Any]]:
         for e in acl["Entries"]
         if not e["Egress"]
         and e["RuleAction"] == "allow"
-        and e.get("CidrBlock") in WORLD
+        and (e.get("CidrBlock") or e.get("Ipv6CidrBlock")) in WORLD
         and e["Protocol"] in ("-1", "6")
         and any(
             e["Protocol"] == "-1" or e["PortRange"]["From"] <= p <= e["PortRange"]["To"]
@@ -135,16 +135,19 @@ def check_primary_region(aws: AwsEnv, seeded: SeedResult) -> None:
     assert associated(seeded.public_route_table_id) == set(public)
     private_routes = routes(seeded.private_route_table_id)
     s3_list = next(k for k in private_routes if k.startswith("pl-"))
+    # Peering routes are least access: the app subnets <-> the internal subnets only.
     assert private_routes == {
         "10.0.0.0/16": "local",
         "0.0.0.0/0": seeded.nat_gateway_id,
-        "10.1.0.0/16": seeded.peering_id,
+        "10.1.0.0/24": seeded.peering_id,
+        "10.1.1.0/24": seeded.peering_id,
         s3_list: seeded.s3_endpoint_id,
     }
     assert associated(seeded.private_route_table_id) == set(private)
     assert routes(seeded.internal_route_table_id) == {
         "10.1.0.0/16": "local",
-        "10.0.0.0/16": seeded.peering_id,
+        "10.0.10.0/24": seeded.peering_id,
+        "10.0.11.0/24": seeded.peering_id,
     }
     assert associated(seeded.internal_route_table_id) == set(seeded.internal_subnet_ids)
 
@@ -160,6 +163,8 @@ def check_primary_region(aws: AwsEnv, seeded: SeedResult) -> None:
     )
     endpoint = ec2.describe_vpc_endpoints(VpcEndpointIds=[seeded.s3_endpoint_id])["VpcEndpoints"]
     assert endpoint[0]["RouteTableIds"] == [seeded.private_route_table_id]
+    (statement,) = json.loads(endpoint[0]["PolicyDocument"])["Statement"]
+    assert statement["Condition"] == {"StringEquals": {"aws:PrincipalAccount": ACCOUNT}}
     prefix_list = ec2.get_managed_prefix_list_entries(PrefixListId=seeded.office_prefix_list_id)
     assert {e["Cidr"] for e in prefix_list["Entries"]} == {"203.0.113.0/24", "198.51.100.0/24"}
 
@@ -198,22 +203,25 @@ def check_security_groups_enis_and_acls(aws: AwsEnv, seeded: SeedResult) -> None
     in_use = {g["GroupId"] for eni in enis.values() for g in eni["Groups"]}
     assert in_use == {seeded.web_sg_id, seeded.bastion_sg_id, seeded.app_sg_id, seeded.db_sg_id}
 
-    acls = by_id(
-        ec2.describe_network_acls(NetworkAclIds=[seeded.prod_nacl_id, seeded.prod_private_nacl_id])[
-            "NetworkAcls"
-        ],
-        "NetworkAclId",
-    )
-    public_acl = acls[seeded.prod_nacl_id]
-    assert {a["SubnetId"] for a in public_acl["Associations"]} == set(seeded.prod_public_subnet_ids)
-    assert {a["SubnetId"] for a in acls[seeded.prod_private_nacl_id]["Associations"]} == set(
-        seeded.prod_private_subnet_ids
-    )
-    assert {(e["RuleNumber"], e["Egress"]) for e in public_acl["Entries"]} >= {
+    vpcs = [{"Name": "vpc-id", "Values": [seeded.prod_vpc_id, seeded.internal_vpc_id]}]
+    acls = by_id(ec2.describe_network_acls(Filters=vpcs)["NetworkAcls"], "NetworkAclId")
+    assert len(acls) == 5  # one of our own per tier, plus each VPC's default
+
+    def subnets_of(acl: str) -> set[str]:
+        return {a["SubnetId"] for a in acls[acl]["Associations"]}
+
+    assert subnets_of(seeded.prod_nacl_id) == set(seeded.prod_public_subnet_ids)
+    assert subnets_of(seeded.prod_private_nacl_id) == set(seeded.prod_private_subnet_ids)
+    assert subnets_of(seeded.internal_nacl_id) == set(seeded.internal_subnet_ids)
+    assert {(e["RuleNumber"], e["Egress"]) for e in acls[seeded.prod_nacl_id]["Entries"]} >= {
         (100, False),
         (100, True),
     }
-    assert [nacl_admin_exposure(acl) for acl in acls.values()] == [[], []]
+    for acl in acls.values():
+        assert nacl_admin_exposure(acl) == [], acl["NetworkAclId"]
+        if acl["IsDefault"]:  # unused, and closed to anything added to the VPC later
+            assert not acl["Associations"]
+            assert {e["RuleAction"] for e in acl["Entries"]} == {"deny"}
 
 
 def check_logging_and_detection(aws: AwsEnv, seeded: SeedResult) -> None:
@@ -290,6 +298,9 @@ def check_disaster_recovery_region(aws: AwsEnv, seeded: SeedResult) -> None:
         "NetworkInterfaces"
     ]
     assert [g["GroupId"] for g in eni["Groups"]] == [seeded.dr_sg_id]
+    (acl,) = ec2.describe_network_acls(NetworkAclIds=[seeded.dr_nacl_id])["NetworkAcls"]
+    assert [a["SubnetId"] for a in acl["Associations"]] == [seeded.dr_subnet_id]
+    assert nacl_admin_exposure(acl) == []
     (sg,) = ec2.describe_security_groups(GroupIds=[seeded.dr_sg_id])["SecurityGroups"]
     assert internet_ports(sg["IpPermissions"]) == set()
     # Nothing left lying around: every Elastic IP in the account is in use.
