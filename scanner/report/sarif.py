@@ -211,9 +211,9 @@ def _log(
     driver: dict[str, Any] = {
         "name": "netwarden",
         "fullName": "netwarden AWS network compliance scanner",
-        "version": run.tool_version,
-        "semanticVersion": run.tool_version,
     }
+    if run.tool_version:
+        driver["version"] = driver["semanticVersion"] = run.tool_version
     if run.tool_uri:
         driver["informationUri"] = run.tool_uri
     driver["rules"] = [_descriptor(rule) for rule in rules]
