@@ -139,7 +139,8 @@ class RunInfo:
     baseline_commit: str | None = None
     # {account, region, type, code, message}, as scanner.snapshot.coverage_gaps returns them.
     coverage_gaps: tuple[Mapping[str, str], ...] = ()
-    # (account, region, type, count), as scanner.inventory.counts returns them.
+    # (account, region, type, count) rows, as scanner.inventory.counts returns them, or a
+    # {(account, region, type): count} mapping (stored as sorted rows).
     inventory: tuple[InventoryRow, ...] = ()
     rules: tuple[RuleInfo, ...] = ()
     api_calls: int = 0
@@ -148,6 +149,15 @@ class RunInfo:
     # The project's home page, for SARIF tool.driver.informationUri.
     tool_uri: str | None = None
     extra: Mapping[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        # Accept lists and an {(account, region, type): n} inventory; keep tuples, sorted rows.
+        inventory: Any = self.inventory
+        if isinstance(inventory, Mapping):
+            inventory = [(a, r, t, int(n)) for (a, r, t), n in inventory.items()]
+        object.__setattr__(self, "inventory", tuple(sorted(tuple(row) for row in inventory)))
+        for name in ("accounts", "regions", "coverage_gaps", "rules"):
+            object.__setattr__(self, name, tuple(getattr(self, name)))
 
     @property
     def scope_id(self) -> str:

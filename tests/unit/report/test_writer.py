@@ -37,3 +37,72 @@ def test_unknown_format_writes_nothing(tmp_path: Path) -> None:
         write_reports(FINDINGS, RUN, tmp_path, ["sarif", "html"])
     assert list(tmp_path.iterdir()) == []
     assert parse_formats("SARIF,,markdown") == ("sarif", "markdown")
+
+
+def test_run_info_accepts_lists_and_an_inventory_mapping() -> None:
+    from scanner.report import RunInfo
+
+    run = RunInfo(
+        tool_version="1",
+        collected_at="t",
+        accounts=["2", "1"],  # type: ignore[arg-type]
+        regions=["us-east-1"],  # type: ignore[arg-type]
+        policy_pack_digest="d",
+        policy_pack_dir="policies",
+        baseline_dir="baselines",
+        inventory={("2", "us-east-1", "aws.vpc"): 3, ("1", "us-east-1", "aws.vpc"): 1},  # type: ignore[arg-type]
+    )
+    assert run.accounts == ("2", "1")
+    assert run.inventory == (("1", "us-east-1", "aws.vpc", 1), ("2", "us-east-1", "aws.vpc", 3))
+    assert run.scope_id == "netwarden/1+2/"
+
+
+def test_run_info_from_a_snapshot() -> None:
+    from scanner.report import DRIFT_RULES, run_info_from_snapshot
+    from tests.unit.report.fixtures import RULES
+
+    snapshot = {
+        "schema": "netwarden/snapshot/v1",
+        "collected_at": "2026-11-28T03:00:00+00:00",
+        "tool_version": "0.1.0",
+        "accounts": {
+            "123456789012": {
+                "regions": {
+                    "us-east-1": {
+                        "resources": {"aws.vpc": [{"VpcId": "vpc-1"}, {"VpcId": "vpc-2"}]},
+                        "errors": [
+                            {"type": "aws.nat-gateway", "code": "AccessDenied", "message": "no"}
+                        ],
+                    },
+                    "eu-west-1": {"resources": {"aws.vpc": []}, "errors": []},
+                }
+            }
+        },
+        "stats": {"api_calls": 9, "duration_s": 1.5},
+    }
+    run = run_info_from_snapshot(
+        snapshot,
+        rules=RULES,
+        policy_pack_dir="policies",
+        policy_pack_digest="sha256:x",
+        baseline_dir="baselines",
+        baseline_commit=None,
+    )
+    assert run.accounts == ("123456789012",)
+    assert run.regions == ("eu-west-1", "us-east-1")
+    assert run.api_calls == 9
+    assert run.coverage_gaps == (
+        {
+            "account": "123456789012",
+            "region": "us-east-1",
+            "type": "aws.nat-gateway",
+            "code": "AccessDenied",
+            "message": "no",
+        },
+    )
+    assert run.inventory == (
+        ("123456789012", "eu-west-1", "aws.vpc", 0),
+        ("123456789012", "us-east-1", "aws.vpc", 2),
+    )
+    assert [r.id for r in run.rules] == sorted(r.id for r in RULES)
+    assert {r.kind for r in DRIFT_RULES} == {"drift"}
