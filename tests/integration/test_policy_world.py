@@ -1,0 +1,345 @@
+"""(No tests here.) A moto world with a resource that must fire and one that must not, per rule.
+
+Shared by the policy integration tests; named test_policy_* to live in the policy engine's paths.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+ClientFactory = Callable[[str, str], Any]
+OTHER_ACCOUNT = "999999999999"
+ANY4 = [{"CidrIp": "0.0.0.0/0"}]
+ANY6 = [{"CidrIpv6": "::/0"}]
+
+
+def _tags(kind: str, **tags: str) -> list[dict[str, Any]]:
+    return [{"ResourceType": kind, "Tags": [{"Key": k, "Value": v} for k, v in tags.items()]}]
+
+
+def _sg(ec2: Any, vpc: str, name: str, *perms: dict[str, Any]) -> str:
+    group = ec2.create_security_group(GroupName=name, Description=name, VpcId=vpc)["GroupId"]
+    if perms:
+        ec2.authorize_security_group_ingress(GroupId=group, IpPermissions=list(perms))
+    return str(group)
+
+
+def _tcp(low: int, high: int | None = None, **ranges: Any) -> dict[str, Any]:
+    return {"IpProtocol": "tcp", "FromPort": low, "ToPort": high or low, **ranges}
+
+
+def _other_account_vpc(client: ClientFactory, endpoint_url: str) -> str:
+    """A VPC owned by another account (moto routes assumed-role credentials to it)."""
+    import boto3
+
+    creds = client("sts", "us-east-1").assume_role(
+        RoleArn=f"arn:aws:iam::{OTHER_ACCOUNT}:role/peer", RoleSessionName="peer"
+    )["Credentials"]
+    other = boto3.client(
+        "ec2",
+        region_name="us-east-1",
+        endpoint_url=endpoint_url,
+        aws_access_key_id=creds["AccessKeyId"],
+        aws_secret_access_key=creds["SecretAccessKey"],
+        aws_session_token=creds["SessionToken"],
+    )
+    return str(other.create_vpc(CidrBlock="10.99.0.0/16")["Vpc"]["VpcId"])
+
+
+def build_network(client: ClientFactory, endpoint_url: str) -> dict[str, str]:
+    """The network part of the world, in us-east-1; returns the ids tests assert on."""
+    ec2 = client("ec2", "us-east-1")
+    ids: dict[str, str] = {}
+    vpc_int = ec2.create_vpc(
+        CidrBlock="10.10.0.0/16", TagSpecifications=_tags("vpc", Exposure="internal")
+    )["Vpc"]["VpcId"]
+    vpc_pub = ec2.create_vpc(
+        CidrBlock="10.20.0.0/16", TagSpecifications=_tags("vpc", Exposure="public")
+    )["Vpc"]["VpcId"]
+    ids.update(vpc_int=vpc_int, vpc_pub=vpc_pub)
+    for name, vpc in (("igw_int", vpc_int), ("igw_pub", vpc_pub)):
+        ids[name] = ec2.create_internet_gateway()["InternetGateway"]["InternetGatewayId"]
+        ec2.attach_internet_gateway(InternetGatewayId=ids[name], VpcId=vpc)
+
+    bucket = "flow-logs-bucket"
+    client("s3", "us-east-1").create_bucket(Bucket=bucket)
+    for vpc, traffic in ((vpc_pub, "ALL"), (vpc_int, "ACCEPT")):
+        ec2.create_flow_logs(
+            ResourceIds=[vpc],
+            ResourceType="VPC",
+            TrafficType=traffic,
+            LogDestinationType="s3",
+            LogDestination=f"arn:aws:s3:::{bucket}",
+        )
+
+    groups = ec2.describe_security_groups(
+        Filters=[
+            {"Name": "vpc-id", "Values": [vpc_pub]},
+            {"Name": "group-name", "Values": ["default"]},
+        ]
+    )
+    clean_default = groups["SecurityGroups"][0]
+    for key, revoke in (
+        ("IpPermissions", ec2.revoke_security_group_ingress),
+        ("IpPermissionsEgress", ec2.revoke_security_group_egress),
+    ):
+        if clean_default[key]:
+            revoke(GroupId=clean_default["GroupId"], IpPermissions=clean_default[key])
+    ids["sg_default_clean"] = clean_default["GroupId"]
+    ids["sg_default_open"] = ec2.describe_security_groups(
+        Filters=[
+            {"Name": "vpc-id", "Values": [vpc_int]},
+            {"Name": "group-name", "Values": ["default"]},
+        ]
+    )["SecurityGroups"][0]["GroupId"]
+
+    ids["sg_ssh"] = _sg(ec2, vpc_pub, "ssh", _tcp(22, IpRanges=ANY4))
+    ids["sg_range_v6"] = _sg(ec2, vpc_pub, "range-v6", _tcp(20, 30, Ipv6Ranges=ANY6))
+    ids["sg_all"] = _sg(ec2, vpc_pub, "all", {"IpProtocol": "-1", "IpRanges": ANY4})
+    ids["sg_web"] = _sg(
+        ec2,
+        vpc_pub,
+        "web",
+        _tcp(443, IpRanges=ANY4),
+        _tcp(80, IpRanges=ANY4),
+        _tcp(443, Ipv6Ranges=ANY6),
+    )
+    ids["sg_db"] = _sg(ec2, vpc_pub, "db", _tcp(3306, IpRanges=ANY4))
+    ids["sg_icmp"] = _sg(
+        ec2, vpc_pub, "icmp", {"IpProtocol": "icmp", "FromPort": 8, "ToPort": -1, "IpRanges": ANY4}
+    )
+    ids["sg_wide_private"] = _sg(
+        ec2, vpc_pub, "wide", _tcp(22, IpRanges=[{"CidrIp": "10.0.0.0/8"}])
+    )
+    ids["sg_narrow_private"] = _sg(
+        ec2, vpc_pub, "narrow", _tcp(22, IpRanges=[{"CidrIp": "10.20.0.0/16"}])
+    )
+    ids["sg_used"] = _sg(ec2, vpc_pub, "used")
+    ids["sg_idle"] = _sg(ec2, vpc_pub, "idle")
+
+    subnet = ec2.create_subnet(
+        VpcId=vpc_pub,
+        CidrBlock="10.20.1.0/24",
+        TagSpecifications=_tags("subnet", Exposure="private"),
+    )["Subnet"]["SubnetId"]
+    subnet_ok = ec2.create_subnet(
+        VpcId=vpc_pub,
+        CidrBlock="10.20.2.0/24",
+        TagSpecifications=_tags("subnet", Exposure="private"),
+    )["Subnet"]["SubnetId"]
+    subnet_main = ec2.create_subnet(
+        VpcId=vpc_int,
+        CidrBlock="10.10.1.0/24",
+        TagSpecifications=_tags("subnet", Exposure="private"),
+    )["Subnet"]["SubnetId"]
+    subnet_public = ec2.create_subnet(
+        VpcId=vpc_pub,
+        CidrBlock="10.20.3.0/24",
+        TagSpecifications=_tags("subnet", Exposure="public"),
+    )["Subnet"]["SubnetId"]
+    ids.update(
+        subnet_private_igw=subnet,
+        subnet_private_ok=subnet_ok,
+        subnet_private_main=subnet_main,
+        subnet_public=subnet_public,
+    )
+    ec2.create_network_interface(SubnetId=subnet_ok, Groups=[ids["sg_used"]])
+
+    rtb_igw = ec2.create_route_table(VpcId=vpc_pub)["RouteTable"]["RouteTableId"]
+    ec2.create_route(
+        RouteTableId=rtb_igw, DestinationCidrBlock="0.0.0.0/0", GatewayId=ids["igw_pub"]
+    )
+    for sub in (subnet, subnet_public):
+        ec2.associate_route_table(RouteTableId=rtb_igw, SubnetId=sub)
+    rtb_private = ec2.create_route_table(VpcId=vpc_pub)["RouteTable"]["RouteTableId"]
+    ec2.associate_route_table(RouteTableId=rtb_private, SubnetId=subnet_ok)
+    main_int = ec2.describe_route_tables(
+        Filters=[
+            {"Name": "vpc-id", "Values": [vpc_int]},
+            {"Name": "association.main", "Values": ["true"]},
+        ]
+    )["RouteTables"][0]["RouteTableId"]
+    ec2.create_route(
+        RouteTableId=main_int, DestinationIpv6CidrBlock="::/0", GatewayId=ids["igw_int"]
+    )
+    ids.update(rtb_igw=rtb_igw, rtb_private=rtb_private)
+
+    pcx = ec2.create_vpc_peering_connection(VpcId=vpc_pub, PeerVpcId=vpc_int)[
+        "VpcPeeringConnection"
+    ]["VpcPeeringConnectionId"]
+    ec2.create_route(
+        RouteTableId=rtb_igw, DestinationCidrBlock="10.10.0.0/16", VpcPeeringConnectionId=pcx
+    )
+    ec2.create_route(
+        RouteTableId=rtb_private, DestinationCidrBlock="10.10.1.0/24", VpcPeeringConnectionId=pcx
+    )
+    ids["pcx_internal"] = pcx
+    ids["pcx_outside"] = ec2.create_vpc_peering_connection(
+        VpcId=vpc_pub, PeerVpcId=_other_account_vpc(client, endpoint_url), PeerOwnerId=OTHER_ACCOUNT
+    )["VpcPeeringConnection"]["VpcPeeringConnectionId"]
+
+    acl = ec2.create_network_acl(VpcId=vpc_pub)["NetworkAcl"]["NetworkAclId"]
+    for number, action, ports in (
+        (90, "deny", (22, 22)),
+        (91, "deny", (3389, 3389)),
+        (100, "allow", (0, 65535)),
+    ):
+        ec2.create_network_acl_entry(
+            NetworkAclId=acl,
+            RuleNumber=number,
+            Protocol="6",
+            RuleAction=action,
+            Egress=False,
+            CidrBlock="0.0.0.0/0",
+            PortRange={"From": ports[0], "To": ports[1]},
+        )
+    ids["acl_guarded"] = acl
+    ids["acl_default_int"] = ec2.describe_network_acls(
+        Filters=[{"Name": "vpc-id", "Values": [vpc_int]}, {"Name": "default", "Values": ["true"]}]
+    )["NetworkAcls"][0]["NetworkAclId"]
+
+    ids["vpce_default"] = ec2.create_vpc_endpoint(
+        VpcId=vpc_pub, ServiceName="com.amazonaws.us-east-1.s3"
+    )["VpcEndpoint"]["VpcEndpointId"]
+    own = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Action": "s3:GetObject",
+                "Resource": "*",
+                "Principal": {"AWS": "arn:aws:iam::123456789012:root"},
+            }
+        ],
+    }
+    ids["vpce_own"] = ec2.create_vpc_endpoint(
+        VpcId=vpc_int,
+        ServiceName="com.amazonaws.us-east-1.dynamodb",
+        PolicyDocument=json.dumps(own),
+    )["VpcEndpoint"]["VpcEndpointId"]
+
+    cloudwatch = client("cloudwatch", "us-east-1")
+    for name in ("nat_watched", "nat_blind"):
+        allocation = ec2.allocate_address(Domain="vpc")["AllocationId"]
+        ids[name] = ec2.create_nat_gateway(SubnetId=subnet_public, AllocationId=allocation)[
+            "NatGateway"
+        ]["NatGatewayId"]
+        ids[f"eip_{name}"] = allocation
+    for metric in ("BytesOutToDestination", "ErrorPortAllocation"):
+        cloudwatch.put_metric_alarm(
+            AlarmName=f"{ids['nat_watched']}-{metric}",
+            Namespace="AWS/NATGateway",
+            MetricName=metric,
+            Dimensions=[{"Name": "NatGatewayId", "Value": ids["nat_watched"]}],
+            Statistic="Sum",
+            Period=300,
+            EvaluationPeriods=1,
+            Threshold=1.0,
+            ComparisonOperator="GreaterThanOrEqualToThreshold",
+        )
+    ids["eip_idle"] = ec2.allocate_address(Domain="vpc")["AllocationId"]
+    return ids
+
+
+def enable_detection(client: ClientFactory, region: str, trail: bool) -> None:
+    """Config recording and GuardDuty in ``region``; a logging multi-region trail if asked."""
+    bucket = f"posture-{region}"
+    location = (
+        {}
+        if region == "us-east-1"
+        else {"CreateBucketConfiguration": {"LocationConstraint": region}}
+    )
+    client("s3", region).create_bucket(Bucket=bucket, **location)
+    if trail:
+        cloudtrail = client("cloudtrail", region)
+        cloudtrail.create_trail(Name="org-trail", S3BucketName=bucket, IsMultiRegionTrail=True)
+        cloudtrail.start_logging(Name="org-trail")
+    config = client("config", region)
+    config.put_configuration_recorder(
+        ConfigurationRecorder={
+            "name": "default",
+            "roleARN": "arn:aws:iam::123456789012:role/config",
+            "recordingGroup": {"allSupported": True, "includeGlobalResourceTypes": True},
+        }
+    )
+    config.put_delivery_channel(DeliveryChannel={"name": "default", "s3BucketName": bucket})
+    config.start_configuration_recorder(ConfigurationRecorderName="default")
+    client("guardduty", region).create_detector(Enable=True)
+
+
+def eligible(pack: Any) -> list[Any]:
+    """The policies that use only Custodian's built-in filters (the differential test's)."""
+    from scanner.policy.filters import FILTERS
+
+    def types(filters: Any) -> set[str]:
+        found: set[str] = set()
+        for flt in filters or []:
+            if isinstance(flt, dict):
+                for op in ("and", "or", "not"):
+                    found |= types(flt.get(op))
+                if isinstance(flt.get("type"), str):
+                    found.add(flt["type"])
+        return found
+
+    return [
+        p
+        for p in pack.policies
+        if not types(p.data.get("filters")) & set(FILTERS.get(p.resource_type, ()))
+    ]
+
+
+def run_custodian(
+    policies: list[Any], regions: tuple[str, ...], out: Any
+) -> dict[tuple[str, str], set[str]]:
+    """`custodian run` (the real CLI, one process per region, in parallel) against the
+    endpoint in AWS_ENDPOINT_URL; the resource ids each policy found, per region."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    import yaml
+
+    from scanner.collect.collectors import COLLECTORS
+    from scanner.policy.evaluate import with_trusted_accounts
+
+    file = Path(out) / "policies.yml"
+    data = [with_trusted_accounts(dict(p.data), ["123456789012"]) for p in policies]
+    file.write_text(yaml.safe_dump({"policies": data}, sort_keys=False))
+    custodian = str(Path(sys.executable).parent / "custodian")
+    procs = {
+        region: subprocess.Popen(
+            [
+                custodian,
+                "run",
+                "--cache-period",
+                "0",
+                "-s",
+                str(Path(out) / region),
+                "-r",
+                region,
+                str(file),
+            ],
+            env=dict(os.environ),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        for region in regions
+    }
+    found: dict[tuple[str, str], set[str]] = {}
+    for region, proc in procs.items():
+        output, _ = proc.communicate(timeout=300)
+        assert proc.returncode == 0, output
+        for policy in policies:
+            result = Path(out) / region / policy.name / "resources.json"
+            assert result.exists(), f"{policy.name} in {region}: {output[-2000:]}"
+            key = (
+                "account_id"
+                if policy.resource_type == "aws.account"
+                else COLLECTORS.get(policy.resource_type).id_key
+            )
+            found[(policy.name, region)] = {str(r[key]) for r in json.loads(result.read_text())}
+    return found
