@@ -50,6 +50,7 @@ PROBLEM_SEVERITY = {
 }
 MAX_TAGS = 10  # GitHub keeps 10 tags per rule (and rejects more than 20)
 EVIDENCE_CHARS = 1_000
+MAX_GAP_NOTES = 1_000  # coverage gaps listed as tool notifications
 
 
 def _uri(path: str) -> dict[str, str]:
@@ -175,12 +176,19 @@ def _notifications(run: RunInfo, total: int, kept: int, limit: int) -> list[dict
                 "list all of them."
             )
         )
-    for gap in run.coverage_gaps:
+    for gap in run.coverage_gaps[:MAX_GAP_NOTES]:
         notes.append(
             _notification(
                 f"Could not read {gap.get('type', '?')} in account {gap.get('account', '?')}, "
                 f"region {gap.get('region', '?')}: {gap.get('code', '')}: "
                 f"{gap.get('message', '')}"
+            )
+        )
+    if len(run.coverage_gaps) > MAX_GAP_NOTES:
+        notes.append(
+            _notification(
+                f"{len(run.coverage_gaps) - MAX_GAP_NOTES} more resource types could not be "
+                "read; report.md and findings.json list every coverage gap."
             )
         )
     return notes

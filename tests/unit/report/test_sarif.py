@@ -180,3 +180,14 @@ def test_absolute_location_becomes_a_file_uri() -> None:
     run = _run(assert_valid_sarif(sarif.render([absolute], RUN)))
     artifact = run["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
     assert artifact == {"uri": "file:///srv/pack/net%20work.yml"}
+
+
+def test_coverage_gap_notifications_are_capped() -> None:
+    gaps = tuple(
+        {"account": "1", "region": "r", "type": f"aws.t{i}", "code": "X", "message": "m"}
+        for i in range(sarif.MAX_GAP_NOTES + 5)
+    )
+    run = _run(assert_valid_sarif(sarif.render([], replace(RUN, coverage_gaps=gaps))))
+    notes = run["invocations"][0]["toolExecutionNotifications"]
+    assert len(notes) == sarif.MAX_GAP_NOTES + 1
+    assert notes[-1]["message"]["text"].startswith("5 more resource types")
