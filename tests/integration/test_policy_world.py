@@ -291,10 +291,15 @@ def eligible(pack: Any) -> list[Any]:
 
 
 def run_custodian(
-    policies: list[Any], regions: tuple[str, ...], out: Any
+    policies: list[Any], regions: tuple[str, ...], out: Any, wrapped: list[Any] | None = None
 ) -> dict[tuple[str, str], set[str]]:
-    """`custodian run` (the real CLI, one process per region, in parallel) against the
-    endpoint in AWS_ENDPOINT_URL; the resource ids each policy found, per region."""
+    """`custodian run` against the endpoint in AWS_ENDPOINT_URL, one process per region (in
+    parallel); the resource ids each policy found, per (policy name, region).
+
+    ``policies`` run under the bare `custodian` binary; ``wrapped`` (policies that need
+    netwarden's filters) under `python -m scanner.policy.custodian`, the same CLI with those
+    filters registered.
+    """
     import os
     import subprocess
     import sys
@@ -305,36 +310,45 @@ def run_custodian(
     from scanner.collect.collectors import COLLECTORS
     from scanner.policy.evaluate import with_trusted_accounts
 
-    file = Path(out) / "policies.yml"
-    data = [with_trusted_accounts(dict(p.data), ["123456789012"]) for p in policies]
-    file.write_text(yaml.safe_dump({"policies": data}, sort_keys=False))
-    custodian = str(Path(sys.executable).parent / "custodian")
-    procs = {
-        region: subprocess.Popen(
-            [
-                custodian,
+    bare = [str(Path(sys.executable).parent / "custodian")]
+    batches = [
+        (bare, "bare", policies),
+        ([sys.executable, "-m", "scanner.policy.custodian"], "wrapped", wrapped or []),
+    ]
+    procs = []
+    for command, label, batch in batches:
+        if not batch:
+            continue
+        file = Path(out) / f"{label}.yml"
+        data = [with_trusted_accounts(dict(p.data), ["123456789012"]) for p in batch]
+        file.write_text(yaml.safe_dump({"policies": data}, sort_keys=False))
+        for region in regions:
+            target = Path(out) / label / region
+            args = [
+                *command,
                 "run",
                 "--cache-period",
                 "0",
                 "-s",
-                str(Path(out) / region),
+                str(target),
                 "-r",
                 region,
                 str(file),
-            ],
-            env=dict(os.environ),
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
-        for region in regions
-    }
+            ]
+            proc = subprocess.Popen(
+                args,
+                env=dict(os.environ),
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                text=True,
+            )
+            procs.append((proc, batch, region, target))
     found: dict[tuple[str, str], set[str]] = {}
-    for region, proc in procs.items():
+    for proc, batch, region, target in procs:
         output, _ = proc.communicate(timeout=300)
         assert proc.returncode == 0, output
-        for policy in policies:
-            result = Path(out) / region / policy.name / "resources.json"
+        for policy in batch:
+            result = target / policy.name / "resources.json"
             assert result.exists(), f"{policy.name} in {region}: {output[-2000:]}"
             key = (
                 "account_id"
