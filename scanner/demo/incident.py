@@ -78,7 +78,8 @@ class _Recorder:
     """Makes EC2 calls in one region and records each as an ``ApiCall``."""
 
     def __init__(self, ec2: Any, region: str) -> None:
-        self.ec2, self.region, self.calls = ec2, region, list[ApiCall]()
+        self.ec2, self.region = ec2, region
+        self.calls: list[ApiCall] = []
 
     def __call__(
         self,
