@@ -227,14 +227,18 @@ def _administrator(view: RegionView, params: Mapping[str, Any]) -> Body:
 # CloudWatch: the snapshot holds the NAT gateway alarms only (namespace AWS/NATGateway).
 @_register("cloudwatch", "DescribeAlarms")
 def _alarms(view: RegionView, params: Mapping[str, Any]) -> Body:
+    if "CompositeAlarm" in params.get("AlarmTypes", ["MetricAlarm"]):
+        raise Unanswerable("composite alarms are not collected")
+    known = {"AlarmNames", "AlarmNamePrefix", "AlarmTypes", "StateValue", "MaxRecords", "NextToken"}
+    if set(params) - known:
+        raise Unanswerable(
+            f"parameter(s) {', '.join(sorted(set(params) - known))} not supported offline"
+        )
     alarms = view.items("aws.alarm")
     if params.get("AlarmNames"):
         alarms = [a for a in alarms if a["AlarmName"] in params["AlarmNames"]]
     if params.get("AlarmNamePrefix"):
         alarms = [a for a in alarms if a["AlarmName"].startswith(params["AlarmNamePrefix"])]
-    if (
-        "CompositeAlarm" in params.get("AlarmTypes", ["MetricAlarm"])
-        and len(params.get("AlarmTypes", [])) == 1
-    ):
-        return {"MetricAlarms": [], "CompositeAlarms": []}
-    return {"MetricAlarms": alarms, "CompositeAlarms": []}
+    if params.get("StateValue"):
+        alarms = [a for a in alarms if a.get("StateValue") == params["StateValue"]]
+    return {"MetricAlarms": alarms}

@@ -32,15 +32,16 @@ def evaluate(
     """Every finding of every policy over the snapshot, sorted (pure: no AWS call).
 
     ``trusted_accounts`` defaults to the accounts in the snapshot. A policy needing data the
-    snapshot cannot provide raises :class:`~scanner.policy.session.SnapshotMiss` (an
-    InputError located at the policy), except where that data failed to be collected: that
-    gap is already in the snapshot's ``errors`` and the policy is skipped there.
+    snapshot cannot provide is an :class:`~scanner.errors.InputError` located at the policy
+    (file and line), except where that data failed to be collected: that gap is already in
+    the snapshot's ``errors`` (exit 3) and the policy is skipped in that region.
     """
+    from c7n.utils import reset_session_cache
+
     import scanner.policy.filters  # noqa: F401  (netwarden's filters on Custodian's registries)
 
     accounts = snapshot.get("accounts", {})
     trusted = sorted(set(trusted_accounts) if trusted_accounts is not None else set(accounts))
-    from c7n.utils import reset_session_cache
 
     findings: list[Finding] = []
     for account, region in _account_regions(snapshot):
