@@ -6,7 +6,7 @@ Importing this package registers the three reporters in ``REPORTERS``.
 from __future__ import annotations
 
 from scanner.report import jsonreport, markdown, sarif
-from scanner.report.base import REPORTERS, Reporter, ordered
+from scanner.report.base import REPORTERS, Reporter, SortedFindings, ordered, presort
 from scanner.report.run import (
     DRIFT_RULES,
     RuleInfo,
@@ -24,10 +24,12 @@ __all__ = [
     "Reporter",
     "RuleInfo",
     "RunInfo",
+    "SortedFindings",
     "jsonreport",
     "markdown",
     "ordered",
     "parse_formats",
+    "presort",
     "rule_catalog",
     "rule_from_metadata",
     "run_info_from_snapshot",

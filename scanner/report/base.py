@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, TypeVar, overload
 
 from scanner.model import SEVERITY_RANK, Finding
 from scanner.registry import Registry
@@ -42,12 +42,33 @@ def reporter(name: str, filename: str) -> Callable[[R], R]:
     return decorate
 
 
-def ordered(findings: Iterable[Finding]) -> list[tuple[Finding, str]]:
-    """Findings with their fingerprints, most severe first, in one deterministic order.
+class SortedFindings(Sequence[Finding]):
+    """Findings already in report order, with their fingerprints (see :func:`presort`).
 
-    The fingerprint (a hash of the evidence) is computed once per finding here and handed on,
-    so no reporter pays for it twice; the order is ``Finding.sort_key``'s.
+    A plain ``Sequence[Finding]`` to every ``render``; :func:`ordered` recognises it and skips
+    the sort and the hashing, so rendering three formats sorts and hashes once.
     """
+
+    def __init__(self, pairs: list[tuple[Finding, str]]) -> None:
+        self.pairs = pairs
+
+    @overload
+    def __getitem__(self, index: int) -> Finding: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[Finding]: ...
+    def __getitem__(self, index: int | slice) -> Finding | list[Finding]:
+        if isinstance(index, slice):
+            return [finding for finding, _ in self.pairs[index]]
+        return self.pairs[index][0]
+
+    def __len__(self) -> int:
+        return len(self.pairs)
+
+
+def presort(findings: Iterable[Finding]) -> SortedFindings:
+    """Sort and fingerprint ``findings`` once, for several renderers."""
+    if isinstance(findings, SortedFindings):
+        return findings
     pairs = [(finding, finding.fingerprint) for finding in findings]
     pairs.sort(
         key=lambda p: (
@@ -60,7 +81,16 @@ def ordered(findings: Iterable[Finding]) -> list[tuple[Finding, str]]:
             p[1],
         )
     )
-    return pairs
+    return SortedFindings(pairs)
+
+
+def ordered(findings: Iterable[Finding]) -> list[tuple[Finding, str]]:
+    """Findings with their fingerprints, most severe first, in one deterministic order.
+
+    The fingerprint (a hash of the evidence) is computed once per finding here and handed on,
+    so no reporter pays for it twice; the order is ``Finding.sort_key``'s.
+    """
+    return presort(findings).pairs
 
 
 _ITEMS = "\x00netwarden:items:4f1d\x00"  # NULs: cannot come from a path, id or version

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from scanner.fileio import write_text_atomic
 from scanner.model import Finding
-from scanner.report.base import REPORTERS
+from scanner.report.base import REPORTERS, presort
 from scanner.report.run import RunInfo
 
 DEFAULT_FORMATS = ("sarif", "markdown", "json")
@@ -42,6 +42,7 @@ def write_reports(
     """Render ``formats`` (all before writing any, so a rendering error leaves no partial
     set of reports), then write each to ``out_dir`` atomically. Returns the written paths."""
     names = parse_formats(formats)
-    rendered = [(REPORTERS.get(n).filename, REPORTERS.get(n).render(findings, run)) for n in names]
+    ready = presort(findings)  # sort and fingerprint once for every format
+    rendered = [(REPORTERS.get(n).filename, REPORTERS.get(n).render(ready, run)) for n in names]
     directory = Path(out_dir)
     return [write_text_atomic(directory / filename, text) for filename, text in rendered]

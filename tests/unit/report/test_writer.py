@@ -106,3 +106,15 @@ def test_run_info_from_a_snapshot() -> None:
     )
     assert [r.id for r in run.rules] == sorted(r.id for r in RULES)
     assert {r.kind for r in DRIFT_RULES} == {"drift"}
+
+
+def test_presorted_findings_render_exactly_like_raw_ones() -> None:
+    from scanner.report import presort
+
+    ready = presort(list(reversed(FINDINGS)))
+    assert presort(ready) is ready
+    assert len(ready) == len(FINDINGS) and ready[0].severity == "high"
+    assert [f.rule_id for f in ready[:2]] == ["NW-SG-001", "NW-SG-001"]
+    for name in REPORTERS:
+        render = REPORTERS.get(name).render
+        assert render(ready, RUN) == render(FINDINGS, RUN)
