@@ -159,15 +159,20 @@ def _drift(pairs: Sequence[tuple[Finding, str]]) -> Iterator[str]:
     yield table(headers, rows) + "\n"
 
 
-def _compliance(pairs: Sequence[tuple[Finding, str]], rules: list[RuleInfo]) -> Iterator[str]:
+def _compliance(
+    pairs: Sequence[tuple[Finding, str]], rules: list[RuleInfo], incomplete: bool
+) -> Iterator[str]:
     yield "## Compliance mapping\n\n"
     rules_of: dict[str, set[str]] = defaultdict(set)
     for rule in rules:
         for control in rule.compliance:
             rules_of[control].add(rule.id)
+    by_id = {rule.id: rule for rule in rules}
     hits: Counter[str] = Counter()
     for finding, _ in pairs:
-        for control in finding.compliance:
+        # A finding counts against its own controls and its rule's.
+        mapped = set(finding.compliance).union(by_id[finding.rule_id].compliance)
+        for control in mapped:
             hits[control] += 1
             rules_of[control].add(finding.rule_id)
     if not rules_of:
@@ -185,6 +190,11 @@ def _compliance(pairs: Sequence[tuple[Finding, str]], rules: list[RuleInfo]) -> 
         for c in controls
     ]
     yield table(["Framework", "Control", "Rules", "Findings", "Status"], rows) + "\n"
+    if incomplete:
+        yield (
+            "Coverage is incomplete (see Coverage): a control without findings is not shown "
+            "to pass for what could not be read.\n\n"
+        )
 
 
 def _inventory(run: RunInfo) -> Iterator[str]:
@@ -215,6 +225,6 @@ def render(findings: Sequence[Finding], run: RunInfo) -> str:
     chunks.extend(_coverage(run))
     chunks.extend(_drift(pairs))
     chunks.extend(findings_section(pairs, rules))
-    chunks.extend(_compliance(pairs, rule_list))
+    chunks.extend(_compliance(pairs, rule_list, bool(run.coverage_gaps)))
     chunks.extend(_inventory(run))
     return "".join(chunks)
