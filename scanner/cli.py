@@ -9,6 +9,7 @@ from scanner.commands.collect import collect_command
 from scanner.commands.demo import demo_command
 from scanner.commands.drift import baseline_group, diff_command
 from scanner.commands.remediate import remediate_command
+from scanner.commands.report import report_group
 from scanner.commands.review import review_command
 from scanner.commands.scan import scan_command
 
@@ -26,6 +27,7 @@ cli.add_command(diff_command)
 cli.add_command(review_command)
 cli.add_command(scan_command)
 cli.add_command(remediate_command)
+cli.add_command(report_group)
 
 
 def main() -> None:

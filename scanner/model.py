@@ -167,3 +167,35 @@ class Finding:
             "location": self.location.to_dict(),
             "attribution": self.attribution.to_dict() if self.attribution else None,
         }
+
+
+def finding_from_dict(data: Mapping[str, Any]) -> Finding:
+    """The inverse of ``Finding.to_dict`` (for merging shard reports)."""
+    remediation = tuple(
+        RemediationAction(
+            description=step["description"],
+            cli=step["cli"],
+            api=ApiCall(step["api"]["service"], step["api"]["operation"], step["api"]["params"])
+            if step.get("api")
+            else None,
+        )
+        for step in data.get("remediation", [])
+    )
+    who = data.get("attribution")
+    return Finding(
+        rule_id=data["rule_id"],
+        kind=data["kind"],
+        severity=data["severity"],
+        title=data["title"],
+        message=data["message"],
+        account=data["account"],
+        region=data["region"],
+        resource_type=data["resource_type"],
+        resource_id=data["resource_id"],
+        arn=data["arn"],
+        evidence=data["evidence"],
+        remediation=remediation,
+        compliance=tuple(data.get("compliance", [])),
+        location=Location(data["location"]["path"], int(data["location"]["line"])),
+        attribution=Attribution(**who) if who else None,
+    )

@@ -22,8 +22,9 @@ class CallCounter:
 
     def attach(self, events: Any) -> None:
         """Register on a botocore event emitter (a session's or a client's ``meta.events``)."""
-        events.register("before-call", self._on_call, unique_id="netwarden-call-counter")
-        events.register("before-send", self._on_send, unique_id="netwarden-send-counter")
+        suffix = id(self)  # several counters may listen to one session
+        events.register("before-call", self._on_call, unique_id=f"netwarden-call-{suffix}")
+        events.register("before-send", self._on_send, unique_id=f"netwarden-send-{suffix}")
 
     def _on_call(self, model: Any = None, **_: Any) -> None:
         if model is None or not self.enabled:

@@ -55,6 +55,8 @@ class AwsContext:
     endpoint_url: str | None = None
     max_workers: int = 16
     counter: CallCounter = field(default_factory=CallCounter)
+    # Accounts whose identity could not be read, by role account id or label.
+    failed_sessions: dict[str, AccountSession] = field(default_factory=dict)
 
     @property
     def effective_endpoint(self) -> str | None:
@@ -78,12 +80,15 @@ class AccountSession:
         self.context = context
         self._lock = threading.Lock()
         self._clients: dict[tuple[str, str], Any] = {}
+        self.counter = CallCounter()  # this account's calls, for per-account stats
         base = boto3.Session(profile_name=target.profile)
         context.counter.attach(base.events)
+        self.counter.attach(base.events)
         self.default_region = base.region_name or DEFAULT_REGION
         if target.role_arn:
             self.session = self._assumed_session(base, target)
             context.counter.attach(self.session.events)
+            self.counter.attach(self.session.events)
         else:
             self.session = base
 

@@ -100,6 +100,7 @@ def open_accounts(
         except (ClientError, BotoCoreError) as exc:
             key = target.account_hint or target.label
             failures.setdefault(key, []).append(error_record("account", exc))
+            context.failed_sessions[key] = session
             continue
         sessions[account] = session
     return sessions, failures
@@ -165,6 +166,10 @@ def collect(
         "accounts": accounts,
         "stats": {
             **context.counter.snapshot_stats(),
+            "by_account": {
+                account: session.counter.snapshot_stats()
+                for account, session in sorted({**context.failed_sessions, **sessions}.items())
+            },
             "duration_s": round(time.monotonic() - started, 3),
         },
     }

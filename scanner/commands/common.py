@@ -77,6 +77,10 @@ def aws_options(func: F) -> F:
             help="YAML list of accounts: {name, role_arn, external_id, profile}.",
         ),
         click.option(
+            "--shard",
+            help="K/N: scan only this machine's share of the accounts (stable assignment).",
+        ),
+        click.option(
             "--max-workers",
             type=click.IntRange(1, 256),
             default=16,
@@ -141,11 +145,19 @@ def run_collection(
     external_id: str | None,
     accounts_file: str | None,
     max_workers: int,
+    shard: str | None = None,
 ) -> dict[str, Any]:
     """Collect a snapshot with the shared AWS options."""
     from botocore.exceptions import NoCredentialsError, ProfileNotFound
 
-    targets = targets_for(profile, role_arns, external_id, accounts_file)
+    from scanner.shard import in_shard, parse_shard
+
+    chosen = parse_shard(shard)
+    targets = [
+        t
+        for t in targets_for(profile, role_arns, external_id, accounts_file)
+        if in_shard(t.account_hint or t.label, chosen)
+    ]
     options = CollectOptions(
         regions=_parse_regions(regions), max_workers=max_workers, endpoint_url=endpoint_url
     )
@@ -180,7 +192,8 @@ def baseline_dir_option(func: F) -> F:
 def obtain_snapshot(snapshot_path: str | None, aws: dict[str, Any]) -> dict[str, Any]:
     """Read --snapshot, or collect one now with the AWS options."""
     from scanner import snapshot as snapshot_io
+    from scanner.shard import filter_snapshot, parse_shard
 
     if snapshot_path:
-        return snapshot_io.load(snapshot_path)
+        return filter_snapshot(snapshot_io.load(snapshot_path), parse_shard(aws.get("shard")))
     return run_collection(**aws)

@@ -1,0 +1,45 @@
+"""`netwarden report merge DIR... -o OUT`: one report set from the shards' report sets."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from scanner.commands.common import handle_input_errors
+from scanner.errors import InputError
+
+
+@click.group("report")
+def report_group() -> None:
+    """Work with report sets."""
+
+
+@report_group.command("merge")
+@click.argument("shard_dirs", nargs=-1, required=True, type=click.Path(file_okay=False))
+@click.option("-o", "--output-dir", default="reports", show_default=True)
+@click.option("--policies", "policies_dir", default="policies", show_default=True)
+@click.option("--format", "formats", default="sarif,markdown,json", show_default=True)
+@handle_input_errors
+def merge_command(
+    shard_dirs: tuple[str, ...], output_dir: str, policies_dir: str, formats: str
+) -> None:
+    """Merge shard reports (each a scan's -o DIR) into one SARIF/Markdown/JSON set."""
+    from scanner.commands.scan import _location, parse_formats
+    from scanner.policy.loader import load_policy_pack
+    from scanner.report import write_reports
+    from scanner.report.merge import merge_runs, read_shard
+    from scanner.report.run import rule_from_metadata
+
+    chosen = parse_formats(formats)
+    documents = [read_shard(d) for d in shard_dirs]
+    pack = load_policy_pack(policies_dir)
+    rules = [rule_from_metadata(p.metadata, _location(p)) for p in pack.policies]
+    findings, run = merge_runs(documents, list(shard_dirs), rules)
+    if run.policy_pack_digest != pack.digest:
+        raise InputError(
+            f"the shards were scanned with another policy pack than {policies_dir}/ "
+            f"(digest {run.policy_pack_digest[:12]}, here {pack.digest[:12]})"
+        )
+    for path in write_reports(findings, run, Path(output_dir), chosen):
+        click.echo(f"wrote {path}", err=True)
