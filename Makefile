@@ -5,6 +5,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
+LINT_PATHS := scanner tests $(wildcard bench)
+
 .PHONY: install test lint typecheck unit demo bench clean
 
 $(STAMP): pyproject.toml
@@ -18,8 +20,8 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 lint: $(STAMP)
-	$(BIN)/ruff check scanner tests bench
-	$(BIN)/ruff format --check scanner tests bench
+	$(BIN)/ruff check $(LINT_PATHS)
+	$(BIN)/ruff format --check $(LINT_PATHS)
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
