@@ -12,6 +12,7 @@ from scanner.commands.remediate import remediate_command
 from scanner.commands.report import report_group
 from scanner.commands.review import review_command
 from scanner.commands.scan import scan_command
+from scanner.policy.cli import policies
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -28,6 +29,7 @@ cli.add_command(review_command)
 cli.add_command(scan_command)
 cli.add_command(remediate_command)
 cli.add_command(report_group)
+cli.add_command(policies)
 
 
 def main() -> None:
