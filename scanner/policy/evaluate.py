@@ -102,6 +102,8 @@ def _evaluate_one(
     try:
         c7n_policy = Policy(data, options, session_factory=factory)
         c7n_policy.validate()  # some filters finish their set-up here, as under `custodian run`
+        if not c7n_policy.is_runnable():  # the policy's `conditions` (e.g. region) say no
+            return []
         manager = c7n_policy.resource_manager
         matched = manager.filter_resources(copy.deepcopy(items))
     except SnapshotMiss as miss:

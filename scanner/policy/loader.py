@@ -180,6 +180,7 @@ def _check_schema(data: dict[str, Any], lines: LineMap, path: str) -> None:
                 path,
                 lines.line_of(["policies", index, "resource"]),
             )
+    _check_collected(data, lines, path)
     errors = c7n_schema.validate(data, _schema(rtypes))
     if not errors:
         return
@@ -193,6 +194,22 @@ def _check_schema(data: dict[str, Any], lines: LineMap, path: str) -> None:
             where.append(unexpected[0])
     # Custodian prefixes "Error on policy:NAME resource:TYPE\n"; keep it on one line.
     raise InputError(_one_line(message), path, lines.line_of(where) if where else 1)
+
+
+def _check_collected(data: dict[str, Any], lines: LineMap, path: str) -> None:
+    """A policy on a type netwarden does not collect could never find anything offline."""
+    from scanner.collect.collectors import COLLECTORS
+
+    evaluable = {*COLLECTORS, "aws.account"}
+    for index, pdata in enumerate(data["policies"]):
+        rtype = qualified(str(pdata.get("resource")))
+        if rtype not in evaluable:
+            raise InputError(
+                f"policy {pdata.get('name')!r}: resource {rtype} is not in the snapshot "
+                f"(netwarden collects {', '.join(sorted(evaluable))})",
+                path,
+                lines.line_of(["policies", index, "resource"]),
+            )
 
 
 def _check_custodian_policy(

@@ -206,3 +206,19 @@ def test_empty_snapshot_has_no_resource_findings(pack: PolicyPack) -> None:
     findings = evaluate(snapshot({}), pack)
     # Only the account-level posture rules fire on an empty region.
     assert sorted({f.rule_id for f in findings}) == ["NW-DET-001", "NW-DET-002", "NW-DET-003"]
+
+
+def test_policy_conditions_are_honoured(tmp_path: Path) -> None:
+    pack = _one_policy_pack(tmp_path, "      - type: flow-logs", resource="aws.vpc")
+    text = (
+        (tmp_path / "p.yml")
+        .read_text()
+        .replace("    filters:", "    conditions:\n      - region: eu-west-1\n    filters:")
+    )
+    (tmp_path / "p.yml").write_text(text)
+    pack = load_policy_pack(tmp_path)
+    snap = snapshot(
+        {"aws.vpc": [{"VpcId": "vpc-1"}]},
+        extra={(ACCOUNT, "eu-west-1"): {"aws.vpc": [{"VpcId": "vpc-2"}]}},
+    )
+    assert [(f.region, f.resource_id) for f in evaluate(snap, pack)] == [("eu-west-1", "vpc-2")]

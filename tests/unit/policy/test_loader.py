@@ -200,3 +200,15 @@ def test_unknown_resource_type(tmp_path: Path) -> None:
 def test_empty_or_missing_directory(tmp_path: Path) -> None:
     assert "no *.yml" in error_of(tmp_path).message
     assert "not found" in error_of(tmp_path / "nope").message
+
+
+def test_resource_type_netwarden_does_not_collect(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        "p.yml",
+        policy()
+        .replace("aws.security-group", "aws.ec2")
+        .replace("      - type: ingress\n        Ports: [22]", "      - State.Name: running"),
+    )
+    err = error_of(tmp_path)
+    assert err.line == 3 and "resource aws.ec2 is not in the snapshot" in err.message
