@@ -9,6 +9,7 @@ session factory answers every API call a filter makes from the same snapshot
 from __future__ import annotations
 
 import copy
+import json
 from collections.abc import Collection, Iterator, Mapping
 from typing import Any
 
@@ -105,7 +106,7 @@ def _evaluate_one(
         if not c7n_policy.is_runnable():  # the policy's `conditions` (e.g. region) say no
             return []
         manager = c7n_policy.resource_manager
-        matched = manager.filter_resources(copy.deepcopy(items))
+        matched = manager.filter_resources(_clone(items))
     except SnapshotMiss as miss:
         if miss.gap:
             return []
@@ -118,6 +119,15 @@ def _evaluate_one(
         _finding(policy, account, region, resource, originals, id_key)
         for resource in sorted(matched, key=lambda r: _resource_id(policy.resource_type, r, id_key))
     ]
+
+
+def _clone(value: Any) -> Any:
+    """A deep copy of the snapshot's JSON-shaped items (Custodian filters annotate the dicts
+    they see); a JSON round trip is several times faster than ``copy.deepcopy``."""
+    try:
+        return json.loads(json.dumps(value))
+    except (TypeError, ValueError):  # not JSON-shaped (an in-memory snapshot): copy it anyway
+        return copy.deepcopy(value)
 
 
 def _resource_id(rtype: str, item: Mapping[str, Any], id_key: str) -> str:

@@ -37,6 +37,23 @@ class SnapshotMiss(InputError):
         self.gap = gap  # True when the type is missing because its collection failed
 
 
+class _CachingSession(boto3.Session):
+    """Hands out one client per (service, region): every call is answered locally, so a
+    client holds no state worth renewing, and building one costs more than filtering."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._clients: dict[tuple[str, str | None], Any] = {}
+
+    def client(self, service_name: str, region_name: str | None = None, **kwargs: Any) -> Any:
+        if kwargs:
+            return super().client(service_name, region_name=region_name, **kwargs)
+        key = (service_name, region_name)
+        if key not in self._clients:
+            self._clients[key] = super().client(service_name, region_name=region_name)
+        return self._clients[key]
+
+
 class SnapshotSessionFactory:
     """A Custodian ``session_factory`` for one (account, region) of a snapshot.
 
@@ -54,7 +71,7 @@ class SnapshotSessionFactory:
         core.register_component("data_loader", _shared_loader())
         core.register("before-parameter-build", self._remember_params)
         core.register("before-call", self._answer)
-        return boto3.Session(
+        return _CachingSession(
             botocore_session=core,
             region_name=self.region,
             # Never used to sign anything: every call is answered before it is sent.
