@@ -243,3 +243,37 @@ def test_netwarden_filters_under_custodian_run_match_too(world: World) -> None:
         for region in REGIONS:
             ours = world.fired(policy.metadata.id, region)
             assert ours == world.custodian[(policy.name, region)], (policy.name, region)
+
+
+def test_scan_from_a_snapshot_makes_zero_aws_calls(world: World, tmp_path: Path) -> None:
+    """`netwarden scan --snapshot F`: the whole pipeline, with botocore's sender refused."""
+    snapshot_file = tmp_path / "snapshot.json"
+    snapshot_file.write_text(json.dumps(world.snapshot))
+    attempts: list[str] = []
+
+    def refuse(self: Any, operation_model: Any, request_dict: Any) -> Any:
+        attempts.append(operation_model.name)
+        raise AssertionError(f"AWS call during scan --snapshot: {operation_model.name}")
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(botocore.endpoint.Endpoint, "make_request", refuse)
+        result = CliRunner().invoke(
+            cli,
+            [
+                "scan",
+                "--snapshot",
+                str(snapshot_file),
+                "--baseline-dir",
+                str(tmp_path / "none"),
+                "--policies",
+                str(POLICIES),
+                "-o",
+                str(tmp_path / "out"),
+                "--format",
+                "json",
+            ],
+        )
+    assert attempts == []
+    assert result.exit_code == 1, result.output
+    report = (tmp_path / "out" / "findings.json").read_text()
+    assert world.ids["sg_ssh"] in report and "NW-SG-002" in report
