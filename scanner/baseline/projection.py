@@ -95,6 +95,7 @@ ROUTE_TARGETS = (
     "LocalGatewayId",
     "CarrierGatewayId",
     "CoreNetworkArn",
+    "VpcEndpointId",
 )
 
 

@@ -2,22 +2,47 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import click
 
 from scanner.baseline import gitsource, store
 from scanner.commands.common import baseline_dir_option, handle_input_errors
 from scanner.drift import render
-from scanner.drift.review import review_deltas
+from scanner.drift.findings import drift_findings
+from scanner.drift.review import introduced_policy_findings, review_deltas
 from scanner.errors import ExitCode
-from scanner.model import severity_at_least
+from scanner.model import Finding, severity_at_least
+from scanner.textsafe import one_line
 
 
 @click.command("review")
 @click.option(
-    "--base", "base_ref", required=True, help="Git revision the pull request is based on."
+    "--base",
+    "base_ref",
+    default="HEAD",
+    show_default=True,
+    help="Git revision the pull request is based on.",
 )
 @baseline_dir_option
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text")
+@click.option(
+    "--policies",
+    "policies_dir",
+    default="policies",
+    show_default=True,
+    type=click.Path(file_okay=False),
+)
+@click.option(
+    "-o", "--output-dir", default="reports", show_default=True, type=click.Path(file_okay=False)
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    help="What to print: drift as text or as JSON.",
+)
 @click.option(
     "--fail-on",
     type=click.Choice(["critical", "high", "medium", "low", "info", "none"]),
@@ -25,13 +50,53 @@ from scanner.model import severity_at_least
     show_default=True,
 )
 @handle_input_errors
-def review_command(base_ref: str, baseline_dir: str, output_format: str, fail_on: str) -> None:
+def review_command(
+    base_ref: str,
+    baseline_dir: str,
+    policies_dir: str,
+    output_dir: str,
+    output_format: str,
+    fail_on: str,
+) -> None:
     """Pull-request check: what a change to baselines/ does, located at file:line."""
+    from scanner.baseline.unproject import snapshot_of
+    from scanner.commands.scan import _location
+    from scanner.policy.loader import load_policy_pack
+    from scanner.report import write_reports
+    from scanner.report.run import rule_from_metadata, run_info_from_snapshot
+
+    pack = load_policy_pack(policies_dir)
     old = gitsource.load_at_revision(baseline_dir, base_ref)
     new = store.load_dir(baseline_dir)
     deltas = review_deltas(old, new, lambda a, r: store.baseline_path(baseline_dir, a, r))
-    click.echo(
-        render.as_json(deltas) if output_format == "json" else render.as_text(deltas), nl=False
+    findings = sorted(
+        [*drift_findings(deltas), *introduced_policy_findings(old, new, pack)],
+        key=Finding.sort_key,
     )
-    failing = any(severity_at_least(d.severity, fail_on) for d in deltas)
+    policy = [f for f in findings if f.kind == "policy"]
+    if output_format == "json":
+        document = json.loads(render.as_json(deltas))
+        document["policy"] = [f.to_dict() for f in policy]
+        click.echo(json.dumps(document, indent=2))
+    else:
+        click.echo(render.as_text(deltas), nl=False)
+        for finding in policy:
+            where = f"{finding.location.path}:{finding.location.line}"
+            click.echo(
+                f"[{finding.severity.upper()}] {finding.rule_id} {one_line(finding.title)}: "
+                f"{one_line(finding.resource_id)} ({where})"
+            )
+    run = run_info_from_snapshot(
+        snapshot_of(new),
+        rules=[rule_from_metadata(p.metadata, _location(p)) for p in pack.policies],
+        policy_pack_dir=policies_dir,
+        policy_pack_digest=pack.digest,
+        baseline_dir=baseline_dir,
+        collected_at=f"proposed baseline (working tree) against {base_ref}",
+        # PR checks are their own analysis category: they never close nightly-scan alerts.
+        scope="netwarden-review/",
+    )
+    for path in write_reports(findings, run, Path(output_dir), ("sarif", "markdown", "json")):
+        click.echo(f"wrote {path}", err=True)
+    failing = any(severity_at_least(f.severity, fail_on) for f in findings)
     raise click.exceptions.Exit(ExitCode.FINDINGS if failing else ExitCode.OK)

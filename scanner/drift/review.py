@@ -9,7 +9,7 @@ from typing import Any
 from scanner.baseline.store import RegionBaseline, RegionKey
 from scanner.drift.changes import Change
 from scanner.drift.engine import Delta, diff_region
-from scanner.model import Location
+from scanner.model import Finding, Location
 
 
 def _element_line(new: RegionBaseline, delta: Delta, change: Change) -> int | None:
@@ -50,3 +50,26 @@ def review_deltas(
         for delta in diff_region(account, region, before, live):
             deltas.append(dataclasses.replace(delta, location=_relocate(proposed, delta)))
     return deltas
+
+
+def introduced_policy_findings(
+    old: Mapping[RegionKey, RegionBaseline],
+    new: Mapping[RegionKey, RegionBaseline],
+    pack: Any,
+) -> list[Finding]:
+    """Policy findings the proposed baseline has and the base revision's did not, located at
+    the resource's entry in the proposed file."""
+    from scanner.baseline.unproject import snapshot_of
+    from scanner.policy.evaluate import evaluate
+
+    before = {f.fingerprint for f in evaluate(snapshot_of(old), pack)}
+    introduced = []
+    for finding in evaluate(snapshot_of(new), pack):
+        if finding.fingerprint in before:
+            continue
+        proposed = new.get((finding.account, finding.region))
+        if proposed is not None:
+            where = proposed.locate(finding.resource_type, finding.resource_id)
+            finding = dataclasses.replace(finding, location=where)
+        introduced.append(finding)
+    return introduced

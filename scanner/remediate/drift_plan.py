@@ -69,7 +69,7 @@ def _sg_rule(delta: Delta, change: Change) -> list[RemediationAction]:
     ]
 
 
-def _route_target(route: Fields) -> dict[str, str]:
+def route_target_param(route: Fields) -> dict[str, str]:
     target = str(route["target"])
     prefixes = {
         "igw-": "GatewayId",
@@ -88,7 +88,7 @@ def _route_target(route: Fields) -> dict[str, str]:
     return {"GatewayId": target}
 
 
-def _destination(route: Fields) -> dict[str, str]:
+def route_destination(route: Fields) -> dict[str, str]:
     dest = str(route["destination"])
     if dest.startswith("pl-"):
         return {"DestinationPrefixListId": dest}
@@ -105,7 +105,7 @@ def _route(delta: Delta, change: Change) -> list[RemediationAction]:
                 "Delete the unapproved route",
                 "ec2",
                 "DeleteRoute",
-                {**rtb, **_destination(change.new)},
+                {**rtb, **route_destination(change.new)},
                 region,
             )
         ]
@@ -115,7 +115,7 @@ def _route(delta: Delta, change: Change) -> list[RemediationAction]:
                 "Re-create the baseline route",
                 "ec2",
                 "CreateRoute",
-                {**rtb, **_destination(change.old), **_route_target(change.old)},
+                {**rtb, **route_destination(change.old), **route_target_param(change.old)},
                 region,
             )
         ]
@@ -124,7 +124,7 @@ def _route(delta: Delta, change: Change) -> list[RemediationAction]:
             "Point the route back at its baseline target",
             "ec2",
             "ReplaceRoute",
-            {**rtb, **_destination(change.old), **_route_target(change.old)},
+            {**rtb, **route_destination(change.old), **route_target_param(change.old)},
             region,
         )
     ]

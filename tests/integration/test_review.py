@@ -85,10 +85,16 @@ def repo(tmp_path: Path) -> Path:
     return repo
 
 
+POLICIES = str(Path(__file__).resolve().parents[2] / "policies")
+
+
 def run_review(cwd: Path, monkeypatch: pytest.MonkeyPatch, *args: str) -> tuple[int, str]:
     monkeypatch.chdir(cwd)
-    result = CliRunner().invoke(cli, ["review", *args])
-    return result.exit_code, result.output
+    result = CliRunner().invoke(
+        cli, ["review", "--policies", POLICIES, "-o", str(cwd / "review-reports"), *args]
+    )
+    # JSON is parsed from stdout alone; progress lines go to stderr.
+    return result.exit_code, result.stdout if "json" in args else result.output
 
 
 def test_review_locates_widening_changes_at_the_changed_lines(
@@ -111,6 +117,23 @@ def test_review_locates_widening_changes_at_the_changed_lines(
     assert sg["location"]["path"] == f"baselines/{ACCOUNT}/{REGION}.yaml"
     assert lines[sg["location"]["line"] - 1].strip() == "- cidr: 0.0.0.0/0"
     assert "from_port: 22" in lines[sg["location"]["line"]]
+
+    # The rule pack judged the proposed state: SSH from the internet, located in the baseline.
+    report = json.loads((repo / "review-reports" / "findings.json").read_text())
+    ssh = [f for f in report["findings"] if f["rule_id"] == "NW-SG-002"]
+    assert [f["resource_id"] for f in ssh] == ["sg-web"]
+    assert ssh[0]["location"]["path"] == f"baselines/{ACCOUNT}/{REGION}.yaml"
+    assert lines[ssh[0]["location"]["line"] - 1].strip() == "sg-web:"
+    # Only what the change introduced: 22 is judged, 443 (approved, unchanged) is not.
+    unapproved = [f for f in report["findings"] if f["rule_id"] == "NW-SG-001"]
+    ports = [p["FromPort"] for f in unapproved for p in f["evidence"]["MatchedIpPermissions"]]
+    assert ports == [22]
+    sarif = json.loads((repo / "review-reports" / "netwarden.sarif").read_text())
+    uris = {
+        r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+        for r in sarif["runs"][0]["results"]
+    }
+    assert uris == {f"baselines/{ACCOUNT}/{REGION}.yaml"}
 
 
 def test_review_of_an_unchanged_baseline_passes(
