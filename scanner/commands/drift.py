@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,7 @@ from scanner.commands.common import (
 from scanner.drift import render
 from scanner.drift.engine import Delta, diff
 from scanner.errors import ExitCode, InputError, combine_exit_codes
+from scanner.model import Attribution
 
 
 def compute_drift(snapshot: dict[str, Any], baseline_dir: str) -> list[Delta]:
@@ -30,6 +32,21 @@ def compute_drift(snapshot: dict[str, Any], baseline_dir: str) -> list[Delta]:
         )
     live = store.project_snapshot(snapshot)
     return diff(live, baselines, lambda a, r: store.baseline_path(baseline_dir, a, r))
+
+
+def attribution_by_resource(
+    deltas: list[Delta], cloudtrail: str | None, endpoint_url: str | None
+) -> dict[tuple[str, str, str], Attribution]:
+    """Who made each delta, when CloudTrail is given."""
+    if not cloudtrail or not deltas:
+        return {}
+    from scanner.commands.scan import attribute_drift
+    from scanner.drift.findings import drift_findings
+
+    attributed = attribute_drift(drift_findings(deltas), deltas, cloudtrail, endpoint_url)
+    return {
+        (f.account, f.region, f.resource_id): f.attribution for f in attributed if f.attribution
+    }
 
 
 @click.command("diff")
@@ -51,9 +68,13 @@ def diff_command(
     """Show drift from the baseline; exit 1 when there is drift."""
     snapshot = obtain_snapshot(snapshot_path, aws)
     deltas = compute_drift(snapshot, baseline_dir)
-    click.echo(
-        render.as_json(deltas) if output_format == "json" else render.as_text(deltas), nl=False
-    )
+    who = attribution_by_resource(deltas, cloudtrail, aws.get("endpoint_url"))
+    if output_format == "json":
+        click.echo(render.as_json(deltas, who if cloudtrail else None), nl=False)
+    elif sys.stdout.isatty():
+        render.print_table(deltas, who)
+    else:
+        click.echo(render.as_text(deltas, who), nl=False)
     codes = [ExitCode.FINDINGS if deltas else ExitCode.OK]
     if has_errors(snapshot):
         codes.append(ExitCode.INCOMPLETE)

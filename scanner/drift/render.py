@@ -73,3 +73,31 @@ def as_text(deltas: Sequence[Delta], who: Who | None = None) -> str:
     summary = ", ".join(f"{n} {s}" for s, n in counts.items() if n)
     out.append(f"\n{len(deltas)} drifted resource(s): {summary}")
     return "\n".join(out) + "\n"
+
+
+def print_table(deltas: Sequence[Delta], who: Who | None = None) -> None:
+    """Drift as a rich table, for a person at a terminal."""
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    console = Console()
+    if not deltas:
+        console.print("No drift: the live network matches the baseline.")
+        return
+    table = Table(title=f"Drift: {len(deltas)} resource(s)", show_lines=True)
+    for column in ("severity", "account / region", "type", "resource", "changes", "changed by"):
+        table.add_column(column)
+    styles = {"high": "bold red", "medium": "yellow", "low": "green"}
+    for delta in deltas:
+        found = (who or {}).get(_key(delta))
+        # Text(), never markup: resource names and values come from whoever changed AWS.
+        table.add_row(
+            Text(delta.severity, style=styles.get(delta.severity, "")),
+            Text(f"{delta.account} / {delta.region}"),
+            Text(delta.resource_type),
+            Text(f"{one_line(delta.resource_id)} ({delta.change})"),
+            Text("\n".join(_describe(delta)) or delta.change),
+            Text(_attribution_line(found) if found else ""),
+        )
+    console.print(table)
