@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from scanner.drift.findings import DRIFT_COMPLIANCE
 from scanner.model import Finding, Location, Severity
 
 # "inventory" rows: (account, region, resource type, count).
@@ -56,7 +57,7 @@ _DRIFT_REFERENCES = (
     "https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-user-guide.html",
     "https://docs.aws.amazon.com/vpc/latest/userguide/security.html",
 )
-_DRIFT_COMPLIANCE = ("NIST-800-53-CM-3", "NIST-800-53-CM-6")
+_DRIFT_COMPLIANCE = DRIFT_COMPLIANCE
 DRIFT_RULES: tuple[RuleInfo, ...] = (
     RuleInfo(
         id="drift/added",
