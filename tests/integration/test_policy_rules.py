@@ -105,7 +105,7 @@ def world(moto_server: MotoServer, tmp_path_factory: pytest.TempPathFactory) -> 
 
 # rule id -> (resources that must fire, resources that must not), by name in World.ids
 CASES = {
-    "NW-SG-001": (["sg_ssh", "sg_all", "sg_db"], ["sg_web", "sg_wide_private"]),
+    "NW-SG-001": (["sg_ssh", "sg_all", "sg_db"], ["sg_web", "sg_wide_private", "sg_icmp"]),
     "NW-SG-002": (["sg_ssh", "sg_range_v6", "sg_all"], ["sg_web", "sg_db", "sg_icmp"]),
     "NW-SG-003": (["sg_db", "sg_all"], ["sg_web", "sg_ssh"]),
     "NW-SG-004": (["sg_all"], ["sg_ssh", "sg_web"]),

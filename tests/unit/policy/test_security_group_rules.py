@@ -107,6 +107,8 @@ APPROVED_CASES = [
     ("all", perm("-1", v4=ANY4), True),
     ("private-ssh", perm("tcp", 22, v4=("10.0.0.0/8",)), False),
     ("prefix-list", perm("tcp", 8443, prefix_lists=("pl-1",)), False),
+    ("icmp-echo", perm("icmp", 8, -1, v4=ANY4), False),
+    ("gre", perm("47", v4=ANY4), True),
 ]
 
 
@@ -116,7 +118,7 @@ def test_only_approved_ports_open_to_the_internet(run_rule: RunRule) -> None:
 
 
 def test_approved_rule_is_custodians_only_ports(run_rule: RunRule) -> None:
-    groups = _groups(APPROVED_CASES)
+    groups = _groups([case for case in APPROVED_CASES if case[0] != "icmp-echo"])
     plain = [
         {
             "or": [
