@@ -1,0 +1,347 @@
+"""``bench/results.md`` from the results dict: environment, method, tables, growth, and
+each target of issue 7 with whether this run met it."""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Sequence
+from typing import Any
+
+CRITICAL_PATH_TARGET = 1.5
+X = "\u00d7"  # the multiplication sign
+DASH = "\u2013"
+RATIO_TARGET = 10.0
+
+
+def _s(stat: dict[str, float], digits: int = 2) -> str:
+    return f"{stat['median']:.{digits}f} ({stat['min']:.{digits}f}{DASH}{stat['max']:.{digits}f})"
+
+
+def _table(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> list[str]:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
+    return lines
+
+
+def growth_exponent(n1: float, t1: float, n2: float, t2: float) -> float:
+    """k in t ∝ n^k between two sizes (1.0 is linear)."""
+    return math.log(t2 / t1) / math.log(n2 / n1)
+
+
+def _yes(ok: bool) -> str:
+    return "**met**" if ok else "**not met**"
+
+
+def environment(results: dict[str, Any]) -> list[str]:
+    e = results["environment"]
+    versions = ", ".join(f"{k} {v}" for k, v in e["versions"].items())
+    load = e.get("load_average_start", [])
+    load_end = e.get("load_average_end", [])
+    return [
+        "## Environment",
+        "",
+        *_table(
+            ["", ""],
+            [
+                ["date (UTC)", e["date"]],
+                ["commit", e.get("commit") or "?"],
+                ["CPU", f"{e['cpu']}, {e['cores']} cores"],
+                ["memory", f"{e['memory_gib']} GiB"],
+                ["OS", e["os"]],
+                ["Python", e["python"]],
+                ["packages", versions],
+                [
+                    "load average (1/5/15 min)",
+                    f"start {', '.join(f'{x:.1f}' for x in load)}; "
+                    f"end {', '.join(f'{x:.1f}' for x in load_end)}",
+                ],
+                ["`make bench` took", f"{results.get('duration_s', 0):.0f} s"],
+            ],
+        ),
+        "",
+        "The machine is shared: a load average above the core count means other jobs ran "
+        "alongside and every wall time here is inflated by them, for both tools alike.",
+        "",
+    ]
+
+
+def network(results: dict[str, Any]) -> list[str]:
+    net = results.get("network")
+    if not net:
+        return []
+    shape = net["shape_per_region"]
+    out = [
+        "## netwarden vs `custodian run`, same world, same run",
+        "",
+        f"Per region: {shape['vpcs']} VPCs {X} {shape['subnets_per_vpc']} subnets, "
+        f"{shape['security_groups']} security groups (1{DASH}4 rules each), "
+        f"{shape['route_tables']} route tables, {shape['network_acls']} network ACLs, "
+        f"{shape['enis']} ENIs, {shape['elastic_ips']} Elastic IPs, flow logs, a NAT gateway "
+        "with alarms, Config, GuardDuty; one multi-region trail (plus moto's default VPC). "
+        f"Every API request waits {net['latency_s'] * 1000:.0f} ms; EC2 Describe calls are "
+        f"paged as AWS pages them. Wall times are seconds, median (min{DASH}max) of "
+        f"{net['runs'][0]['netwarden_scan_wall_s']['runs']} runs; the ratio is Custodian's "
+        "median over netwarden's (above 1: netwarden is faster).",
+        "",
+    ]
+    rows = []
+    for run in net["runs"]:
+        rows.append(
+            [
+                len(run["regions"]),
+                run["floor"]["items"],
+                _s(run["netwarden_scan_wall_s"]),
+                _s(run["custodian_run_wall_s"]),
+                f"{run['ratio_median']:.2f}{X}",
+                run["netwarden_calls_server"][-1],
+                run["custodian_calls_server"][-1],
+                run["netwarden_calls_on_unneeded_types"],
+            ]
+        )
+    out += _table(
+        [
+            "regions",
+            "resources",
+            "`netwarden scan` (s)",
+            "`custodian run` (s)",
+            "ratio",
+            "netwarden calls",
+            "Custodian calls",
+            "netwarden calls on types no policy needs",
+        ],
+        rows,
+    )
+    out += [
+        "",
+        "### netwarden's collection against the floor",
+        "",
+        "Floor: Σ over (region, type) of max(1, ⌈items / max page size⌉), plus one "
+        "GetTrailStatus per trail, recorder status + delivery channels where there is a "
+        "recorder, one GetDetector per detector, and GetCallerIdentity (no DescribeRegions: "
+        "`--regions` is given). Critical path: the calls of the slowest (region, type) after "
+        f"GetCallerIdentity, {X} latency. With 16 workers, every call once 16 at a time is the "
+        "other bound (worker bound). `collect` (in-process) is the snapshot's `duration_s`; "
+        "`collect` (process) adds interpreter start-up and imports.",
+        "",
+    ]
+    rows = []
+    for run in net["runs"]:
+        floor = run["floor"]
+        bound = max(floor["critical_path_s"], floor["worker_bound_s_16"])
+        inner = run["netwarden_collect_inner_s"]["median"]
+        rows.append(
+            [
+                len(run["regions"]),
+                floor["calls"],
+                f"{run['netwarden_collect_calls_server'][-1]} / "
+                f"{run['netwarden_collect_calls_snapshot'][-1]}",
+                _yes(
+                    all(c == floor["calls"] for c in run["netwarden_collect_calls_server"])
+                    and all(c == floor["calls"] for c in run["netwarden_collect_calls_snapshot"])
+                ),
+                f"{floor['critical_path_s']:.2f}",
+                f"{floor['worker_bound_s_16']:.2f}",
+                _s(run["netwarden_collect_inner_s"]),
+                _s(run["netwarden_collect_wall_s"]),
+                f"{inner / floor['critical_path_s']:.1f}{X} / {inner / bound:.1f}{X}",
+            ]
+        )
+    out += _table(
+        [
+            "regions",
+            "floor (calls)",
+            "netwarden calls (server / snapshot)",
+            "calls = floor",
+            "critical path (s)",
+            "worker bound (s)",
+            "`collect` in-process (s)",
+            "`collect` process (s)",
+            "in-process ÷ critical path / ÷ max(bounds)",
+        ],
+        rows,
+    )
+    throttle = net.get("throttling")
+    if throttle:
+        runs = throttle["runs"]
+        out += [
+            "",
+            f"### Throttling: {len(throttle['regions'])} regions, "
+            f"{throttle['throttle_rate']:.0%} of requests answered `RequestLimitExceeded`",
+            "",
+            *_table(
+                [
+                    "run",
+                    "requests at server",
+                    "throttled",
+                    "api_calls",
+                    "retries",
+                    "collect in-process (s)",
+                ],
+                [
+                    [i + 1, r["server_requests"], r["throttled"], r["api_calls"], r["retries"], ""]
+                    for i, r in enumerate(runs)
+                ]
+                + [["median", "", "", "", "", _s(throttle["collect_inner_s"])]],
+            ),
+            "",
+            "Every throttled request was retried by botocore's adaptive mode and the snapshot "
+            "has no errors; `api_calls` stays at the floor, the retries are extra requests.",
+        ]
+    last = net["runs"][-1]
+    out += [
+        "",
+        f"Custodian's calls at {len(last['regions'])} regions, by operation: "
+        + ", ".join(f"{k} {v}" for k, v in last["custodian_calls_by_operation"].items())
+        + ".",
+        "",
+        "Types the pack needs (its resources, and every type whose API Custodian called for "
+        "it): " + ", ".join(last["types_needed_by_pack"]) + ". netwarden's calls on the others "
+        "(for the baseline and drift): "
+        + ", ".join(f"{k} {v}" for k, v in last["netwarden_unneeded_operations"].items())
+        + ".",
+        "",
+    ]
+    return out
+
+
+def scale(results: dict[str, Any]) -> list[str]:
+    data = results.get("scale")
+    if not data:
+        return []
+    out = [
+        "## Scale of the pure core",
+        "",
+        "Synthetic snapshots in the snapshot format, 2,500 resources per (account, region) "
+        "(accounts of 17 regions), a baseline with 1% of the resources drifted, the full rule "
+        "pack. One fresh interpreter per run: load the snapshot, load the policies, load the "
+        "baseline (YAML), project and diff, evaluate every policy, render SARIF + Markdown + "
+        f"JSON. Seconds, median (min{DASH}max); peak RSS of the whole run.",
+        "",
+    ]
+    rows = []
+    measured = [r for r in data["rows"] if r.get("runs")]
+    for row in data["rows"]:
+        if not row.get("runs"):
+            rows.append([f"{row['size']:,}", "skipped: " + row["skipped"], *[""] * 9])
+            continue
+        st = row["stages_s"]
+        rows.append(
+            [
+                f"{row['resources']:,}",
+                row["account_regions"],
+                _s(st["load_snapshot"]),
+                _s(st["load_baseline"]),
+                _s(st["diff"]),
+                _s(st["evaluate"]),
+                _s(st["render"]),
+                _s(st["end_to_end"]),
+                f"{row['peak_rss_mb']['median']:,.0f}",
+                f"{row['drift_findings']:,} / {row['policy_findings']:,}",
+                row["runs"],
+            ]
+        )
+    out += _table(
+        [
+            "resources",
+            "account-regions",
+            "load snapshot",
+            "load baseline",
+            "diff",
+            "evaluate",
+            "render",
+            "end to end",
+            "peak RSS (MB)",
+            "findings (drift / policy)",
+            "runs",
+        ],
+        rows,
+    )
+    out += [""]
+    if len(measured) >= 2:
+        out += ["Growth, as k in time ∝ n^k between consecutive sizes (1.0 is linear):", ""]
+        stages = ["load_snapshot", "load_baseline", "diff", "evaluate", "render", "end_to_end"]
+        grow_rows = []
+        for a, b in itertools.pairwise(measured):
+            cells = [f"{a['resources']:,} → {b['resources']:,}"]
+            for name in stages:
+                t1, t2 = a["stages_s"][name]["median"], b["stages_s"][name]["median"]
+                cells.append(f"{growth_exponent(a['resources'], t1, b['resources'], t2):.2f}")
+            m1, m2 = a["peak_rss_mb"]["median"], b["peak_rss_mb"]["median"]
+            cells.append(f"{growth_exponent(a['resources'], m1, b['resources'], m2):.2f}")
+            grow_rows.append(cells)
+        out += _table(["sizes", *stages, "peak RSS"], grow_rows)
+        out += [""]
+    return out
+
+
+def targets(results: dict[str, Any]) -> list[str]:
+    out = ["## Targets of issue 7, this run", ""]
+    net = results.get("network")
+    if net:
+        by_n = {len(r["regions"]): r for r in net["runs"]}
+        four = by_n.get(4)
+        if four:
+            out.append(
+                f"- ≥ {RATIO_TARGET:.0f}{X} faster than `custodian run` at 4 regions: "
+                f"{four['ratio_median']:.2f}{X} — {_yes(four['ratio_median'] >= RATIO_TARGET)}"
+            )
+        ratios = [by_n[n]["ratio_median"] for n in sorted(by_n)]
+        out.append(
+            "- ratio growing with regions ("
+            + ", ".join(f"{n}: {by_n[n]['ratio_median']:.2f}{X}" for n in sorted(by_n))
+            + f") — {_yes(all(b >= a for a, b in itertools.pairwise(ratios)))}"
+        )
+        calls_ok = all(
+            all(c == r["floor"]["calls"] for c in r["netwarden_collect_calls_server"])
+            for r in net["runs"]
+        )
+        out.append(f"- netwarden's API calls = the floor at every region count — {_yes(calls_ok)}")
+        cp = [
+            r["netwarden_collect_inner_s"]["median"] / r["floor"]["critical_path_s"]
+            for r in net["runs"]
+        ]
+        out.append(
+            f"- collection within {CRITICAL_PATH_TARGET}{X} of the critical path at default "
+            "workers: "
+            + ", ".join(f"{x:.1f}{X}" for x in cp)
+            + f" — {_yes(all(x <= CRITICAL_PATH_TARGET for x in cp))}"
+        )
+    data = results.get("scale")
+    if data:
+        rows = [r for r in data["rows"] if r.get("runs")]
+        hundred = next((r for r in rows if r["size"] == 100_000), None)
+        if hundred:
+            t = hundred["end_to_end_s"]["median"]
+            m = hundred["peak_rss_mb"]["median"]
+            out.append(
+                f"- 100k resources end to end < 10 s and < 1 GB: {t:.1f} s, {m:,.0f} MB — "
+                f"{_yes(t < 10 and m < 1024)}"
+            )
+        if len(rows) >= 2:
+            a, b = rows[0], rows[-1]
+            k = growth_exponent(
+                a["resources"],
+                a["end_to_end_s"]["median"],
+                b["resources"],
+                b["end_to_end_s"]["median"],
+            )
+            out.append(f"- linear growth: k = {k:.2f} end to end — {_yes(k <= 1.1)}")
+    out.append("")
+    return out
+
+
+def render(results: dict[str, Any]) -> str:
+    lines = [
+        "# netwarden benchmarks",
+        "",
+        "Written by `make bench` (`python -m bench`); raw numbers in `bench/results.json`, "
+        "method in `docs/benchmarks.md`."
+        + (" **Quick run (toy sizes): not the benchmark.**" if results.get("quick") else ""),
+        "",
+    ]
+    lines += targets(results)
+    lines += network(results)
+    lines += scale(results)
+    lines += environment(results)
+    return "\n".join(lines).rstrip() + "\n"
