@@ -106,13 +106,17 @@ def world(moto_server: MotoServer, tmp_path_factory: pytest.TempPathFactory) -> 
 # rule id -> (resources that must fire, resources that must not), by name in World.ids
 CASES = {
     "NW-SG-001": (["sg_ssh", "sg_all", "sg_db"], ["sg_web", "sg_wide_private", "sg_icmp"]),
-    "NW-SG-002": (["sg_ssh", "sg_range_v6", "sg_all"], ["sg_web", "sg_db", "sg_icmp"]),
+    "NW-SG-002": (["sg_ssh", "sg_all"], ["sg_web", "sg_db", "sg_icmp", "sg_range_v6"]),
+    "NW-SG-008": (["sg_range_v6"], ["sg_ssh", "sg_web", "sg_rdp_v6"]),
+    "NW-SG-009": (["sg_all"], ["sg_ssh", "sg_rdp_v6", "sg_web"]),
+    "NW-SG-010": (["sg_rdp_v6"], ["sg_all", "sg_range_v6", "sg_web"]),
     "NW-SG-003": (["sg_db", "sg_all"], ["sg_web", "sg_ssh"]),
     "NW-SG-004": (["sg_all"], ["sg_ssh", "sg_web"]),
     "NW-SG-005": (["sg_default_open"], ["sg_default_clean", "sg_web"]),
     "NW-SG-006": (["sg_idle"], ["sg_used", "sg_default_open"]),
     "NW-SG-007": (["sg_wide_private"], ["sg_narrow_private", "sg_ssh"]),
-    "NW-NACL-001": (["acl_default_int"], ["acl_guarded"]),
+    "NW-NACL-001": (["acl_default_int"], ["acl_guarded", "acl_v6_open"]),
+    "NW-NACL-002": (["acl_v6_open"], ["acl_guarded", "acl_default_int"]),
     "NW-VPC-001": ([], ["vpc_pub", "vpc_int"]),
     "NW-VPC-002": (["vpc_int"], ["vpc_pub"]),
     "NW-VPC-003": (["igw_int"], ["igw_pub"]),
@@ -213,6 +217,9 @@ def test_builtin_only_policies_match_custodian_run_exactly(world: World) -> None
     assert {p.metadata.id for p in policies} >= {
         "NW-SG-001",
         "NW-SG-002",
+        "NW-SG-008",
+        "NW-SG-009",
+        "NW-SG-010",
         "NW-SG-003",
         "NW-SG-004",
         "NW-SG-005",
@@ -277,3 +284,11 @@ def test_scan_from_a_snapshot_makes_zero_aws_calls(world: World, tmp_path: Path)
     assert result.exit_code == 1, result.output
     report = (tmp_path / "out" / "findings.json").read_text()
     assert world.ids["sg_ssh"] in report and "NW-SG-002" in report
+
+
+def test_every_rule_has_a_case_that_fires_and_one_that_must_not(world: World) -> None:
+    detection = {"NW-DET-001", "NW-DET-002", "NW-DET-003"}  # per region, tested above
+    assert {p.metadata.id for p in world.pack} == set(CASES) | detection
+    for rule_id, (must_fire, must_not) in CASES.items():
+        assert must_not, rule_id
+        assert must_fire or rule_id == "NW-VPC-001", rule_id  # fires on the default VPC

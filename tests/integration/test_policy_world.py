@@ -97,6 +97,7 @@ def build_network(client: ClientFactory, endpoint_url: str) -> dict[str, str]:
 
     ids["sg_ssh"] = _sg(ec2, vpc_pub, "ssh", _tcp(22, IpRanges=ANY4))
     ids["sg_range_v6"] = _sg(ec2, vpc_pub, "range-v6", _tcp(20, 30, Ipv6Ranges=ANY6))
+    ids["sg_rdp_v6"] = _sg(ec2, vpc_pub, "rdp-v6", _tcp(3389, Ipv6Ranges=ANY6))
     ids["sg_all"] = _sg(ec2, vpc_pub, "all", {"IpProtocol": "-1", "IpRanges": ANY4})
     ids["sg_web"] = _sg(
         ec2,
@@ -196,6 +197,16 @@ def build_network(client: ClientFactory, endpoint_url: str) -> dict[str, str]:
             PortRange={"From": ports[0], "To": ports[1]},
         )
     ids["acl_guarded"] = acl
+    acl_v6 = ec2.create_network_acl(VpcId=vpc_pub)["NetworkAcl"]["NetworkAclId"]
+    ec2.create_network_acl_entry(
+        NetworkAclId=acl_v6,
+        RuleNumber=100,
+        Protocol="-1",
+        RuleAction="allow",
+        Egress=False,
+        Ipv6CidrBlock="::/0",
+    )
+    ids["acl_v6_open"] = acl_v6
     ids["acl_default_int"] = ec2.describe_network_acls(
         Filters=[{"Name": "vpc-id", "Values": [vpc_int]}, {"Name": "default", "Values": ["true"]}]
     )["NetworkAcls"][0]["NetworkAclId"]

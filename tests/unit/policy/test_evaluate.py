@@ -74,7 +74,7 @@ def test_finding_carries_every_contract_field(pack: PolicyPack) -> None:
     assert data["location"] == {"path": policy.path, "line": policy.line}
     assert Path(policy.path).name == "security-groups.yml"
     assert (
-        "name: sg-admin-ports-open-to-internet"
+        "name: sg-ssh-open-to-ipv4-internet"
         in Path(policy.path).read_text().splitlines()[policy.line - 1]
     )
     assert data["arn"] == f"arn:aws:ec2:{REGION}:{ACCOUNT}:security-group/sg-1"

@@ -152,6 +152,16 @@ def test_rule_nacl_admin_ports(run_rule: RunRule) -> None:
             "Entries": [entry(100, "allow"), entry(101, "allow", cidr="::/0"), *DEFAULT_DENY],
         },
         {
+            "NetworkAclId": "acl-v6-open",
+            "VpcId": "vpc-1",
+            "IsDefault": False,
+            "Entries": [
+                entry(90, "deny"),
+                entry(100, "allow", "6", cidr="::/0", ports=(0, 1024)),
+                *DEFAULT_DENY,
+            ],
+        },
+        {
             "NetworkAclId": "acl-guarded",
             "VpcId": "vpc-1",
             "IsDefault": False,
@@ -165,19 +175,25 @@ def test_rule_nacl_admin_ports(run_rule: RunRule) -> None:
             ],
         },
     ]
-    findings = run_rule("NW-NACL-001", snapshot({"aws.network-acl": acls}))
-    assert ids(findings) == ["acl-open"]
-    [finding] = findings
-    assert finding.compliance == ("CIS-AWS-5.1", "FSBP-EC2.21", "NIST-800-53-SC-7")
-    assert next(a.api.params for a in finding.remediation if a.api) == {
-        "NetworkAclId": "acl-open",
-        "Egress": False,
-        "RuleNumber": 99,
-        "Protocol": "6",
-        "PortRange": {"From": 22, "To": 22},
-        "CidrBlock": "0.0.0.0/0",
-        "RuleAction": "deny",
-    }
-    assert len(finding.remediation) == 4
-    assert "--ipv6-cidr-block ::/0" in finding.remediation[-1].cli
-    assert "entry 100 (allow) lets tcp/22 in from 0.0.0.0/0" in finding.message
+    snap = snapshot({"aws.network-acl": acls})
+    [v4] = run_rule("NW-NACL-001", snap)
+    assert v4.resource_id == "acl-open"
+    assert v4.compliance == ("CIS-AWS-5.1", "FSBP-EC2.21", "NIST-800-53-SC-7")
+    assert [a.api.params for a in v4.remediation if a.api] == [
+        {
+            "NetworkAclId": "acl-open",
+            "Egress": False,
+            "RuleNumber": number,
+            "Protocol": "6",
+            "PortRange": {"From": port, "To": port},
+            "CidrBlock": "0.0.0.0/0",
+            "RuleAction": "deny",
+        }
+        for number, port in ((99, 22), (98, 3389))
+    ]
+    assert "entry 100 (allow) lets tcp/22 in from 0.0.0.0/0" in v4.message
+    v6 = run_rule("NW-NACL-002", snap)
+    assert ids(v6) == ["acl-open", "acl-v6-open"]
+    assert v6[0].compliance == ("NIST-800-53-SC-7",)  # CIS 5.1 / EC2.21 are IPv4-only
+    assert "--ipv6-cidr-block ::/0" in v6[0].remediation[0].cli
+    assert [f["Port"] for f in v6[1].evidence["c7n:nacl-open-ingress"]] == [22]

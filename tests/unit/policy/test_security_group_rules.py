@@ -13,34 +13,52 @@ from tests.unit.policy.snapshots import ACCOUNT, perm, sg, snapshot
 
 ANY4, ANY6 = ("0.0.0.0/0",), ("::/0",)
 
-# (case, permission, does NW-SG-002 fire?)
+# The SSH/RDP rules: one per port and address family, each with exactly its controls.
+SSH4, SSH6, RDP4, RDP6 = ADMIN_RULES = ("NW-SG-002", "NW-SG-008", "NW-SG-009", "NW-SG-010")
+
+# (case, permission, which admin rules fire)
 ADMIN_CASES = [
-    ("ssh-v4", perm("tcp", 22, v4=ANY4), True),
-    ("ssh-v6", perm("tcp", 22, v6=ANY6), True),
-    ("rdp-udp", perm("udp", 3389, v4=ANY4), True),
-    ("range-containing-22", perm("tcp", 20, 30, v4=ANY4), True),
-    ("range-containing-3389-v6", perm("tcp", 3000, 4000, v6=ANY6), True),
-    ("all-protocols", perm("-1", v4=ANY4), True),
-    ("all-protocols-v6", perm("-1", v6=ANY6), True),
-    ("range-not-containing", perm("tcp", 23, 3388, v4=ANY4), False),
-    ("https-only", perm("tcp", 443, v4=ANY4), False),
-    ("ssh-from-office", perm("tcp", 22, v4=("203.0.113.0/24",)), False),
-    ("ssh-from-prefix-list", perm("tcp", 22, prefix_lists=("pl-0123",)), False),
-    ("ssh-from-group", perm("tcp", 22, groups=("sg-bastion",)), False),
-    ("gre", perm("47", v4=ANY4), False),
-    ("esp-v6", perm("50", v6=ANY6), False),
-    ("icmp-all", perm("icmp", -1, -1, v4=ANY4), False),
-    ("icmp-type-5-code-30", perm("icmp", 5, 30, v4=ANY4), False),
+    ("ssh-v4", perm("tcp", 22, v4=ANY4), {SSH4}),
+    ("ssh-v6", perm("tcp", 22, v6=ANY6), {SSH6}),
+    ("rdp-udp", perm("udp", 3389, v4=ANY4), {RDP4}),
+    ("range-containing-22", perm("tcp", 20, 30, v4=ANY4), {SSH4}),
+    ("range-containing-3389-v6", perm("tcp", 3000, 4000, v6=ANY6), {RDP6}),
+    ("range-containing-both", perm("tcp", 0, 65535, v4=ANY4), {SSH4, RDP4}),
+    ("all-protocols", perm("-1", v4=ANY4), {SSH4, RDP4}),
+    ("all-protocols-v6", perm("-1", v6=ANY6), {SSH6, RDP6}),
+    ("range-not-containing", perm("tcp", 23, 3388, v4=ANY4), set()),
+    ("https-only", perm("tcp", 443, v4=ANY4), set()),
+    ("ssh-from-office", perm("tcp", 22, v4=("203.0.113.0/24",)), set()),
+    ("ssh-from-prefix-list", perm("tcp", 22, prefix_lists=("pl-0123",)), set()),
+    ("ssh-from-group", perm("tcp", 22, groups=("sg-bastion",)), set()),
+    ("gre", perm("47", v4=ANY4), set()),
+    ("esp-v6", perm("50", v6=ANY6), set()),
+    ("icmp-all", perm("icmp", -1, -1, v4=ANY4), set()),
+    ("icmp-type-5-code-30", perm("icmp", 5, 30, v4=ANY4), set()),
 ]
 
 
-def _groups(cases: list[tuple[str, dict[str, Any], bool]]) -> list[dict[str, Any]]:
+def _groups(cases: list[tuple[str, dict[str, Any], Any]]) -> list[dict[str, Any]]:
     return [sg(f"sg-{name}", [p]) for name, p, _ in cases]
 
 
 def test_admin_ports_from_the_internet(run_rule: RunRule) -> None:
-    findings = run_rule("NW-SG-002", snapshot({"aws.security-group": _groups(ADMIN_CASES)}))
-    assert ids(findings) == sorted(f"sg-{name}" for name, _, fires in ADMIN_CASES if fires)
+    snap = snapshot({"aws.security-group": _groups(ADMIN_CASES)})
+    fired = {rule: set(ids(run_rule(rule, snap))) for rule in ADMIN_RULES}
+    for name, _, rules in ADMIN_CASES:
+        assert {rule for rule in ADMIN_RULES if f"sg-{name}" in fired[rule]} == rules, name
+
+
+def test_each_admin_rule_carries_exactly_its_controls(run_rule: RunRule) -> None:
+    snap = snapshot({"aws.security-group": [sg("sg-x", [perm("-1", v4=ANY4, v6=ANY6)])]})
+    controls = {rule: set(run_rule(rule, snap)[0].compliance) for rule in ADMIN_RULES}
+    assert {"CIS-AWS-5.2", "FSBP-EC2.13", "FSBP-EC2.53"} <= controls[SSH4]
+    assert {"CIS-AWS-5.3", "FSBP-EC2.13", "FSBP-EC2.54"} <= controls[SSH6]
+    assert {"CIS-AWS-5.2", "FSBP-EC2.14", "FSBP-EC2.53"} <= controls[RDP4]
+    assert {"CIS-AWS-5.3", "FSBP-EC2.14", "FSBP-EC2.54"} <= controls[RDP6]
+    assert not controls[SSH4] & {"CIS-AWS-5.3", "FSBP-EC2.14", "FSBP-EC2.54"}
+    assert not controls[RDP6] & {"CIS-AWS-5.2", "FSBP-EC2.13", "FSBP-EC2.53"}
+    assert all("FSBP-EC2.19" in c for c in controls.values())
 
 
 def _custodian(filters: list[Any], groups: list[dict[str, Any]]) -> list[str]:
@@ -58,7 +76,7 @@ def _custodian(filters: list[Any], groups: list[dict[str, Any]]) -> list[str]:
     )
 
 
-def test_admin_rule_matches_custodian_ingress_except_portless_protocols(
+def test_admin_rules_match_custodian_ingress_except_portless_protocols(
     run_rule: RunRule,
 ) -> None:
     # Custodian's documented SSH/RDP policy (ports + Cidr/CidrV6, no protocol condition).
@@ -72,9 +90,10 @@ def test_admin_rule_matches_custodian_ingress_except_portless_protocols(
     ]
     groups = _groups(ADMIN_CASES)
     custodian = set(_custodian(plain, groups))
-    ours = set(ids(run_rule("NW-SG-002", snapshot({"aws.security-group": groups}))))
+    snap = snapshot({"aws.security-group": groups})
+    ours = {i for rule in ADMIN_RULES for i in ids(run_rule(rule, snap))}
     # Custodian also matches permissions without ports (GRE, ESP) and an ICMP type/code
-    # range that happens to contain 22; netwarden's policy excludes them on purpose.
+    # range that happens to contain 22; netwarden's policies exclude them on purpose.
     assert custodian - ours == {"sg-gre", "sg-esp-v6", "sg-icmp-type-5-code-30"}
     assert ours <= custodian
 
@@ -84,18 +103,20 @@ def test_evidence_is_the_matched_permission_only(run_rule: RunRule) -> None:
         "sg-mixed",
         [perm("tcp", 22, v4=("0.0.0.0/0", "10.0.0.0/8"), v6=ANY6), perm("tcp", 443, v4=ANY4)],
     )
-    [finding] = run_rule("NW-SG-002", snapshot({"aws.security-group": [group]}))
-    matched = finding.evidence["MatchedIpPermissions"]
-    assert [(p["IpRanges"], p["Ipv6Ranges"]) for p in matched] == [
-        ([{"CidrIp": "0.0.0.0/0"}], []),
-        ([], [{"CidrIpv6": "::/0"}]),
+    snap = snapshot({"aws.security-group": [group]})
+    [v4] = run_rule(SSH4, snap)
+    [v6] = run_rule(SSH6, snap)
+    matched = v4.evidence["MatchedIpPermissions"]
+    assert [(p["IpRanges"], p["Ipv6Ranges"]) for p in matched] == [([{"CidrIp": "0.0.0.0/0"}], [])]
+    assert [p["Ipv6Ranges"] for p in v6.evidence["MatchedIpPermissions"]] == [
+        [{"CidrIpv6": "::/0"}]
     ]
-    [action] = finding.remediation
+    [action] = v4.remediation
     assert action.api is not None
     assert action.api.operation == "RevokeSecurityGroupIngress"
     assert action.api.params == {"GroupId": "sg-mixed", "IpPermissions": matched}
-    assert "--group-id sg-mixed" in action.cli and '"CidrIpv6":"::/0"' in action.cli
-    assert "tcp 22 from 0.0.0.0/0" in finding.message
+    assert "--group-id sg-mixed" in action.cli and '"CidrIp":"0.0.0.0/0"' in action.cli
+    assert "tcp 22 from 0.0.0.0/0" in v4.message
 
 
 APPROVED_CASES = [
