@@ -96,6 +96,13 @@ def _sources(perm: Mapping[str, Any]) -> str:
     return ", ".join(str(s) for s in sources if s)
 
 
+def _violation(value: Any) -> str:
+    if not isinstance(value, Mapping):
+        return f"untrusted account {value}"
+    compact = {k: value[k] for k in ("Sid", "Effect", "Principal", "Action") if k in value}
+    return "policy statement " + json.dumps(compact, sort_keys=True)
+
+
 def _summary(key: str, value: Any) -> str:
     if key.startswith("MatchedIpPermissions"):
         return "; ".join(f"{_ports(p)} from {_sources(p)}" for p in value)
@@ -122,6 +129,10 @@ def _summary(key: str, value: Any) -> str:
         return "flow logs: " + (
             ", ".join(f"{f.get('FlowLogId')} ({f.get('TrafficType')})" for f in value) or "none"
         )
+    if key == "c7n:CrossAccountViolations":
+        return "; ".join(_violation(v) for v in value)
+    if key == "AssociationId" and value is None:
+        return "associated with nothing"
     if key == "c7n:unreferenced":
         return "on no network interface and referenced by no security-group rule"
     if key == "c7n:cloudtrails":

@@ -338,3 +338,23 @@ def test_guardduty(run_rule: RunRule) -> None:
         "c7n:guard-duty": {"Detector": {"Status": "DISABLED"}, "Administrator": None}
     }
     assert len(run_rule("NW-DET-003", snapshot({}))) == 1
+
+
+def test_messages_name_the_evidence(run_rule: RunRule) -> None:
+    peering = snapshot({"aws.peering-connection": [_peering("pcx-1", ACCOUNT, OTHER)]})
+    assert run_rule("NW-SHARE-001", peering)[0].message.endswith(f"untrusted account {OTHER}")
+    star = snapshot(
+        {
+            "aws.vpc-endpoint": [
+                _endpoint(
+                    "vpce-1",
+                    [{"Effect": "Allow", "Action": "s3:*", "Resource": "*", "Principal": "*"}],
+                )
+            ]
+        }
+    )
+    assert run_rule("NW-SHARE-003", star)[0].message.endswith(
+        'policy statement {"Action": "s3:*", "Effect": "Allow", "Principal": "*"}'
+    )
+    eip = snapshot({"aws.elastic-ip": [{"AllocationId": "eipalloc-1", "Domain": "vpc"}]})
+    assert run_rule("NW-COST-001", eip)[0].message.endswith("associated with nothing")
