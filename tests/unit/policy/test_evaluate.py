@@ -84,7 +84,7 @@ def test_finding_carries_every_contract_field(pack: PolicyPack) -> None:
     assert data["attribution"] is None
 
 
-def test_input_items_are_not_mutated(pack: PolicyPack) -> None:
+def test_neither_snapshot_nor_pack_is_mutated(pack: PolicyPack) -> None:
     import copy
 
     snap = snapshot(
@@ -94,8 +94,10 @@ def test_input_items_are_not_mutated(pack: PolicyPack) -> None:
         }
     )
     before = copy.deepcopy(snap)
+    policies_before = copy.deepcopy([p.data for p in pack])
     assert evaluate(snap, pack)
     assert snap == before
+    assert [p.data for p in pack] == policies_before  # the pack is reusable as is
 
 
 def test_volatile_fields_do_not_change_fingerprints(run_rule: RunRule) -> None:
