@@ -41,7 +41,7 @@ def validate_command(directory: str) -> None:
 
 
 def table_rows(pack: PolicyPack) -> list[list[str]]:
-    """One row per policy: id, name, resource, severity, compliance refs."""
+    """One row per policy, by id: id, name, resource, severity, compliance refs."""
     return [
         [
             p.metadata.id,
@@ -50,7 +50,7 @@ def table_rows(pack: PolicyPack) -> list[list[str]]:
             p.metadata.severity,
             ", ".join(p.metadata.compliance),
         ]
-        for p in pack.policies
+        for p in sorted(pack.policies, key=lambda p: p.metadata.id)
     ]
 
 
