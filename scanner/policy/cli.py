@@ -48,7 +48,7 @@ def table_rows(pack: PolicyPack) -> list[list[str]]:
             p.name,
             p.resource_type,
             p.metadata.severity,
-            ", ".join(p.metadata.compliance),
+            ", ".join(p.metadata.compliance) or "-",
         ]
         for p in sorted(pack.policies, key=lambda p: p.metadata.id)
     ]
