@@ -96,18 +96,27 @@ def _matches(item: Mapping[str, Any], filters: list[Mapping[str, Any]]) -> bool:
     return True
 
 
+# Other list parameters that select items by a key, per type.
+EXTRA_ID_PARAMS = {
+    "aws.elastic-ip": {"PublicIps": "PublicIp"},
+    "aws.security-group": {"GroupNames": "GroupName"},
+}
+
+
 def _collector_answer(collector: Collector) -> Answer:
     ids_param = f"{collector.id_key}s"
+    selectors = {ids_param: collector.id_key, **EXTRA_ID_PARAMS.get(collector.type, {})}
 
     def answer(view: RegionView, params: Mapping[str, Any]) -> Body:
         items = view.items(collector.type)
-        known = {ids_param, "Filters", "Filter", "MaxResults", "NextToken", "DryRun"}
+        known = {*selectors, "Filters", "Filter", "MaxResults", "NextToken", "DryRun"}
         unknown = set(params) - known
         if unknown:
             raise Unanswerable(f"parameter(s) {', '.join(sorted(unknown))} not supported offline")
-        if ids_param in params:
-            wanted = set(params[ids_param])
-            items = [i for i in items if str(i.get(collector.id_key)) in wanted]
+        for param, key in selectors.items():
+            if param in params:
+                wanted = set(params[param])
+                items = [i for i in items if str(i.get(key)) in wanted]
         filters = params.get("Filters") or params.get("Filter") or []
         items = [i for i in items if _matches(i, filters)]
         return {collector.result_key: items}

@@ -143,3 +143,25 @@ def test_config_and_guardduty_answers() -> None:
     assert guardduty.list_detectors()["DetectorIds"] == ["d1"]
     assert guardduty.get_detector(DetectorId="d1")["Status"] == "ENABLED"
     assert "Administrator" not in guardduty.get_administrator_account(DetectorId="d1")
+
+
+def test_other_selecting_parameters() -> None:
+    snap = snapshot(
+        {
+            "aws.elastic-ip": [
+                {"AllocationId": "eipalloc-1", "PublicIp": "198.51.100.1"},
+                {"AllocationId": "eipalloc-2", "PublicIp": "198.51.100.2"},
+            ],
+            "aws.security-group": [
+                {"GroupId": "sg-1", "GroupName": "web"},
+                {"GroupId": "sg-2", "GroupName": "db"},
+            ],
+        }
+    )
+    ec2 = client("ec2", snap)[0]
+    assert [
+        a["AllocationId"] for a in ec2.describe_addresses(PublicIps=["198.51.100.2"])["Addresses"]
+    ] == ["eipalloc-2"]
+    assert [
+        g["GroupId"] for g in ec2.describe_security_groups(GroupNames=["web"])["SecurityGroups"]
+    ] == ["sg-1"]
