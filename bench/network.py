@@ -76,13 +76,17 @@ class Stack:
 def measured_server(
     calls: CallLog, stats: LatencyStats, store: Memo, latency_s: float, throttle: float
 ) -> MotoServer:
-    """A server over the shared backends with the whole measured stack of middleware."""
+    """A server over the shared backends with the whole measured stack of middleware.
+
+    The memo sits on both sides of the pagination layer: inside it, moto renders each full
+    list once; outside, each page is sliced once. Both stores are keyed by the request."""
     server = MotoServer(
         chain(
             count(calls),
             label_rest(),
             latency(latency_s, throttle, seed=7, stats=stats),
             unlabel_rest(),
+            memo(store),  # the pages as sliced, so slicing too happens once per page
             paginate(),
             memo(store),
         )
