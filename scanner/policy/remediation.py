@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from scanner.model import ApiCall, RemediationAction
+from scanner.remediate.cli_text import cli_for
 
 _WHOLE = re.compile(r"^\{([^{}!]+)\}$")
 
@@ -56,15 +57,20 @@ def remediation_actions(
         for element in elements:
             local = {**context, "item": element}
             api = template["api"]
+            call = ApiCall(
+                service=str(render(api["service"], local)),
+                operation=str(render(api["operation"], local)),
+                params=render(api["params"], local),
+            )
+            # The command line is generated from the API call, shell-quoted: the values come
+            # from AWS (rule descriptions, names) and are written by whoever changed it, so a
+            # template that pastes them between quotes could be broken out of. The metadata's
+            # `cli` template documents the command; the finding's is always this one.
             actions.append(
                 RemediationAction(
                     description=str(render(template["description"], local)),
-                    cli=str(render(template["cli"], local)),
-                    api=ApiCall(
-                        service=str(render(api["service"], local)),
-                        operation=str(render(api["operation"], local)),
-                        params=render(api["params"], local),
-                    ),
+                    cli=cli_for(call, str(context.get("region", ""))),
+                    api=call,
                 )
             )
     return tuple(actions)
