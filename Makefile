@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed-stamp
 
 LINT_PATHS := scanner tests $(wildcard bench)
 
-.PHONY: install test lint typecheck unit demo bench clean
+.PHONY: install test lint typecheck validate-policies unit demo bench clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -29,7 +29,11 @@ typecheck: $(STAMP)
 unit: $(STAMP)
 	$(BIN)/pytest -q tests/unit
 
-test: lint typecheck
+# The rule pack must pass Cloud Custodian's own validation, as `custodian validate` runs it.
+validate-policies: $(STAMP)
+	$(BIN)/netwarden-custodian validate policies/*.yml
+
+test: lint typecheck validate-policies
 	$(BIN)/pytest -q
 
 demo: $(STAMP)
