@@ -108,7 +108,10 @@ def _detectors(client: Any, detector_ids: list[Any]) -> list[Item]:
     detectors = []
     for detector_id in detector_ids:
         detail = _without_metadata(client.get_detector(DetectorId=detector_id))
-        detectors.append({"DetectorId": detector_id, **detail})
+        # Whether findings flow to a delegated administrator (Custodian's guard-duty filter
+        # reads this as 'Administrator'); one detector per region, so one call.
+        admin = client.get_administrator_account(DetectorId=detector_id).get("Administrator")
+        detectors.append({"DetectorId": detector_id, **detail, "Administrator": admin or {}})
     return detectors
 
 
@@ -258,7 +261,7 @@ for _collector in (
         "DetectorId",
         50,
         enrich=_detectors,
-        extra_operations=(("guardduty", "GetDetector"),),
+        extra_operations=(("guardduty", "GetDetector"), ("guardduty", "GetAdministratorAccount")),
         description="not a Custodian resource; named in its style",
     ),
     Collector(

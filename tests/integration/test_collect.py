@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from scanner.cli import cli
-from scanner.collect.collectors import COLLECTORS
+from scanner.collect.collectors import COLLECTORS, REDACTED
 from scanner.demo import middleware
 from scanner.demo.server import MotoServer
 from tests.conftest import ACCOUNT, AwsEnv
@@ -69,6 +69,10 @@ def test_snapshot_shape_is_the_contracts(aws: AwsEnv, tmp_path: Path) -> None:
     assert recorder["status"]["name"] == "default"
     detector = region["resources"]["aws.guardduty-detector"][0]
     assert detector["Status"] == "ENABLED"
+    assert detector["Administrator"] == {}  # not a member of a delegated administrator
+    vpn = region["resources"]["aws.vpn-connection"][0]
+    # Tunnel pre-shared keys never reach a snapshot file.
+    assert vpn["CustomerGatewayConfiguration"] == REDACTED
 
 
 def test_api_calls_equal_the_pages_needed(aws: AwsEnv, tmp_path: Path) -> None:
@@ -77,9 +81,9 @@ def test_api_calls_equal_the_pages_needed(aws: AwsEnv, tmp_path: Path) -> None:
     code, snapshot, _ = run_collect(tmp_path, "--regions", ",".join(REGIONS))
     assert code == 0
     # Every type fits in one page here, so the floor is one call per (region, type), plus the
-    # identity call, plus each posture type's per-resource call (one trail, one recorder's
-    # status and delivery channel, one detector per region).
-    per_region = len(COLLECTORS) + 1 + 2 + 1
+    # identity call, plus each posture type's per-resource calls (one trail's status, the
+    # recorder's status and delivery channel, one detector and its administrator per region).
+    per_region = len(COLLECTORS) + 1 + 2 + 2
     expected = 1 + per_region * len(REGIONS)
     assert snapshot["stats"]["api_calls"] == expected
     by_operation = snapshot["stats"]["api_calls_by_operation"]
