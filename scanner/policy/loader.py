@@ -16,7 +16,7 @@ from typing import Any
 
 from scanner.errors import InputError
 from scanner.policy.metadata import PolicyMetadata, metadata_problem, parse_metadata
-from scanner.policy.yamllines import LineMap, load_yaml
+from scanner.yamlio import LineIndex, load_with_lines
 
 SUFFIXES = (".yml", ".yaml")
 
@@ -103,7 +103,7 @@ def _load_file(file: Path, raw: bytes) -> list[PolicyDef]:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
         raise InputError("not UTF-8 text", path, 1) from None
-    data, lines = load_yaml(text, path)
+    data, lines = load_with_lines(text, path)
     if not isinstance(data, dict) or not isinstance(data.get("policies"), list):
         raise InputError("expected a mapping with a 'policies' list", path, 1)
     _check_structure(data, lines, path)
@@ -139,7 +139,7 @@ def _one_line(text: str, limit: int = 400) -> str:
     return flat if len(flat) <= limit else flat[: limit - 3] + "..."
 
 
-def _check_structure(data: dict[str, Any], lines: LineMap, path: str) -> None:
+def _check_structure(data: dict[str, Any], lines: LineIndex, path: str) -> None:
     from c7n.exceptions import PolicyValidationError
     from c7n.structure import StructureParser
 
@@ -167,7 +167,7 @@ def _schema(resource_types: frozenset[str]) -> dict[str, Any]:
     return schema
 
 
-def _check_schema(data: dict[str, Any], lines: LineMap, path: str) -> None:
+def _check_schema(data: dict[str, Any], lines: LineIndex, path: str) -> None:
     from c7n import schema as c7n_schema
     from c7n.resources import load_resources
 
@@ -196,7 +196,7 @@ def _check_schema(data: dict[str, Any], lines: LineMap, path: str) -> None:
     raise InputError(_one_line(message), path, lines.line_of(where) if where else 1)
 
 
-def _check_collected(data: dict[str, Any], lines: LineMap, path: str) -> None:
+def _check_collected(data: dict[str, Any], lines: LineIndex, path: str) -> None:
     """A policy on a type netwarden does not collect could never find anything offline."""
     from scanner.collect.collectors import COLLECTORS
 
@@ -213,7 +213,7 @@ def _check_collected(data: dict[str, Any], lines: LineMap, path: str) -> None:
 
 
 def _check_custodian_policy(
-    pdata: dict[str, Any], path: str, line: int, lines: LineMap, index: int
+    pdata: dict[str, Any], path: str, line: int, lines: LineIndex, index: int
 ) -> None:
     """What ``custodian validate`` does after the schema: each filter's own validate()."""
     import copy

@@ -22,7 +22,7 @@ resources:
 """
 
 CASES = {
-    "syntax error": (GOOD.replace("GroupName: app", "GroupName: [app"), 9, "invalid YAML"),
+    "syntax error": (GOOD.replace("GroupName: app", "GroupName: [app"), 9, "YAML syntax error"),
     "wrong account": (
         GOOD.replace("'111111111111'", "'222222222222'"),
         1,
