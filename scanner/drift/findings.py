@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from scanner.arns import arn_for
 from scanner.drift.engine import Delta
 from scanner.model import Finding
-from scanner.policy.arns import arn_for
 from scanner.remediate.drift_plan import revert_actions
 from scanner.textsafe import one_line
 

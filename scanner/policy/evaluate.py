@@ -13,9 +13,9 @@ import json
 from collections.abc import Collection, Iterator, Mapping
 from typing import Any
 
+from scanner.arns import arn_for
 from scanner.errors import InputError
 from scanner.model import Finding, Location
-from scanner.policy.arns import arn_for
 from scanner.policy.evidence import evidence_of, summarize
 from scanner.policy.loader import PolicyDef, PolicyPack
 from scanner.policy.remediation import remediation_actions
