@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -57,3 +58,34 @@ def aws(moto_server: MotoServer, monkeypatch: pytest.MonkeyPatch) -> AwsEnv:
     monkeypatch.setenv("AWS_CONFIG_FILE", "/nonexistent/netwarden-test-config")
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/netwarden-test-credentials")
     return AwsEnv(endpoint_url=moto_server.url, server=moto_server)
+
+
+@pytest.fixture(autouse=True)
+def every_sarif_written_is_valid(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Any SARIF a test writes under its tmp_path must pass the OASIS schema and the SARIF
+    multitool's GitHub (Ghas) and SARIF rules: GitHub rejects a whole file for one bad
+    result, so no test may produce one unnoticed."""
+    # Taken before the test: tmp_path's fixture is gone at our teardown, its directory is not.
+    tmp_path = request.getfixturevalue("tmp_path") if "tmp_path" in request.fixturenames else None
+    yield
+    if tmp_path is None:
+        return
+    produced = sorted(p for p in tmp_path.rglob("*.sarif") if not p.name.startswith("validation-"))
+    if not produced:
+        return
+    from tests.sarif_check import TOOL, multitool_problems
+    from tests.unit.report.helpers import assert_valid_sarif
+
+    staged = tmp_path / "_sarif_check"
+    staged.mkdir(exist_ok=True)
+    copies = []
+    for index, path in enumerate(produced):
+        assert_valid_sarif(path.read_text(encoding="utf-8"))
+        copy = staged / f"{index}-{path.name}"
+        copy.write_bytes(path.read_bytes())
+        copies.append(copy)
+    if not TOOL.exists() and not os.environ.get("CI"):
+        return  # schema checked; the multitool is installed by `npm ci --prefix tools/sarif`
+    for kind in ("Ghas", "Sarif"):
+        problems = multitool_problems(copies, kind, staged / f"validation-{kind}.sarif")
+        assert not any(problems.values()), problems

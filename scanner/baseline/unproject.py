@@ -9,6 +9,7 @@ import json
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from scanner import __version__
 from scanner.baseline.store import RegionBaseline
 from scanner.collect.collectors import COLLECTORS
 from scanner.remediate.drift_plan import (
@@ -295,7 +296,7 @@ def snapshot_of(baselines: Mapping[tuple[str, str], RegionBaseline]) -> dict[str
     return {
         "schema": "netwarden/snapshot/v1",
         "collected_at": "",
-        "tool_version": "",
+        "tool_version": __version__,
         "accounts": accounts,
         "stats": {"api_calls": 0, "duration_s": 0},
     }

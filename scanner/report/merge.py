@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from scanner import HOMEPAGE
 from scanner.errors import InputError
 from scanner.model import Finding, finding_from_dict
 from scanner.report.run import RuleInfo, RunInfo
@@ -71,5 +72,6 @@ def merge_runs(
         inventory=tuple(inventory),
         rules=tuple(sorted(rules, key=lambda r: r.id)),
         api_calls=sum(int(r.get("api_calls", 0)) for r in runs),
+        tool_uri=HOMEPAGE,
     )
     return sorted(findings.values(), key=Finding.sort_key), run

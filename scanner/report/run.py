@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from scanner import HOMEPAGE
 from scanner.drift.findings import DRIFT_COMPLIANCE
 from scanner.model import Finding, Location, Severity
 
@@ -249,6 +250,7 @@ def run_info_from_snapshot(
         "inventory": tuple(counts(snapshot)),
         "rules": tuple(sorted(rules, key=lambda r: r.id)),
         "api_calls": int(snapshot.get("stats", {}).get("api_calls", 0) or 0),
+        "tool_uri": HOMEPAGE,
     }
     values.update(overrides)
     return RunInfo(**values)
