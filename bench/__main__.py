@@ -124,6 +124,17 @@ def run_scale(args: argparse.Namespace, work: Path, log: Callable[[str], None]) 
             previous["end_to_end_s"]["median"] * size / previous["resources"] if previous else 0.0
         )
         left = deadline - time.monotonic()
+        rss = previous["peak_rss_mb"]["median"] * size / previous["resources"] if previous else 0
+        memory = (env.describe().get("memory_gib") or 0) * 1024
+        if previous and memory and rss > memory / 2:
+            log(f"scale {size}: skipped, projected peak RSS {rss:.0f} MB")
+            rows.append(
+                {
+                    "size": size,
+                    "skipped": f"projected peak RSS {rss:,.0f} MB, over half the machine's memory",
+                }
+            )
+            continue
         if previous and projected > left:
             log(f"scale {size}: skipped, projected {projected:.0f}s > {left:.0f}s left")
             rows.append(

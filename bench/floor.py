@@ -37,16 +37,20 @@ def pages_for(collector: Collector, items: int) -> int:
     return max(1, math.ceil(items / collector.page_size))
 
 
+# Enrichment that is one set of calls per region (when there is anything to enrich), not
+# one per resource.
+PER_REGION_ENRICHMENT = frozenset({"aws.config-recorder"})
+
+
 def enrich_calls(collector: Collector, items: list[Any]) -> int:
-    """The per-resource posture calls: one GetTrailStatus per trail, recorder status plus
-    delivery channels when there is a recorder, one GetDetector per detector."""
-    if collector.type == "aws.cloudtrail":
-        return len(items)
-    if collector.type == "aws.config-recorder":
-        return 2 if items else 0
-    if collector.type == "aws.guardduty-detector":
-        return len(items)
-    return 0
+    """The posture calls after the listing, as the collector declares them: per resource
+    (each trail's status; each detector's settings and administrator account), or once per
+    region where there is a resource (recorder status and delivery channels)."""
+    if not collector.enrich or not collector.extra_operations:
+        return 0
+    if collector.type in PER_REGION_ENRICHMENT:
+        return len(collector.extra_operations) if items else 0
+    return len(collector.extra_operations) * len(items)
 
 
 def _all_items(client: Any, collector: Collector) -> list[Any]:

@@ -153,7 +153,9 @@ def custodian_pack(out: Path) -> list[Path]:
     return files
 
 
-def netwarden_scan(url: str, regions: tuple[str, ...], work: Path) -> float:
+def netwarden_scan(url: str, regions: tuple[str, ...], work: Path, baseline: bool = True) -> float:
+    """The whole pipeline; without ``baseline``, an empty baseline directory, so that the
+    scan does what `custodian run` does (collect, evaluate, report) and no drift."""
     return _run(
         [
             str(BIN / "netwarden"),
@@ -163,7 +165,7 @@ def netwarden_scan(url: str, regions: tuple[str, ...], work: Path) -> float:
             "--regions",
             ",".join(regions),
             "--baseline-dir",
-            str(work / "baselines"),
+            str(work / ("baselines" if baseline else "no-baseline")),
             "--policies",
             str(REPO / "policies"),
             "-o",
@@ -284,6 +286,10 @@ def measure_regions(
     for _ in range(reps):
         scan_walls.append(netwarden_scan(url, regions, work))
         scan_calls.append(stack.calls.reset())
+    policy_walls = []
+    for _ in range(reps):
+        policy_walls.append(netwarden_scan(url, regions, work, baseline=False))
+        stack.calls.reset()
     c7n_walls, c7n_calls = [], []
     for _ in range(reps):
         c7n_walls.append(custodian_run(url, regions, pack, work))
@@ -301,6 +307,7 @@ def measure_regions(
     extra_ops = {op: n for op, n in nw_ops.items() if mapping.get(op) not in needed | {None}}
     scan = summarize(scan_walls)
     c7n = summarize(c7n_walls)
+    policies_only = summarize(policy_walls)
     return {
         "regions": list(regions),
         "latency_s": latency_s,
@@ -316,6 +323,8 @@ def measure_regions(
         "netwarden_collect_inner_s": summarize(collect_inner).to_dict(),
         "custodian_run_wall_s": c7n.to_dict(),
         "ratio_median": c7n.median / scan.median,
+        "netwarden_scan_no_baseline_wall_s": policies_only.to_dict(),
+        "ratio_no_baseline_median": c7n.median / policies_only.median,
         "netwarden_calls_server": [sum(c.values()) for c in scan_calls],
         "netwarden_collect_calls_server": [sum(c.values()) for c in collect_calls],
         "netwarden_collect_calls_snapshot": collect_stats,

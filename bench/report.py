@@ -82,7 +82,10 @@ def network(results: dict[str, Any]) -> list[str]:
         f"Every API request waits {net['latency_s'] * 1000:.0f} ms; EC2 Describe calls are "
         f"paged as AWS pages them. Wall times are seconds, median (min{DASH}max) of "
         f"{net['runs'][0]['netwarden_scan_wall_s']['runs']} runs; the ratio is Custodian's "
-        "median over netwarden's (above 1: netwarden is faster).",
+        "median over netwarden's (above 1: netwarden is faster). `netwarden scan` diffs "
+        "against a baseline of the same world (made beforehand) as well as evaluating the "
+        'pack; "no baseline" is the same scan with an empty baseline directory, i.e. the '
+        "work `custodian run` does: collect, evaluate, report.",
         "",
     ]
     rows = []
@@ -92,8 +95,10 @@ def network(results: dict[str, Any]) -> list[str]:
                 len(run["regions"]),
                 run["floor"]["items"],
                 _s(run["netwarden_scan_wall_s"]),
+                _s(run["netwarden_scan_no_baseline_wall_s"]),
                 _s(run["custodian_run_wall_s"]),
                 f"{run['ratio_median']:.2f}{X}",
+                f"{run['ratio_no_baseline_median']:.2f}{X}",
                 run["netwarden_calls_server"][-1],
                 run["custodian_calls_server"][-1],
                 run["netwarden_calls_on_unneeded_types"],
@@ -104,8 +109,10 @@ def network(results: dict[str, Any]) -> list[str]:
             "regions",
             "resources",
             "`netwarden scan` (s)",
+            "`netwarden scan`, no baseline (s)",
             "`custodian run` (s)",
             "ratio",
+            "ratio, no baseline",
             "netwarden calls",
             "Custodian calls",
             "netwarden calls on types no policy needs",
@@ -118,7 +125,8 @@ def network(results: dict[str, Any]) -> list[str]:
         "",
         "Floor: Σ over (region, type) of max(1, ⌈items / max page size⌉), plus one "
         "GetTrailStatus per trail, recorder status + delivery channels where there is a "
-        "recorder, one GetDetector per detector, and GetCallerIdentity (no DescribeRegions: "
+        "recorder, GetDetector + GetAdministratorAccount per detector, and "
+        "GetCallerIdentity (no DescribeRegions: "
         "`--regions` is given). Critical path: the calls of the slowest (region, type) after "
         f"GetCallerIdentity, {X} latency. With 16 workers, every call once 16 at a time is the "
         "other bound (worker bound). `collect` (in-process) is the snapshot's `duration_s`; "
@@ -282,10 +290,15 @@ def targets(results: dict[str, Any]) -> list[str]:
         by_n = {len(r["regions"]): r for r in net["runs"]}
         four = by_n.get(4)
         if four:
-            out.append(
-                f"- ≥ {RATIO_TARGET:.0f}{X} faster than `custodian run` at 4 regions: "
-                f"{four['ratio_median']:.2f}{X} — {_yes(four['ratio_median'] >= RATIO_TARGET)}"
-            )
+            for key, label in (
+                ("ratio_median", "`netwarden scan`"),
+                ("ratio_no_baseline_median", "`netwarden scan` without a baseline"),
+            ):
+                if key in four:
+                    out.append(
+                        f"- \u2265 {RATIO_TARGET:.0f}{X} faster than `custodian run` at 4 regions, "
+                        f"{label}: {four[key]:.2f}{X} \u2014 {_yes(four[key] >= RATIO_TARGET)}"
+                    )
         ratios = [by_n[n]["ratio_median"] for n in sorted(by_n)]
         out.append(
             "- ratio growing with regions ("
