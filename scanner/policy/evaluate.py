@@ -9,7 +9,6 @@ session factory answers every API call a filter makes from the same snapshot
 from __future__ import annotations
 
 import copy
-import json
 from collections.abc import Collection, Iterator, Mapping
 from typing import Any
 
@@ -121,13 +120,21 @@ def _evaluate_one(
     ]
 
 
-def _clone(value: Any) -> Any:
-    """A deep copy of the snapshot's JSON-shaped items (Custodian filters annotate the dicts
-    they see); a JSON round trip is several times faster than ``copy.deepcopy``."""
-    try:
-        return json.loads(json.dumps(value))
-    except (TypeError, ValueError):  # not JSON-shaped (an in-memory snapshot): copy it anyway
-        return copy.deepcopy(value)
+def _clone(items: list[Any]) -> list[Any]:
+    """Copies of the items that Custodian's filters may annotate without touching the snapshot.
+
+    Filters add top-level keys (``MatchedIpPermissions``, ``c7n:flow-logs``...) or extend
+    top-level lists, and build new dicts for what they examine (``expand_permissions``), so
+    each item and its top-level containers are copied; deeper values are shared, read-only.
+    ``test_whole_pack_over_a_rich_snapshot_mutates_nothing`` keeps that true. A deep copy of
+    every item for every policy was 40% of evaluation time.
+    """
+    return [
+        {k: v.copy() if isinstance(v, list | dict) else v for k, v in item.items()}
+        if isinstance(item, dict)
+        else copy.deepcopy(item)
+        for item in items
+    ]
 
 
 def _resource_id(rtype: str, item: Mapping[str, Any], id_key: str) -> str:

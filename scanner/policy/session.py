@@ -8,6 +8,7 @@ An operation the snapshot cannot answer raises :class:`SnapshotMiss` naming it.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -100,4 +101,6 @@ class SnapshotSessionFactory:
                 f"offline evaluation cannot answer {service}:{operation}: {exc}", gap=exc.gap
             ) from None
         self.served.append(f"{service}:{operation}")
-        return AWSResponse(SNAPSHOT_URL, 200, {}, None), body
+        # A parsed response is the caller's to keep: Custodian's filters annotate what they
+        # are given (c7n:MatchedFilters on flow logs), which must never reach the snapshot.
+        return AWSResponse(SNAPSHOT_URL, 200, {}, None), copy.deepcopy(body)

@@ -224,3 +224,18 @@ def test_policy_conditions_are_honoured(tmp_path: Path) -> None:
         extra={(ACCOUNT, "eu-west-1"): {"aws.vpc": [{"VpcId": "vpc-2"}]}},
     )
     assert [(f.region, f.resource_id) for f in evaluate(snap, pack)] == [("eu-west-1", "vpc-2")]
+
+
+def test_whole_pack_over_a_rich_snapshot_mutates_nothing(pack: PolicyPack) -> None:
+    """Evaluation copies items only two levels deep; every policy of the pack, over every
+    resource type, must still leave the snapshot exactly as it was."""
+    import copy
+
+    from bench import synth
+
+    snap = synth.snapshot(3000)
+    before = copy.deepcopy(snap)
+    first = evaluate(snap, pack)
+    assert len({f.rule_id for f in first}) >= 10  # most of the pack fired
+    assert snap == before
+    assert [f.to_dict() for f in evaluate(snap, pack)] == [f.to_dict() for f in first]
