@@ -25,16 +25,16 @@ def merge_command(
     shard_dirs: tuple[str, ...], output_dir: str, policies_dir: str, formats: str
 ) -> None:
     """Merge shard reports (each a scan's -o DIR) into one SARIF/Markdown/JSON set."""
-    from scanner.commands.scan import _location, parse_formats
+    from scanner.commands.scan import parse_formats
     from scanner.policy.loader import load_policy_pack
     from scanner.report import write_reports
     from scanner.report.merge import merge_runs, read_shard
-    from scanner.report.run import rule_from_metadata
+    from scanner.report.run import pack_rules
 
     chosen = parse_formats(formats)
     documents = [read_shard(d) for d in shard_dirs]
     pack = load_policy_pack(policies_dir)
-    rules = [rule_from_metadata(p.metadata, _location(p)) for p in pack.policies]
+    rules = pack_rules(pack)
     findings, run = merge_runs(documents, list(shard_dirs), rules)
     if run.policy_pack_digest != pack.digest:
         raise InputError(

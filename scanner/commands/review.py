@@ -60,10 +60,9 @@ def review_command(
 ) -> None:
     """Pull-request check: what a change to baselines/ does, located at file:line."""
     from scanner.baseline.unproject import snapshot_of
-    from scanner.commands.scan import _location
     from scanner.policy.loader import load_policy_pack
     from scanner.report import write_reports
-    from scanner.report.run import rule_from_metadata, run_info_from_snapshot
+    from scanner.report.run import pack_rules, run_info_from_snapshot
 
     pack = load_policy_pack(policies_dir)
     old = gitsource.load_at_revision(baseline_dir, base_ref)
@@ -88,7 +87,7 @@ def review_command(
             )
     run = run_info_from_snapshot(
         snapshot_of(new),
-        rules=[rule_from_metadata(p.metadata, _location(p)) for p in pack.policies],
+        rules=pack_rules(pack),
         policy_pack_dir=policies_dir,
         policy_pack_digest=pack.digest,
         baseline_dir=baseline_dir,

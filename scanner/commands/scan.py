@@ -142,7 +142,7 @@ def scan_command(
     """The whole pipeline: collect (or --snapshot), diff, evaluate, report."""
     from scanner.policy.loader import load_policy_pack
     from scanner.report import write_reports
-    from scanner.report.run import rule_from_metadata, run_info_from_snapshot
+    from scanner.report.run import pack_rules, run_info_from_snapshot
 
     chosen = parse_formats(formats)
     pack = load_policy_pack(policies_dir)  # bad input fails before any AWS call
@@ -158,7 +158,7 @@ def scan_command(
         )
     run = run_info_from_snapshot(
         snapshot,
-        rules=[rule_from_metadata(p.metadata, _location(p)) for p in pack.policies],
+        rules=pack_rules(pack),
         policy_pack_dir=policies_dir,
         policy_pack_digest=pack.digest,
         baseline_dir=baseline_dir,
@@ -175,9 +175,3 @@ def scan_command(
         click.echo("netwarden: warning: the scan is incomplete; see the coverage section", err=True)
         codes.append(ExitCode.INCOMPLETE)
     raise click.exceptions.Exit(combine_exit_codes(*codes))
-
-
-def _location(policy: Any) -> Any:
-    from scanner.model import Location
-
-    return Location(policy.path, policy.line)

@@ -146,7 +146,7 @@ def step_scan(ctx: DemoContext) -> None:
     from scanner.commands.scan import scan_findings, summary
     from scanner.policy.loader import load_policy_pack
     from scanner.report import write_reports
-    from scanner.report.run import rule_from_metadata, run_info_from_snapshot
+    from scanner.report.run import pack_rules, run_info_from_snapshot
 
     ctx.echo("\n== 5. Scanning: drift, policies, attribution, reports")
     pack = load_policy_pack(ctx.policies_dir)
@@ -157,7 +157,7 @@ def step_scan(ctx: DemoContext) -> None:
     ctx.state["findings"] = findings
     run = run_info_from_snapshot(
         snapshot,
-        rules=[rule_from_metadata(p.metadata, _location(p)) for p in pack.policies],
+        rules=pack_rules(pack),
         policy_pack_dir=ctx.policies_dir,
         policy_pack_digest=pack.digest,
         baseline_dir=ctx.baseline_dir,
@@ -201,12 +201,6 @@ def step_remediate(ctx: DemoContext) -> None:
             f"{[c.to_dict() for c in delta.changes]}"
         )
     ctx.state["remaining_drift"] = remaining
-
-
-def _location(policy: Any) -> Any:
-    from scanner.model import Location
-
-    return Location(policy.path, policy.line)
 
 
 STEPS: tuple[Callable[[DemoContext], None], ...] = (

@@ -221,6 +221,12 @@ def rule_from_metadata(metadata: Any, location: Location | None = None) -> RuleI
     )
 
 
+def pack_rules(pack: Any) -> list[RuleInfo]:
+    """Every policy of a pack (``scanner.policy.loader.PolicyPack``) as a RuleInfo located at
+    its policy file and line."""
+    return [rule_from_metadata(p.metadata, Location(p.path, p.line)) for p in pack.policies]
+
+
 def run_info_from_snapshot(
     snapshot: Mapping[str, Any],
     *,
