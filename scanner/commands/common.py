@@ -197,3 +197,38 @@ def obtain_snapshot(snapshot_path: str | None, aws: dict[str, Any]) -> dict[str,
     if snapshot_path:
         return filter_snapshot(snapshot_io.load(snapshot_path), parse_shard(aws.get("shard")))
     return run_collection(**aws)
+
+
+FAIL_ON = ("critical", "high", "medium", "low", "info", "none")
+
+
+def policies_option(func: F) -> F:
+    return click.option(
+        "--policies",
+        "policies_dir",
+        default="policies",
+        show_default=True,
+        type=click.Path(file_okay=False),
+        help="The rule pack: a directory of Cloud Custodian policy files.",
+    )(func)
+
+
+def output_dir_option(func: F) -> F:
+    return click.option(
+        "-o",
+        "--output-dir",
+        default="reports",
+        show_default=True,
+        type=click.Path(file_okay=False),
+        help="Where the reports are written.",
+    )(func)
+
+
+def fail_on_option(func: F) -> F:
+    return click.option(
+        "--fail-on",
+        type=click.Choice(FAIL_ON),
+        default="high",
+        show_default=True,
+        help="Exit 1 when a finding is at or above this severity.",
+    )(func)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import click
 
-from scanner.commands.common import handle_input_errors
+from scanner.commands.common import handle_input_errors, policies_option
 
 
 @click.command("demo")
 @click.option("-o", "--output-dir", default="reports/demo", show_default=True)
-@click.option("--policies", "policies_dir", default="policies", show_default=True)
+@policies_option
 @click.option("--remediate", is_flag=True, help="Also apply the plan and re-scan to zero drift.")
 @handle_input_errors
 def demo_command(output_dir: str, policies_dir: str, remediate: bool) -> None:

@@ -17,6 +17,7 @@ from scanner.commands.common import (
     baseline_dir_option,
     handle_input_errors,
     obtain_snapshot,
+    policies_option,
     snapshot_option,
     targets_for,
 )
@@ -62,7 +63,7 @@ def outcome_table(outcomes: list[Outcome]) -> str:
 @aws_options
 @snapshot_option
 @baseline_dir_option
-@click.option("--policies", "policies_dir", default="policies", show_default=True)
+@policies_option
 @click.option(
     "--include-policy-fixes",
     is_flag=True,

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from scanner.commands.common import handle_input_errors
+from scanner.commands.common import handle_input_errors, policies_option
 from scanner.errors import InputError
 
 
@@ -18,7 +18,7 @@ def report_group() -> None:
 @report_group.command("merge")
 @click.argument("shard_dirs", nargs=-1, required=True, type=click.Path(file_okay=False))
 @click.option("-o", "--output-dir", default="reports", show_default=True)
-@click.option("--policies", "policies_dir", default="policies", show_default=True)
+@policies_option
 @click.option("--format", "formats", default="sarif,markdown,json", show_default=True)
 @handle_input_errors
 def merge_command(

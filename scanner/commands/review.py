@@ -8,7 +8,13 @@ from pathlib import Path
 import click
 
 from scanner.baseline import gitsource, store
-from scanner.commands.common import baseline_dir_option, handle_input_errors
+from scanner.commands.common import (
+    baseline_dir_option,
+    fail_on_option,
+    handle_input_errors,
+    output_dir_option,
+    policies_option,
+)
 from scanner.drift import render
 from scanner.drift.findings import drift_findings
 from scanner.drift.review import introduced_policy_findings, review_deltas
@@ -26,16 +32,8 @@ from scanner.textsafe import one_line
     help="Git revision the pull request is based on.",
 )
 @baseline_dir_option
-@click.option(
-    "--policies",
-    "policies_dir",
-    default="policies",
-    show_default=True,
-    type=click.Path(file_okay=False),
-)
-@click.option(
-    "-o", "--output-dir", default="reports", show_default=True, type=click.Path(file_okay=False)
-)
+@policies_option
+@output_dir_option
 @click.option(
     "--format",
     "output_format",
@@ -43,12 +41,7 @@ from scanner.textsafe import one_line
     default="text",
     help="What to print: drift as text or as JSON.",
 )
-@click.option(
-    "--fail-on",
-    type=click.Choice(["critical", "high", "medium", "low", "info", "none"]),
-    default="high",
-    show_default=True,
-)
+@fail_on_option
 @handle_input_errors
 def review_command(
     base_ref: str,

@@ -14,15 +14,17 @@ from scanner.collect.runner import has_errors
 from scanner.commands.common import (
     aws_options,
     baseline_dir_option,
+    fail_on_option,
     handle_input_errors,
     obtain_snapshot,
+    output_dir_option,
+    policies_option,
     snapshot_option,
 )
 from scanner.errors import ExitCode, InputError, combine_exit_codes
 from scanner.model import SEVERITIES, Finding, severity_at_least
 
 FORMATS = ("sarif", "markdown", "json")
-FAIL_ON = ("critical", "high", "medium", "low", "info", "none")
 
 
 def parse_formats(value: str) -> tuple[str, ...]:
@@ -101,16 +103,8 @@ def summary(findings: list[Finding]) -> str:
 @aws_options
 @snapshot_option
 @baseline_dir_option
-@click.option(
-    "--policies",
-    "policies_dir",
-    default="policies",
-    show_default=True,
-    type=click.Path(file_okay=False),
-)
-@click.option(
-    "-o", "--output-dir", default="reports", show_default=True, type=click.Path(file_okay=False)
-)
+@policies_option
+@output_dir_option
 @click.option(
     "--format",
     "formats",
@@ -118,13 +112,7 @@ def summary(findings: list[Finding]) -> str:
     show_default=True,
     help="Comma-separated report formats: sarif, markdown, json.",
 )
-@click.option(
-    "--fail-on",
-    type=click.Choice(FAIL_ON),
-    default="high",
-    show_default=True,
-    help="Exit 1 when a finding is at or above this severity.",
-)
+@fail_on_option
 @click.option(
     "--cloudtrail", help="CloudTrail logs to attribute drift (s3://bucket/prefix or a directory)."
 )
