@@ -190,6 +190,11 @@ def main(argv: list[str] | None = None) -> int:
         if not args.skip_scale:
             results["scale"] = run_scale(args, work, log_to_stderr)
     results["environment"]["load_average_end"] = list(os.getloadavg())
+    results["environment"]["commit_end"] = env.git_commit()
+    results["environment"]["code_digest_end"] = env.code_digest()
+    results["environment"]["code_changed_during_run"] = (
+        results["environment"]["code_digest_end"] != results["environment"]["code_digest"]
+    )
     results["duration_s"] = round(time.monotonic() - started, 1)
     _save(args.out, results)
     (args.out / "results.md").write_text(report.render(results), encoding="utf-8")

@@ -34,7 +34,7 @@ def _memory_gib() -> float | None:
     return None
 
 
-def _git_commit() -> str | None:
+def git_commit() -> str | None:
     try:
         out = subprocess.run(
             ["git", "rev-parse", "--short", "HEAD"],
@@ -47,6 +47,18 @@ def _git_commit() -> str | None:
     except OSError:
         return None
     return out.stdout.strip() or None
+
+
+def code_digest() -> str:
+    """A digest of the product code as it is on disk (``scanner/``, ``policies/``): on a
+    shared checkout, a run whose digest differs at the end measured two versions."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for path in sorted([*REPO.glob("scanner/**/*.py"), *REPO.glob("policies/*.yml")]):
+        digest.update(str(path.relative_to(REPO)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
 
 
 def _version(name: str) -> str:
@@ -66,6 +78,7 @@ def describe() -> dict[str, Any]:
         "os": f"{platform.system()} {platform.release()}",
         "python": platform.python_version(),
         "versions": {name: _version(name) for name in PACKAGES},
-        "commit": _git_commit(),
+        "commit": git_commit(),
+        "code_digest": code_digest(),
         "load_average_start": list(os.getloadavg()),
     }

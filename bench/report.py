@@ -45,7 +45,12 @@ def environment(results: dict[str, Any]) -> list[str]:
             ["", ""],
             [
                 ["date (UTC)", e["date"]],
-                ["commit", e.get("commit") or "?"],
+                [
+                    "commit",
+                    f"{e.get('commit') or '?'} at the start, {e.get('commit_end') or '?'} at "
+                    "the end; product code changed during the run: "
+                    f"{'**yes**' if e.get('code_changed_during_run') else 'no'}",
+                ],
                 ["CPU", f"{e['cpu']}, {e['cores']} cores"],
                 ["memory", f"{e['memory_gib']} GiB"],
                 ["OS", e["os"]],
