@@ -24,8 +24,14 @@ from scanner.errors import ExitCode, InputError, combine_exit_codes
 from scanner.model import Attribution
 
 
-def compute_drift(snapshot: dict[str, Any], baseline_dir: str) -> list[Delta]:
-    baselines = store.load_dir(baseline_dir)
+def compute_drift(
+    snapshot: dict[str, Any],
+    baseline_dir: str,
+    baselines: dict[tuple[str, str], store.RegionBaseline] | None = None,
+) -> list[Delta]:
+    """Drift of the snapshot against the baseline (already loaded, or read from its dir)."""
+    if baselines is None:
+        baselines = store.load_dir(baseline_dir)
     if not baselines:
         raise InputError(
             f"no baseline in {baseline_dir}/: create one with `netwarden baseline create`"
@@ -151,7 +157,7 @@ def accept_command(
         raise InputError("give --resource ID (repeatable) or --all")
     snapshot = obtain_snapshot(snapshot_path, aws)
     baselines = store.load_dir(baseline_dir)
-    deltas = compute_drift(snapshot, baseline_dir)
+    deltas = compute_drift(snapshot, baseline_dir, baselines)
     if not accept_all:
         wanted = set(resources)
         known = {d.resource_id for d in deltas} | {d.baseline_id for d in deltas if d.baseline_id}

@@ -67,9 +67,10 @@ def scan_findings(
     from scanner.policy.evaluate import evaluate
 
     findings: list[Finding] = []
-    has_baseline = bool(store.load_dir(baseline_dir))
+    baselines = store.load_dir(baseline_dir)  # parsed once: a large baseline costs seconds
+    has_baseline = bool(baselines)
     if has_baseline:
-        deltas = compute_drift(snapshot, baseline_dir)
+        deltas = compute_drift(snapshot, baseline_dir, baselines)
         drift = drift_findings(deltas)
         if cloudtrail and deltas:
             drift = attribute_drift(drift, deltas, cloudtrail, endpoint_url)
