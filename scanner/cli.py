@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+
 import click
 
 from scanner import __version__
@@ -33,4 +35,8 @@ cli.add_command(policies)
 
 
 def main() -> None:
+    # A scan builds hundreds of thousands of long-lived dicts; the default thresholds make the
+    # collector re-scan that growing heap over and over (measured: evaluation of 10k resources
+    # 6.4 s -> 4.4 s, and no longer superlinear). Collection still runs, just less often.
+    gc.set_threshold(100_000, 50, 1000)
     cli(prog_name="netwarden")
