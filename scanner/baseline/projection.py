@@ -208,6 +208,18 @@ def _flow_log_key(item: Item) -> str:
     )
 
 
+# What defines a NAT-gateway alarm (its state and history churn and are left out).
+ALARM_FIELDS = (
+    "Namespace",
+    "MetricName",
+    "Statistic",
+    "Period",
+    "EvaluationPeriods",
+    "Threshold",
+    "ComparisonOperator",
+    "ActionsEnabled",
+)
+
 SG_RULE_LISTS: Mapping[str, KeyFunc] = {"ingress": rule_key, "egress": rule_key}
 
 PROJECTIONS: dict[str, Projection] = {
@@ -421,17 +433,7 @@ PROJECTIONS: dict[str, Projection] = {
     ),
     "aws.alarm": Projection(
         lambda i: {
-            **_pick(
-                i,
-                "Namespace",
-                "MetricName",
-                "Statistic",
-                "Period",
-                "EvaluationPeriods",
-                "Threshold",
-                "ComparisonOperator",
-                "ActionsEnabled",
-            ),
+            **_pick(i, *ALARM_FIELDS),
             "dimensions": {
                 d["Name"]: d["Value"]
                 for d in sorted(i.get("Dimensions", []), key=lambda d: d["Name"])

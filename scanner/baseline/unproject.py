@@ -10,6 +10,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from scanner import __version__
+from scanner.baseline.projection import ALARM_FIELDS
 from scanner.baseline.store import RegionBaseline
 from scanner.collect.collectors import COLLECTORS
 from scanner.remediate.drift_plan import (
@@ -209,17 +210,7 @@ def _flow_log(rid: str, f: Fields, account: str) -> Item:
 
 def _alarm(rid: str, f: Fields, account: str) -> Item:
     return {
-        **_pick(
-            f,
-            "Namespace",
-            "MetricName",
-            "Statistic",
-            "Period",
-            "EvaluationPeriods",
-            "Threshold",
-            "ComparisonOperator",
-            "ActionsEnabled",
-        ),
+        **_pick(f, *ALARM_FIELDS),
         "AlarmName": rid,
         "Dimensions": [{"Name": k, "Value": v} for k, v in f.get("dimensions", {}).items()],
         "AlarmActions": list(f.get("actions", [])),
