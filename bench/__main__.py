@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import env, report
-from bench.world import Shape
+from bench.world import REGIONS, Shape
 
 HERE = Path(__file__).resolve().parent
 QUICK_SHAPE = Shape(
@@ -82,7 +82,7 @@ def run_network(args: argparse.Namespace, work: Path, log: Callable[[str], None]
 
     counts = args.regions or ([1, 2] if args.quick else [1, 4, 17])
     shape = QUICK_SHAPE if args.quick else DEFAULT_SHAPE
-    regions = network.REGIONS[: max(counts)]
+    regions = REGIONS[: max(counts)]
     stack = network.start(regions, shape, args.latency, 0.0, log)
     try:
         runs = []

@@ -33,26 +33,6 @@ from scanner.demo.server import MotoServer
 
 REPO = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
-# The 17 regions enabled by default in a commercial account (no opt-in needed).
-REGIONS = (
-    "us-east-1",
-    "eu-west-1",
-    "ap-northeast-1",
-    "us-west-2",
-    "us-east-2",
-    "us-west-1",
-    "ca-central-1",
-    "eu-west-2",
-    "eu-west-3",
-    "eu-central-1",
-    "eu-north-1",
-    "ap-south-1",
-    "ap-northeast-2",
-    "ap-northeast-3",
-    "ap-southeast-1",
-    "ap-southeast-2",
-    "sa-east-1",
-)
 Log = Callable[[str], None]
 SERVICE_NAMES = {"monitoring": "cloudwatch"}  # signing name -> boto3 service name
 

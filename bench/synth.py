@@ -19,28 +19,10 @@ import random
 from collections.abc import Callable
 from typing import Any
 
+from bench.world import REGIONS
 from scanner.snapshot import SCHEMA
 
 Item = dict[str, Any]
-REGIONS = (
-    "us-east-1",
-    "eu-west-1",
-    "ap-northeast-1",
-    "us-west-2",
-    "us-east-2",
-    "us-west-1",
-    "ca-central-1",
-    "eu-west-2",
-    "eu-west-3",
-    "eu-central-1",
-    "eu-north-1",
-    "ap-south-1",
-    "ap-northeast-2",
-    "ap-northeast-3",
-    "ap-southeast-1",
-    "ap-southeast-2",
-    "sa-east-1",
-)
 BLOCK = 2500  # resources per (account, region)
 # Per block of 2,500: the mix of a network-heavy region.
 MIX = {
