@@ -16,6 +16,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
+from scanner import gcpolicy
 from scanner.errors import InputError
 from scanner.fileio import write_text_atomic
 from scanner.model import Resource
@@ -59,7 +60,8 @@ def load(path: str | Path) -> dict[str, Any]:
     except OSError as exc:
         raise InputError(f"cannot read snapshot: {exc.strerror}", str(file)) from None
     try:
-        data = json.loads(text)
+        with gcpolicy.bulk_load():
+            data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise InputError(f"not valid JSON: {exc.msg}", str(file), exc.lineno) from None
     if not isinstance(data, dict) or data.get("schema") != SCHEMA:

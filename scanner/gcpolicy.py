@@ -1,0 +1,36 @@
+"""How netwarden uses Python's cyclic garbage collector.
+
+A scan holds hundreds of thousands of long-lived dicts and lists (the snapshot, the parsed
+baseline) that contain no reference cycles. With the default thresholds the collector
+re-scans that growing heap again and again while it is built and while policies run; on the
+scale benchmark that was over half of the wall time (10k resources: 9.7 s -> 4.5 s end to end).
+Reference counting still frees everything; only the search for cycles is made rarer.
+"""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+
+def tune() -> None:
+    """Thresholds for a process that builds a large, acyclic heap (the command line's)."""
+    gc.set_threshold(100_000, 50, 1000)
+
+
+@contextmanager
+def bulk_load() -> Iterator[None]:
+    """Build a large acyclic structure (parsed JSON or YAML) without cycle collection, then
+    move everything alive into the permanent generation, which later collections skip.
+
+    Nesting is fine: collection resumes when the outermost block ends, if it was on before.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+            gc.freeze()

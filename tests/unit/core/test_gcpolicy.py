@@ -1,0 +1,51 @@
+"""The garbage-collector policy: off while a large structure is built, back on after."""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterator
+
+import pytest
+
+from scanner import gcpolicy
+
+
+@pytest.fixture(autouse=True)
+def collector_on() -> Iterator[None]:
+    gc.enable()
+    yield
+    gc.enable()
+
+
+def test_off_inside_on_after() -> None:
+    with gcpolicy.bulk_load():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+
+
+def test_nested_blocks_turn_it_on_only_at_the_outermost_end() -> None:
+    with gcpolicy.bulk_load():
+        with gcpolicy.bulk_load():
+            pass
+        assert not gc.isenabled()
+    assert gc.isenabled()
+
+
+def test_on_again_after_an_error() -> None:
+    with pytest.raises(ValueError), gcpolicy.bulk_load():
+        raise ValueError("bad input")
+    assert gc.isenabled()
+
+
+def test_what_was_built_is_frozen() -> None:
+    before = gc.get_freeze_count()
+    with gcpolicy.bulk_load():
+        built = [{"k": [i]} for i in range(1000)]
+    assert gc.get_freeze_count() >= before + len(built)
+
+
+def test_left_off_when_it_was_off() -> None:
+    gc.disable()
+    with gcpolicy.bulk_load():
+        pass
+    assert not gc.isenabled()
