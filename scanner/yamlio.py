@@ -27,30 +27,54 @@ class LineIndex(dict[PathKey, int]):
 
 
 # libyaml parses and emits several times faster than pure Python; the output is the same.
-_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_LoaderBase: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _DumperBase: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 _STR = "tag:yaml.org,2002:str"
 
 
+class _Loader(_LoaderBase):
+    """The safe loader, resolving each distinct plain scalar's tag once per document (a
+    baseline repeats the same protocols, ports and CIDRs thousands of times)."""
+
+    def __init__(self, stream: Any) -> None:
+        super().__init__(stream)
+        self._tags: dict[tuple[Any, ...], str] = {}
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+        if kind is not yaml.ScalarNode:
+            return super().resolve(kind, value, implicit)
+        # The safe loader has no path resolvers, so a scalar's tag depends on its text alone.
+        key = (value, implicit)
+        tag = self._tags.get(key)
+        if tag is None:
+            tag = self._tags[key] = super().resolve(kind, value, implicit)
+        return tag
+
+
 class _Scalars:
-    """Constructs scalar nodes with one SafeConstructor (plain strings directly)."""
+    """Constructs scalar nodes with one SafeConstructor (plain strings directly), handing out
+    one str object per distinct text: a parsed baseline repeats every field name and most
+    values thousands of times, and sharing them halves its memory."""
 
     def __init__(self) -> None:
         self._constructor = yaml.constructor.SafeConstructor()
+        self._strings: dict[str, str] = {}
 
     def value(self, node: yaml.Node) -> Any:
         if node.tag == _STR:
-            return node.value
+            text: str = node.value
+            return self._strings.setdefault(text, text)
         return self._constructor.construct_object(node, deep=True)
 
 
-def _construct(root: yaml.Node, lines: LineIndex, file: str) -> Any:
-    """The document's data, recording the line of every key and item (iterative: deep
-    baselines must not hit the recursion limit)."""
+def _construct(root: yaml.Node, lines: LineIndex, file: str, line_depth: int | None) -> Any:
+    """The document's data, recording the line of every key and item down to ``line_depth``
+    levels (all when None); iterative, so deep documents cannot hit the recursion limit."""
     scalars = _Scalars()
     lines[()] = root.start_mark.line + 1
+    deepest = line_depth if line_depth is not None else 1 << 30
 
-    def build(node: yaml.Node, path: PathKey, pending: list[Any]) -> Any:
+    def build(node: yaml.Node, path: PathKey | None, pending: list[Any]) -> Any:
         if isinstance(node, yaml.MappingNode):
             mapping: dict[Any, Any] = {}
             pending.append((node, path, mapping))
@@ -65,6 +89,8 @@ def _construct(root: yaml.Node, lines: LineIndex, file: str) -> Any:
     result = build(root, (), pending)
     while pending:
         node, path, container = pending.pop()
+        # Below the recorded depth the path is not needed: None stands for it.
+        record = path is not None and len(path) < deepest
         if isinstance(container, dict):
             for key_node, value_node in node.value:
                 line = key_node.start_mark.line + 1
@@ -72,19 +98,31 @@ def _construct(root: yaml.Node, lines: LineIndex, file: str) -> Any:
                     raise InputError("mapping keys must be scalars", file, line)
                 key = scalars.value(key_node)
                 if key in container:
-                    first = lines.get((*path, key))
+                    first = _first_line_of(node, key, scalars)
                     raise InputError(f"duplicate key {key!r} (first on line {first})", file, line)
-                lines[(*path, key)] = line
-                container[key] = build(value_node, (*path, key), pending)
+                child_path = (*path, key) if record else None
+                if child_path is not None:
+                    lines[child_path] = line
+                container[key] = build(value_node, child_path, pending)
         else:
             for index, child in enumerate(node.value):
-                lines[(*path, index)] = child.start_mark.line + 1
-                container.append(build(child, (*path, index), pending))
+                child_path = (*path, index) if record else None
+                if child_path is not None:
+                    lines[child_path] = child.start_mark.line + 1
+                container.append(build(child, child_path, pending))
     return result
 
 
-def load_with_lines(text: str, file: str) -> tuple[Any, LineIndex]:
-    """Parse one YAML document; return the data and {path-of-keys: 1-based line}.
+def _first_line_of(mapping: yaml.MappingNode, key: Any, scalars: _Scalars) -> int:
+    for key_node, _ in mapping.value:
+        if scalars.value(key_node) == key:
+            return int(key_node.start_mark.line) + 1
+    return int(mapping.start_mark.line) + 1
+
+
+def load_with_lines(text: str, file: str, line_depth: int | None = None) -> tuple[Any, LineIndex]:
+    """Parse one YAML document; return the data and {path-of-keys: 1-based line}, for paths
+    of up to ``line_depth`` keys (every path when None).
 
     A syntax error or a duplicate key is an InputError naming the file and line.
     """
@@ -101,7 +139,7 @@ def load_with_lines(text: str, file: str) -> tuple[Any, LineIndex]:
     if node is None:
         return None, lines
     try:
-        return _construct(node, lines, file), lines
+        return _construct(node, lines, file, line_depth), lines
     except yaml.constructor.ConstructorError as exc:
         mark = exc.problem_mark
         raise InputError(
