@@ -3,12 +3,12 @@ back with the line of every resource, for error messages and for locating drift.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from scanner import yamlio
+from scanner import gcpolicy, yamlio
 from scanner.baseline.projection import PROJECTIONS, is_live, project
 from scanner.collect.collectors import resource_id_of
 from scanner.errors import InputError
@@ -91,11 +91,24 @@ def project_snapshot(snapshot: Mapping[str, Any]) -> dict[RegionKey, TypeResourc
     return out
 
 
+# Lines kept for drift: down to each resource (resources -> type -> id). Review locates
+# changes inside a resource and keeps them all (line_depth=None).
+RESOURCE_LINES = 3
+
+
 def parse(
-    text: str, path: str, account: str | None = None, region: str | None = None
+    text: str,
+    path: str,
+    account: str | None = None,
+    region: str | None = None,
+    line_depth: int | None = None,
 ) -> RegionBaseline:
-    """Read and validate one baseline document; any problem is an InputError at file:line."""
-    data, lines = yamlio.load_with_lines(text, path)
+    """Read and validate one baseline document; any problem is an InputError at file:line.
+
+    ``line_depth`` limits the line index to paths of that many keys (all when None).
+    """
+    with gcpolicy.bulk_load():
+        data, lines = yamlio.load_with_lines(text, path, line_depth)
     if not isinstance(data, dict):
         raise InputError("a baseline must be a mapping with account, region, resources", path, 1)
     for key, expected in (("account", account), ("region", region)):
@@ -133,20 +146,54 @@ def parse(
     return RegionBaseline(str(data["account"]), str(data["region"]), path, resources, lines)
 
 
-def load_dir(baseline_dir: str | Path) -> dict[RegionKey, RegionBaseline]:
-    """Every ``<account>/<region>.yaml`` under the directory (none when it does not exist)."""
+def _baseline_files(baseline_dir: str | Path) -> dict[RegionKey, Path]:
+    """{(account, region): file} for every ``<account>/<region>.yaml`` under the directory
+    (none when it does not exist); a YAML file outside that layout is an InputError."""
     root = Path(baseline_dir)
-    baselines: dict[RegionKey, RegionBaseline] = {}
     if not root.is_dir():
-        return baselines
-    for file in sorted(root.glob("*/*.y*ml")):
-        account, region = file.parent.name, file.stem
-        text = file.read_text(encoding="utf-8")
-        baselines[(account, region)] = parse(text, str(file), account, region)
+        return {}
     stray = sorted(p for p in root.glob("*.y*ml"))
     if stray:
         raise InputError("baseline files belong in <account>/<region>.yaml", str(stray[0]), 1)
-    return baselines
+    return {(file.parent.name, file.stem): file for file in sorted(root.glob("*/*.y*ml"))}
+
+
+def _read(file: Path, key: RegionKey, line_depth: int | None) -> RegionBaseline:
+    try:
+        text = file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read baseline: {exc}", str(file)) from None
+    return parse(text, str(file), *key, line_depth=line_depth)
+
+
+def load_dir(
+    baseline_dir: str | Path, line_depth: int | None = None
+) -> dict[RegionKey, RegionBaseline]:
+    """Every ``<account>/<region>.yaml`` under the directory, parsed and validated now."""
+    return {
+        key: _read(file, key, line_depth) for key, file in _baseline_files(baseline_dir).items()
+    }
+
+
+class BaselineDir(Mapping[RegionKey, RegionBaseline]):
+    """The baseline files of a directory, each parsed when it is looked up and not kept.
+
+    Drift compares one (account, region) at a time, so only that region's parsed baseline is
+    in memory, whatever the size of the estate; lines are kept down to each resource.
+    """
+
+    def __init__(self, baseline_dir: str | Path, line_depth: int | None = RESOURCE_LINES):
+        self._files = _baseline_files(baseline_dir)
+        self._line_depth = line_depth
+
+    def __getitem__(self, key: RegionKey) -> RegionBaseline:
+        return _read(self._files[key], key, self._line_depth)
+
+    def __iter__(self) -> Iterator[RegionKey]:
+        return iter(self._files)
+
+    def __len__(self) -> int:
+        return len(self._files)
 
 
 def write_all(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -27,11 +28,12 @@ from scanner.model import Attribution
 def compute_drift(
     snapshot: dict[str, Any],
     baseline_dir: str,
-    baselines: dict[tuple[str, str], store.RegionBaseline] | None = None,
+    baselines: Mapping[tuple[str, str], store.RegionBaseline] | None = None,
 ) -> list[Delta]:
-    """Drift of the snapshot against the baseline (already loaded, or read from its dir)."""
+    """Drift of the snapshot against the baseline (already loaded, or read from its dir one
+    region at a time)."""
     if baselines is None:
-        baselines = store.load_dir(baseline_dir)
+        baselines = store.BaselineDir(baseline_dir)
     if not baselines:
         raise InputError(
             f"no baseline in {baseline_dir}/: create one with `netwarden baseline create`"

@@ -67,7 +67,7 @@ def scan_findings(
     from scanner.policy.evaluate import evaluate
 
     findings: list[Finding] = []
-    baselines = store.load_dir(baseline_dir)  # parsed once: a large baseline costs seconds
+    baselines = store.BaselineDir(baseline_dir)  # each region's file parsed once, when diffed
     has_baseline = bool(baselines)
     if has_baseline:
         deltas = compute_drift(snapshot, baseline_dir, baselines)

@@ -51,16 +51,31 @@ SNAPSHOT = {
 }
 
 
+POLICIES = str(Path(__file__).resolve().parents[3] / "policies")
+
+
+@pytest.mark.parametrize("command", ["diff", "scan"])
 @pytest.mark.parametrize("case", sorted(CASES))
-def test_bad_baseline_is_one_line_with_file_and_line(case: str, tmp_path: Path) -> None:
+def test_bad_baseline_is_one_line_with_file_and_line(
+    case: str, command: str, tmp_path: Path
+) -> None:
     text, line, message = CASES[case]
     path = tmp_path / "baselines" / "111111111111" / "us-east-1.yaml"
     path.parent.mkdir(parents=True)
     path.write_text(text)
     snapshot = tmp_path / "snapshot.json"
     snapshot.write_text(json.dumps(SNAPSHOT))
+    extra = ["--policies", POLICIES, "-o", str(tmp_path / "out")] if command == "scan" else []
     result = CliRunner().invoke(
-        cli, ["diff", "--snapshot", str(snapshot), "--baseline-dir", str(tmp_path / "baselines")]
+        cli,
+        [
+            command,
+            "--snapshot",
+            str(snapshot),
+            "--baseline-dir",
+            str(tmp_path / "baselines"),
+            *extra,
+        ],
     )
     assert result.exit_code == 2
     assert "Traceback" not in result.output
