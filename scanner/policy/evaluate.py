@@ -129,12 +129,14 @@ def _clone(items: list[Any]) -> list[Any]:
     ``test_whole_pack_over_a_rich_snapshot_mutates_nothing`` keeps that true. A deep copy of
     every item for every policy was 40% of evaluation time.
     """
-    return [
-        {k: v.copy() if isinstance(v, list | dict) else v for k, v in item.items()}
-        if isinstance(item, dict)
-        else copy.deepcopy(item)
-        for item in items
-    ]
+    return [clone_item(item) for item in items]
+
+
+def clone_item(item: Any) -> Any:
+    """One item copied as :func:`_clone` copies items."""
+    if isinstance(item, dict):
+        return {k: v.copy() if isinstance(v, list | dict) else v for k, v in item.items()}
+    return copy.deepcopy(item)
 
 
 def _resource_id(rtype: str, item: Mapping[str, Any], id_key: str) -> str:

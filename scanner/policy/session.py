@@ -103,4 +103,20 @@ class SnapshotSessionFactory:
         self.served.append(f"{service}:{operation}")
         # A parsed response is the caller's to keep: Custodian's filters annotate what they
         # are given (c7n:MatchedFilters on flow logs), which must never reach the snapshot.
-        return AWSResponse(SNAPSHOT_URL, 200, {}, None), copy.deepcopy(body)
+        return AWSResponse(SNAPSHOT_URL, 200, {}, None), _fresh(body)
+
+
+def _fresh(body: Any) -> Any:
+    """A response body that shares nothing a filter may change with the snapshot: lists of
+    items are copied as evaluation copies the items it filters (a deep copy of every answer
+    was a fifth of evaluation time); anything else is copied deeply."""
+    from scanner.policy.evaluate import clone_item
+
+    if isinstance(body, dict):
+        return {
+            key: [clone_item(item) for item in value]
+            if isinstance(value, list)
+            else copy.deepcopy(value)
+            for key, value in body.items()
+        }
+    return copy.deepcopy(body)
