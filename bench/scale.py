@@ -78,8 +78,17 @@ def _timed(stages: dict[str, float], name: str, fn: Callable[[], Any]) -> Any:
     return result
 
 
+def _timed_add(stages: dict[str, float], name: str, fn: Callable[[], Any]) -> Any:
+    started = time.perf_counter()
+    result = fn()
+    stages[name] += time.perf_counter() - started
+    return result
+
+
 def pipeline(directory: Path) -> dict[str, Any]:
-    """What ``netwarden scan --snapshot`` does, stage by stage (no git, no AWS)."""
+    """What ``netwarden scan --snapshot`` does, stage by stage (no git, no AWS), with the
+    command line's garbage-collector settings."""
+    from scanner import gcpolicy
     from scanner import snapshot as snapshot_mod
     from scanner.baseline import store
     from scanner.drift.engine import diff
@@ -89,19 +98,30 @@ def pipeline(directory: Path) -> dict[str, Any]:
     from scanner.report import write_reports
     from scanner.report.run import rule_from_metadata, run_info_from_snapshot
 
+    gcpolicy.tune()
     stages: dict[str, float] = {}
     started = time.perf_counter()
     snap = _timed(stages, "load_snapshot", lambda: snapshot_mod.load(directory / "snapshot.json"))
     pack = _timed(stages, "load_policies", lambda: load_policy_pack(str(REPO / "policies")))
     baseline_dir = directory / "baselines"
-    baselines = _timed(stages, "load_baseline", lambda: store.load_dir(baseline_dir))
+
+    class TimedBaselines(store.BaselineDir):
+        """Scan reads each region's baseline when it diffs that region: time the reads."""
+
+        def __getitem__(self, key: tuple[str, str]) -> store.RegionBaseline:
+            parent = super().__getitem__
+            return _timed_add(stages, "load_baseline", lambda: parent(key))
+
+    stages["load_baseline"] = 0.0
 
     def drift() -> list[Any]:
         live = store.project_snapshot(snap)
+        baselines = TimedBaselines(baseline_dir)
         deltas = diff(live, baselines, lambda a, r: store.baseline_path(baseline_dir, a, r))
         return drift_findings(deltas)
 
     drifts = _timed(stages, "diff", drift)
+    stages["diff"] -= stages["load_baseline"]
     policy = _timed(stages, "evaluate", lambda: evaluate(snap, pack))
 
     def render() -> list[Path]:
