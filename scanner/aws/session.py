@@ -21,6 +21,7 @@ from botocore.credentials import (
 
 from scanner import __version__
 from scanner.aws.calls import CallCounter
+from scanner.aws.loader import use_shared_loader
 
 DEFAULT_REGION = "us-east-1"
 
@@ -82,6 +83,7 @@ class AccountSession:
         self._clients: dict[tuple[str, str], Any] = {}
         self.counter = CallCounter()  # this account's calls, for per-account stats
         base = boto3.Session(profile_name=target.profile)
+        use_shared_loader(base)
         context.counter.attach(base.events)
         self.counter.attach(base.events)
         self.default_region = base.region_name or DEFAULT_REGION
@@ -114,6 +116,7 @@ class AccountSession:
             refresh_using=fetcher.fetch_credentials, method="assume-role"
         )
         botocore_session = boto3.Session(profile_name=target.profile)._session
+        use_shared_loader(botocore_session)
         botocore_session._credentials = credentials
         return boto3.Session(botocore_session=botocore_session, region_name=self.default_region)
 

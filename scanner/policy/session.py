@@ -13,21 +13,14 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 import boto3
-import botocore.loaders
 import botocore.session
 from botocore.awsrequest import AWSResponse
 
+from scanner.aws.loader import use_shared_loader
 from scanner.errors import InputError
 from scanner.policy import answers
 
 SNAPSHOT_URL = "https://snapshot.netwarden.invalid/"
-_LOADER: list[Any] = []  # one botocore data loader, so service models are parsed once
-
-
-def _shared_loader() -> Any:
-    if not _LOADER:
-        _LOADER.append(botocore.loaders.create_loader())
-    return _LOADER[0]
 
 
 class SnapshotMiss(InputError):
@@ -69,7 +62,7 @@ class SnapshotSessionFactory:
 
     def __call__(self, *args: Any, **kwargs: Any) -> boto3.Session:
         core = botocore.session.Session()
-        core.register_component("data_loader", _shared_loader())
+        use_shared_loader(core)  # service models already parsed by the collector are reused
         core.register("before-parameter-build", self._remember_params)
         core.register("before-call", self._answer)
         return _CachingSession(
