@@ -64,18 +64,21 @@ def scan_findings(
     findings; and whether drift was checked."""
     from scanner.commands.drift import compute_drift
     from scanner.drift.findings import drift_findings
-    from scanner.policy.evaluate import evaluate
+    from scanner.policy.parallel import start_evaluation
 
-    findings: list[Finding] = []
-    baselines = store.BaselineDir(baseline_dir)  # each region's file parsed once, when diffed
-    has_baseline = bool(baselines)
-    if has_baseline:
-        deltas = compute_drift(snapshot, baseline_dir, baselines)
-        drift = drift_findings(deltas)
-        if cloudtrail and deltas:
-            drift = attribute_drift(drift, deltas, cloudtrail, endpoint_url)
-        findings.extend(drift)
-    findings.extend(evaluate(snapshot, pack))
+    # Policies run in worker processes (one (account, region) block per task) while this
+    # process reads the baseline and computes drift.
+    with start_evaluation(snapshot, pack) as pending:
+        findings: list[Finding] = []
+        baselines = store.BaselineDir(baseline_dir)  # each region's file parsed when diffed
+        has_baseline = bool(baselines)
+        if has_baseline:
+            deltas = compute_drift(snapshot, baseline_dir, baselines)
+            drift = drift_findings(deltas)
+            if cloudtrail and deltas:
+                drift = attribute_drift(drift, deltas, cloudtrail, endpoint_url)
+            findings.extend(drift)
+        findings.extend(pending.result())
     return sorted(findings, key=Finding.sort_key), has_baseline
 
 

@@ -35,27 +35,46 @@ def evaluate(
     snapshot cannot provide is an :class:`~scanner.errors.InputError` located at the policy
     (file and line), except where that data failed to be collected: that gap is already in
     the snapshot's ``errors`` (exit 3) and the policy is skipped in that region.
+    :mod:`scanner.policy.parallel` spreads the same work over processes.
     """
+    trusted = trusted_for(snapshot, trusted_accounts)
+    findings: list[Finding] = []
+    for account, region in account_regions(snapshot):
+        findings.extend(evaluate_block(snapshot, pack, trusted, account, region))
+    return sorted(findings, key=Finding.sort_key)
+
+
+def trusted_for(snapshot: Mapping[str, Any], trusted_accounts: Collection[str] | None) -> list[str]:
+    """The trusted accounts: those given, else every account in the snapshot."""
+    accounts = snapshot.get("accounts", {})
+    return sorted(set(trusted_accounts) if trusted_accounts is not None else set(accounts))
+
+
+def evaluate_block(
+    snapshot: Mapping[str, Any], pack: PolicyPack, trusted: list[str], account: str, region: str
+) -> list[Finding]:
+    """Every policy over one (account, region), unsorted."""
     from c7n.utils import reset_session_cache
 
     import scanner.policy.filters  # noqa: F401  (netwarden's filters on Custodian's registries)
 
-    accounts = snapshot.get("accounts", {})
-    trusted = sorted(set(trusted_accounts) if trusted_accounts is not None else set(accounts))
-
+    # Custodian caches sessions per thread *by region name*: start each (account, region)
+    # clean, so no policy is handed a session of another account (or a real one), and leave
+    # none of ours behind for other code in this thread.
+    reset_session_cache()
+    factory = SnapshotSessionFactory(snapshot, account, region)
     findings: list[Finding] = []
-    for account, region in _account_regions(snapshot):
-        # Custodian caches sessions per thread *by region name*: start each (account, region)
-        # clean, so no policy is handed a session of another account (or a real one), and
-        # leave none of ours behind for other code in this thread.
+    try:
+        for policy in pack.policies:
+            findings.extend(_evaluate_one(snapshot, policy, factory, trusted))
+    finally:
         reset_session_cache()
-        factory = SnapshotSessionFactory(snapshot, account, region)
-        try:
-            for policy in pack.policies:
-                findings.extend(_evaluate_one(snapshot, policy, factory, trusted))
-        finally:
-            reset_session_cache()
-    return sorted(findings, key=Finding.sort_key)
+    return findings
+
+
+def account_regions(snapshot: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """Every (account, region) of the snapshot, sorted."""
+    return list(_account_regions(snapshot))
 
 
 def _account_regions(snapshot: Mapping[str, Any]) -> Iterator[tuple[str, str]]:

@@ -1,0 +1,120 @@
+"""Offline evaluation spread over worker processes, one (account, region) block per task.
+
+Evaluation is pure Python under the GIL (Custodian's filters), so threads cannot spread it;
+processes can. The workers are forked once the snapshot and the policy pack are loaded, and
+inherit them (nothing is pickled on the way in); each returns its block's findings. The
+caller can do other work meanwhile (``scan`` computes drift) and then asks for the result.
+Where fork is unavailable or unsafe (Windows, macOS), or there is one block or one CPU,
+the blocks are evaluated in this process when the result is asked for.
+
+The result is the same list, in the same order, as :func:`scanner.policy.evaluate.evaluate`
+(tested).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import sys
+from collections.abc import Collection, Mapping
+from concurrent.futures import Future, ProcessPoolExecutor
+from typing import Any
+
+from scanner.model import Finding
+from scanner.policy.evaluate import account_regions, evaluate_block, trusted_for
+from scanner.policy.loader import PolicyPack
+
+# What forked workers evaluate: set in the parent just before the workers start.
+_work: dict[str, Any] = {}
+
+
+def available_cpus() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def can_fork() -> bool:
+    return sys.platform == "linux" and "fork" in multiprocessing.get_all_start_methods()
+
+
+def _block_in_worker(account: str, region: str) -> list[Finding]:
+    return evaluate_block(_work["snapshot"], _work["pack"], _work["trusted"], account, region)
+
+
+def _size(snapshot: Mapping[str, Any], account: str, region: str) -> int:
+    resources = snapshot["accounts"][account]["regions"][region].get("resources", {})
+    return sum(len(items) for items in resources.values())
+
+
+class PendingFindings:
+    """Policy findings being computed; :meth:`result` waits for them (sorted)."""
+
+    def __init__(
+        self,
+        snapshot: Mapping[str, Any],
+        pack: PolicyPack,
+        trusted_accounts: Collection[str] | None,
+        processes: int | None,
+    ) -> None:
+        self._snapshot, self._pack = snapshot, pack
+        self._trusted = trusted_for(snapshot, trusted_accounts)
+        blocks = account_regions(snapshot)
+        wanted = min(processes or available_cpus(), len(blocks))
+        self._pool: ProcessPoolExecutor | None = None
+        self._futures: list[Future[list[Finding]]] = []
+        if wanted > 1 and can_fork():
+            import scanner.policy.filters  # noqa: F401  (imported once, before the fork)
+
+            _work.update(snapshot=snapshot, pack=pack, trusted=self._trusted)
+            self._pool = ProcessPoolExecutor(wanted, mp_context=multiprocessing.get_context("fork"))
+            # Largest blocks first, so no worker is left with a big one at the end.
+            ordered = sorted(blocks, key=lambda b: -_size(snapshot, *b))
+            self._futures = [self._pool.submit(_block_in_worker, *block) for block in ordered]
+        self._blocks = blocks
+        self._done = False
+        self.workers = wanted if self._pool is not None else 0  # 0: evaluated in this process
+
+    def result(self) -> list[Finding]:
+        if self._done:
+            raise RuntimeError("the findings were already handed out")
+        self._done = True
+        findings: list[Finding] = []
+        if self._pool is None:
+            for account, region in self._blocks:
+                findings.extend(
+                    evaluate_block(self._snapshot, self._pack, self._trusted, account, region)
+                )
+            return sorted(findings, key=Finding.sort_key)
+        try:
+            for future in self._futures:
+                findings.extend(future.result())
+        finally:
+            self.close()
+        return sorted(findings, key=Finding.sort_key)
+
+    def close(self) -> None:
+        """Stop the workers (pending blocks are dropped); idempotent."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+            self._futures = []
+            _work.clear()
+
+    def __enter__(self) -> PendingFindings:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def start_evaluation(
+    snapshot: Mapping[str, Any],
+    pack: PolicyPack,
+    trusted_accounts: Collection[str] | None = None,
+    processes: int | None = None,
+) -> PendingFindings:
+    """Start evaluating every policy over the snapshot in up to ``processes`` worker
+    processes (default: the CPUs this process may use)."""
+    return PendingFindings(snapshot, pack, trusted_accounts, processes)
