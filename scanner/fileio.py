@@ -13,9 +13,8 @@ def _umask() -> int:
     return current
 
 
-def write_text_atomic(path: str | os.PathLike[str], text: str) -> Path:
-    """Write ``text`` to ``path`` through a temporary file in the same directory + rename."""
-    target = Path(path)
+def _stage(target: Path, text: str) -> Path:
+    """``text`` in a fsynced temporary file next to ``target``; returns the temporary."""
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
@@ -25,8 +24,46 @@ def write_text_atomic(path: str | os.PathLike[str], text: str) -> Path:
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    return target
+    return Path(tmp)
+
+
+def write_text_atomic(path: str | os.PathLike[str], text: str) -> Path:
+    """Write ``text`` to ``path`` through a temporary file in the same directory + rename."""
+    with AtomicFileSet() as files:
+        files.add(path, text)
+        return files.commit()[0]
+
+
+class AtomicFileSet:
+    """Files that appear together or not at all: each is written to a temporary file as it
+    is added (so its text can be dropped before the next is built), and all are renamed into
+    place by :meth:`commit`. Leaving the ``with`` block without committing removes them."""
+
+    def __init__(self) -> None:
+        self._staged: list[tuple[Path, Path]] = []
+
+    def add(self, path: str | os.PathLike[str], text: str) -> None:
+        target = Path(path)
+        self._staged.append((_stage(target, text), target))
+
+    def commit(self) -> list[Path]:
+        targets = []
+        while self._staged:
+            tmp, target = self._staged.pop(0)
+            os.replace(tmp, target)
+            targets.append(target)
+        return targets
+
+    def discard(self) -> None:
+        for tmp, _ in self._staged:
+            tmp.unlink(missing_ok=True)
+        self._staged.clear()
+
+    def __enter__(self) -> AtomicFileSet:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.discard()

@@ -6,7 +6,7 @@ import os
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from scanner.fileio import write_text_atomic
+from scanner.fileio import AtomicFileSet
 from scanner.model import Finding
 from scanner.report.base import REPORTERS, presort
 from scanner.report.run import RunInfo
@@ -39,10 +39,15 @@ def write_reports(
     out_dir: str | os.PathLike[str],
     formats: str | Iterable[str] = DEFAULT_FORMATS,
 ) -> list[Path]:
-    """Render ``formats`` (all before writing any, so a rendering error leaves no partial
-    set of reports), then write each to ``out_dir`` atomically. Returns the written paths."""
+    """Render ``formats`` into ``out_dir``; the files appear together once every format has
+    rendered, so a rendering error leaves no partial set of reports. Each text is written to
+    a temporary file as soon as it is rendered and dropped, so only one report is in memory
+    at a time (at 100k resources all three together were 500 MB). Returns the paths."""
     names = parse_formats(formats)
     ready = presort(findings)  # sort and fingerprint once for every format
-    rendered = [(REPORTERS.get(n).filename, REPORTERS.get(n).render(ready, run)) for n in names]
     directory = Path(out_dir)
-    return [write_text_atomic(directory / filename, text) for filename, text in rendered]
+    with AtomicFileSet() as files:
+        for name in names:
+            reporter = REPORTERS.get(name)
+            files.add(directory / reporter.filename, reporter.render(ready, run))
+        return files.commit()

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from scanner.fileio import write_text_atomic
+from scanner.fileio import AtomicFileSet, write_text_atomic
 
 
 def test_written_file_has_the_umask_mode(tmp_path: Path) -> None:
@@ -29,3 +29,25 @@ def test_a_failed_write_keeps_the_old_file_and_leaves_no_temp(tmp_path: Path) ->
         write_text_atomic(path, 42)  # type: ignore[arg-type]
     assert path.read_text() == "old\n"
     assert [p.name for p in tmp_path.iterdir()] == ["baseline.yaml"]
+
+
+def test_a_file_set_appears_only_when_committed(tmp_path: Path) -> None:
+    (tmp_path / "report.md").write_text("old\n")
+    with AtomicFileSet() as files:
+        files.add(tmp_path / "report.md", "new\n")
+        files.add(tmp_path / "findings.json", "{}\n")
+        assert (tmp_path / "report.md").read_text() == "old\n"
+        assert not (tmp_path / "findings.json").exists()
+        written = files.commit()
+    assert written == [tmp_path / "report.md", tmp_path / "findings.json"]
+    assert (tmp_path / "report.md").read_text() == "new\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["findings.json", "report.md"]
+
+
+def test_a_file_set_left_by_an_error_writes_nothing(tmp_path: Path) -> None:
+    (tmp_path / "report.md").write_text("old\n")
+    with pytest.raises(RuntimeError), AtomicFileSet() as files:
+        files.add(tmp_path / "report.md", "new\n")
+        raise RuntimeError("the next report failed to render")
+    assert (tmp_path / "report.md").read_text() == "old\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["report.md"]

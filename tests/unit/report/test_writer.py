@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
 import pytest
 
-from scanner.report import REPORTERS, parse_formats, write_reports
+from scanner.report import REPORTERS, Reporter, parse_formats, write_reports
 from tests.unit.report.fixtures import FINDINGS, RUN
 
 
@@ -118,3 +119,23 @@ def test_presorted_findings_render_exactly_like_raw_ones() -> None:
     for name in REPORTERS:
         render = REPORTERS.get(name).render
         assert render(ready, RUN) == render(FINDINGS, RUN)
+
+
+def test_a_format_that_fails_to_render_leaves_no_report(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The formats are written one at a time, but appear together or not at all."""
+
+    def broken(*_: object) -> str:
+        raise RuntimeError("cannot render")
+
+    real_get = REPORTERS.get
+
+    def get(name: str) -> Reporter:
+        found = real_get(name)
+        return dataclasses.replace(found, render=broken) if name == "json" else found
+
+    monkeypatch.setattr(REPORTERS, "get", get)
+    with pytest.raises(RuntimeError):
+        write_reports(FINDINGS, RUN, tmp_path, ("sarif", "markdown", "json"))
+    assert list(tmp_path.iterdir()) == []
