@@ -115,9 +115,13 @@ def dumps_with_items(document: Any, items: Iterable[Any]) -> str:
     line = head[head.rfind("\n") + 1 :]
     outer = len(line) - len(line.lstrip(" "))
     pad = " " * (outer + 2)
-    body = ",\n".join(
-        pad + json.dumps(item, ensure_ascii=False, separators=(",", ":"), default=str)
-        for item in items
-    )
-    listing = f"[\n{body}\n{' ' * outer}]" if body else "[]"
-    return head + listing + tail + "\n"
+    encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=str).encode
+    # One join at the end: the text of a large report is copied once, not once per step.
+    parts = [head, "["]
+    separator = "\n" + pad
+    for item in items:
+        parts += (separator, encode(item))
+        separator = ",\n" + pad
+    parts.append(f"\n{' ' * outer}]" if len(parts) > 2 else "]")
+    parts += (tail, "\n")
+    return "".join(parts)

@@ -16,7 +16,7 @@ What GitHub needs to accept and track the results, and how it is met here:
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import PurePosixPath
 from typing import Any
 from urllib.parse import quote
@@ -211,8 +211,9 @@ def _run_properties(run: RunInfo, total: int, kept: int) -> dict[str, Any]:
 
 def _log(
     findings: Sequence[Finding], run: RunInfo, max_results: int
-) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """The log with a placeholder for its results, and the results."""
+) -> tuple[dict[str, Any], Iterator[dict[str, Any]]]:
+    """The log with a placeholder for its results, and the results (built one at a time as
+    they are consumed, so a large log never holds every result dict at once)."""
     pairs = ordered(findings)
     kept = pairs[:max_results]
     rules, index = rule_catalog(run, (finding for finding, _ in kept))
@@ -237,7 +238,7 @@ def _log(
         "results": items_placeholder(),
         "properties": _run_properties(run, len(pairs), len(kept)),
     }
-    results = [_result(f, fp, index[f.rule_id]) for f, fp in kept]
+    results = (_result(f, fp, index[f.rule_id]) for f, fp in kept)
     return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [sarif_run]}, results
 
 
@@ -246,7 +247,7 @@ def sarif_log(
 ) -> dict[str, Any]:
     """The SARIF log as a JSON-ready dict (see :func:`render`)."""
     log, results = _log(findings, run, max_results)
-    log["runs"][0]["results"] = results
+    log["runs"][0]["results"] = list(results)
     return log
 
 
