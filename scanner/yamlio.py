@@ -9,6 +9,7 @@ from typing import Any
 
 import yaml
 
+from scanner import fastyaml
 from scanner.errors import InputError
 
 PathKey = tuple[Any, ...]
@@ -64,7 +65,12 @@ class _Scalars:
         if node.tag == _STR:
             text: str = node.value
             return self._strings.setdefault(text, text)
-        return self._constructor.construct_object(node, deep=True)
+        try:
+            return self._constructor.construct_object(node, deep=True)
+        except (ValueError, TypeError, OverflowError) as exc:  # e.g. 2000-01-00
+            raise yaml.constructor.ConstructorError(
+                None, None, f"{node.value!r} is not a valid {node.tag}: {exc}", node.start_mark
+            ) from None
 
 
 def _construct(root: yaml.Node, lines: LineIndex, file: str, line_depth: int | None) -> Any:
@@ -124,8 +130,19 @@ def load_with_lines(text: str, file: str, line_depth: int | None = None) -> tupl
     """Parse one YAML document; return the data and {path-of-keys: 1-based line}, for paths
     of up to ``line_depth`` keys (every path when None).
 
-    A syntax error or a duplicate key is an InputError naming the file and line.
+    A syntax error or a duplicate key is an InputError naming the file and line. The YAML
+    netwarden writes (baselines) is read by :mod:`scanner.fastyaml`, which gives the same
+    result several times faster; anything else goes through PyYAML.
     """
+    lines = LineIndex()
+    fast = fastyaml.load(text, line_depth, lines)
+    if fast is not None:
+        return fast[0], lines
+    return load_with_pyyaml(text, file, line_depth)
+
+
+def load_with_pyyaml(text: str, file: str, line_depth: int | None = None) -> tuple[Any, LineIndex]:
+    """:func:`load_with_lines` through PyYAML only."""
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
