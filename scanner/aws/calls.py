@@ -39,6 +39,23 @@ class CallCounter:
         with self._lock:
             self.attempts += 1
 
+    def reset(self) -> None:
+        with self._lock:
+            self.by_operation.clear()
+            self.attempts = 0
+
+    def counts(self) -> tuple[dict[str, int], int]:
+        """(calls by operation, HTTP attempts): what :meth:`add` takes."""
+        with self._lock:
+            return dict(self.by_operation), self.attempts
+
+    def add(self, counts: tuple[dict[str, int], int]) -> None:
+        """Add another counter's :meth:`counts` (a worker process's)."""
+        by_operation, attempts = counts
+        with self._lock:
+            self.by_operation.update(by_operation)
+            self.attempts += attempts
+
     @property
     def calls(self) -> int:
         with self._lock:

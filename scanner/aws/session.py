@@ -120,6 +120,12 @@ class AccountSession:
         botocore_session._credentials = credentials
         return boto3.Session(botocore_session=botocore_session, region_name=self.default_region)
 
+    def forget_clients(self) -> None:
+        """Drop every client: a forked worker process must open its own connections rather
+        than share the parent's sockets."""
+        self._lock = threading.Lock()
+        self._clients = {}
+
     def client(self, service: str, region: str | None = None) -> Any:
         key = (service, region or self.default_region)
         with self._lock:

@@ -1,14 +1,20 @@
-"""Fan-out over (account x region x resource type) with a bounded thread pool.
+"""Fan-out over (account x region x resource type) with a bounded thread pool, and over
+processes when there are several CPUs.
 
 A failure to read one (account, region, type) is data: it lands in that region's ``errors``
 and the rest of the scan goes on.
+
+Collection is CPU-bound long before it is latency-bound: botocore parses every response in
+pure Python under the GIL. With several CPUs the (account, region) blocks are spread over
+forked worker processes (:mod:`scanner.collect.processes`), each with its own threads and
+its own clients; their items, errors and call counts are merged here.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from typing import Any
@@ -27,8 +33,9 @@ ProgressHook = Callable[[str], None]
 class CollectOptions:
     regions: tuple[str, ...] | None = None  # None: every region enabled for the account
     types: tuple[str, ...] | None = None  # None: every registered collector
-    max_workers: int = 16
+    max_workers: int = 16  # requests in flight at once, over all processes
     endpoint_url: str | None = None
+    processes: int | None = None  # None: one per CPU this process may use (1: threads only)
 
 
 @dataclass(frozen=True)
@@ -73,12 +80,25 @@ def read_all(client: Any, collector: Collector) -> list[dict[str, Any]]:
     return sorted(items, key=lambda item: resource_id_of(collector.type, item))
 
 
-def _collect_unit(session: AccountSession, unit: Unit) -> tuple[Unit, Any]:
+def collect_unit(session: AccountSession, unit: Unit) -> tuple[Unit, Any]:
+    """One unit's items (JSON-compatible: what a snapshot file holds), or its error record."""
     try:
         client = session.client(unit.collector.service, unit.region)
-        return unit, read_all(client, unit.collector)
+        return unit, to_json_compatible(read_all(client, unit.collector))
     except (ClientError, BotoCoreError) as exc:
         return unit, error_record(unit.collector.type, exc)
+
+
+def run_units_in_threads(
+    units: list[Unit], sessions: dict[str, AccountSession], max_workers: int
+) -> Iterator[tuple[Unit, Any]]:
+    """Every unit's result, as each completes."""
+    with ThreadPoolExecutor(max_workers=max(1, max_workers)) as pool:
+        futures: list[Future[tuple[Unit, Any]]] = [
+            pool.submit(collect_unit, sessions[unit.account], unit) for unit in units
+        ]
+        for future in as_completed(futures):
+            yield future.result()
 
 
 def selected_collectors(types: Iterable[str] | None) -> list[Collector]:
@@ -141,19 +161,14 @@ def collect(
 
     if on_plan:
         on_plan(len(units))
-    with ThreadPoolExecutor(max_workers=max(1, options.max_workers)) as pool:
-        futures: list[Future[tuple[Unit, Any]]] = [
-            pool.submit(_collect_unit, sessions[unit.account], unit) for unit in units
-        ]
-        for future in as_completed(futures):
-            unit, result = future.result()
-            region_out = accounts[unit.account]["regions"][unit.region]
-            if isinstance(result, list):
-                region_out["resources"][unit.collector.type] = result
-            else:
-                region_out["errors"].append(result)
-            if progress:
-                progress(f"{unit.account} {unit.region} {unit.collector.type}")
+    for unit, result in run_units(units, sessions, context, options):
+        region_out = accounts[unit.account]["regions"][unit.region]
+        if isinstance(result, list):
+            region_out["resources"][unit.collector.type] = result
+        else:
+            region_out["errors"].append(result)
+        if progress:
+            progress(f"{unit.account} {unit.region} {unit.collector.type}")
 
     for account_data in accounts.values():
         for region_out in account_data["regions"].values():
@@ -173,8 +188,25 @@ def collect(
             "duration_s": round(time.monotonic() - started, 3),
         },
     }
-    written: dict[str, Any] = to_json_compatible(snapshot)
-    return written
+    return snapshot  # JSON-compatible already: every unit's items were converted
+
+
+def run_units(
+    units: list[Unit],
+    sessions: dict[str, AccountSession],
+    context: AwsContext,
+    options: CollectOptions,
+) -> Iterator[tuple[Unit, Any]]:
+    """Every unit's result as it completes: in worker processes when that helps, else in
+    this process's threads."""
+    from scanner.collect import processes
+    from scanner.forking import available_cpus, can_fork
+
+    blocks = {(unit.account, unit.region) for unit in units}
+    wanted = min(options.processes or available_cpus(), len(blocks))
+    if wanted > 1 and can_fork():
+        return processes.run_units(units, sessions, context, options.max_workers, wanted)
+    return run_units_in_threads(units, sessions, options.max_workers)
 
 
 def has_errors(snapshot: dict[str, Any]) -> bool:

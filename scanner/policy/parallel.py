@@ -14,29 +14,17 @@ The result is the same list, in the same order, as :func:`scanner.policy.evaluat
 from __future__ import annotations
 
 import multiprocessing
-import os
-import sys
 from collections.abc import Collection, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any
 
+from scanner.forking import available_cpus, can_fork
 from scanner.model import Finding
 from scanner.policy.evaluate import account_regions, evaluate_block, trusted_for
 from scanner.policy.loader import PolicyPack
 
 # What forked workers evaluate: set in the parent just before the workers start.
 _work: dict[str, Any] = {}
-
-
-def available_cpus() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
-
-
-def can_fork() -> bool:
-    return sys.platform == "linux" and "fork" in multiprocessing.get_all_start_methods()
 
 
 def _block_in_worker(account: str, region: str) -> list[Finding]:

@@ -9,9 +9,10 @@ from typing import Any
 import pytest
 
 from scanner.errors import InputError
+from scanner.forking import can_fork
 from scanner.policy.evaluate import evaluate
 from scanner.policy.loader import PolicyPack
-from scanner.policy.parallel import can_fork, start_evaluation
+from scanner.policy.parallel import start_evaluation
 from tests.unit.policy.snapshots import ACCOUNT, REGION, sg, snapshot
 from tests.unit.policy.test_evaluate import _one_policy_pack
 

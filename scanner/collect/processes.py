@@ -1,0 +1,119 @@
+"""Collection spread over forked worker processes.
+
+The (account, region) blocks are dealt round-robin into one group per process. Each worker
+is forked with the parent's account sessions (credentials included) but opens its own
+clients and connections, runs its group's units on its own threads (the parent's request
+budget shared out between the processes), and sends each unit's result back as it
+completes, so progress is live. When the group is done it returns its call counts, which the
+parent adds to its own: the snapshot's ``stats`` count every call, in every process.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import queue
+from collections.abc import Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from typing import Any
+
+from scanner.aws.session import AccountSession, AwsContext
+from scanner.collect.runner import Unit, run_units_in_threads
+
+Counts = tuple[dict[str, int], int]
+
+# What a forked worker reads: set in the parent just before the workers start.
+_shared: dict[str, Any] = {}
+
+
+def groups_of(units: list[Unit], processes: int) -> list[list[int]]:
+    """Unit indexes, one group per process: whole (account, region) blocks, dealt in turn."""
+    blocks: dict[tuple[str, str], list[int]] = {}
+    for index, unit in enumerate(units):
+        blocks.setdefault((unit.account, unit.region), []).append(index)
+    groups: list[list[int]] = [[] for _ in range(processes)]
+    for turn, block in enumerate(blocks.values()):
+        groups[turn % processes].extend(block)
+    return [group for group in groups if group]
+
+
+def _warm_up(units: list[Unit], sessions: dict[str, AccountSession]) -> None:
+    """Create one client per service here, before the fork: the service models (EC2's is
+    several megabytes of JSON) are then parsed once for every worker, not once in each,
+    and the offline policy sessions that come later find them parsed too."""
+    first = units[0]
+    session = sessions[first.account]
+    operations = {unit.collector.service: unit.collector.operation for unit in units}
+    for service, operation in sorted(operations.items()):
+        session.client(service, first.region).can_paginate(operation)  # loads paginators
+
+
+def _run_group(indexes: list[int]) -> tuple[Counts, dict[str, Counts]]:
+    """In a worker: collect the group's units, sending each (index, result) to the parent."""
+    units: list[Unit] = _shared["units"]
+    sessions: dict[str, AccountSession] = _shared["sessions"]
+    context: AwsContext = _shared["context"]
+    results: Any = _shared["results"]
+    for session in sessions.values():
+        session.forget_clients()
+        session.counter.reset()
+    context.counter.reset()
+    index_of = {id(units[index]): index for index in indexes}
+    group = [units[index] for index in indexes]
+    for unit, result in run_units_in_threads(group, sessions, _shared["threads"]):
+        results.put((index_of[id(unit)], result))
+    return context.counter.counts(), {
+        account: session.counter.counts() for account, session in sessions.items()
+    }
+
+
+def run_units(
+    units: list[Unit],
+    sessions: dict[str, AccountSession],
+    context: AwsContext,
+    max_workers: int,
+    processes: int,
+) -> Iterator[tuple[Unit, Any]]:
+    """Every unit's result as it arrives from the workers; the workers' call counts are
+    added to ``context`` and ``sessions`` once all have finished."""
+    _warm_up(units, sessions)
+    fork = multiprocessing.get_context("fork")
+    results = fork.Queue()
+    groups = groups_of(units, processes)
+    _shared.update(
+        units=units,
+        sessions=sessions,
+        context=context,
+        results=results,
+        threads=max(1, -(-max_workers // len(groups))),
+    )
+    pool = ProcessPoolExecutor(len(groups), mp_context=fork)
+    try:
+        futures: list[Future[tuple[Counts, dict[str, Counts]]]] = [
+            pool.submit(_run_group, group) for group in groups
+        ]
+        for _ in units:
+            index, result = _next_result(results, futures)
+            yield units[index], result
+        for future in futures:
+            context_counts, session_counts = future.result()
+            context.counter.add(context_counts)
+            for account, counts in session_counts.items():
+                sessions[account].counter.add(counts)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+        _shared.clear()
+        results.close()
+
+
+def _next_result(results: Any, futures: list[Future[Any]]) -> tuple[int, Any]:
+    """The next unit result; a worker that failed raises its error here rather than leave
+    the parent waiting for results that will never come."""
+    while True:
+        failed: Future[Any] | None = None
+        try:
+            message: tuple[int, Any] = results.get(timeout=0.5)
+            return message
+        except queue.Empty:
+            failed = next((f for f in futures if f.done() and f.exception() is not None), None)
+        if failed is not None:
+            failed.result()  # raises the worker's error
