@@ -85,7 +85,8 @@ def aws_options(func: F) -> F:
             type=click.IntRange(1, 256),
             default=16,
             show_default=True,
-            help="Parallel API calls (threads over account x region x type).",
+            help="API calls in flight at once (threads over account x region x type, shared "
+            "out between the worker processes).",
         ),
     ]
     for option in reversed(options):
