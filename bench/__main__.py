@@ -63,7 +63,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument(
         "--scale-budget",
         type=float,
-        default=600.0,
+        default=1800.0,
         help="seconds the scale benchmark may take; a size whose projected "
         "time exceeds what is left runs once, or is skipped",
     )
