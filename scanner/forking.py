@@ -2,17 +2,35 @@
 
 from __future__ import annotations
 
+import math
 import multiprocessing
 import os
 import sys
 
 
 def available_cpus() -> int:
-    """The CPUs this process may run on."""
+    """The CPUs this process may run on: its affinity, capped by a container's CPU quota."""
     try:
-        return len(os.sched_getaffinity(0))
+        cpus = len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
         return os.cpu_count() or 1
+    quota = _cgroup_cpu_quota()
+    return max(1, min(cpus, quota)) if quota else cpus
+
+
+def _cgroup_cpu_quota(path: str = "/sys/fs/cgroup/cpu.max") -> int | None:
+    """CPUs granted by a cgroup v2 quota ("200000 100000" is 2), None when unlimited."""
+    try:
+        with open(path, encoding="ascii") as handle:
+            quota, period = handle.read().split()[:2]
+    except (OSError, ValueError):
+        return None
+    if quota == "max":
+        return None
+    try:
+        return max(1, math.ceil(int(quota) / int(period)))
+    except (ValueError, ZeroDivisionError):
+        return None
 
 
 def can_fork() -> bool:

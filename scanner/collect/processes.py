@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import multiprocessing
 import queue
+import sys
 from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any
@@ -44,7 +45,10 @@ def _warm_up(units: list[Unit], sessions: dict[str, AccountSession]) -> None:
     session = sessions[first.account]
     operations = {unit.collector.service: unit.collector.operation for unit in units}
     for service, operation in sorted(operations.items()):
-        session.client(service, first.region).can_paginate(operation)  # loads paginators
+        try:
+            session.client(service, first.region).can_paginate(operation)  # loads paginators
+        except Exception:  # only a head start: the unit itself records any error
+            return
 
 
 def _run_group(indexes: list[int]) -> tuple[Counts, dict[str, Counts]]:
@@ -57,6 +61,8 @@ def _run_group(indexes: list[int]) -> tuple[Counts, dict[str, Counts]]:
         session.forget_clients()
         session.counter.reset()
     context.counter.reset()
+    # Results the parent no longer reads (it is failing) must not keep this process alive.
+    results.cancel_join_thread()
     index_of = {id(units[index]): index for index in indexes}
     group = [units[index] for index in indexes]
     for unit, result in run_units_in_threads(group, sessions, _shared["threads"]):
@@ -78,19 +84,22 @@ def run_units(
     _warm_up(units, sessions)
     fork = multiprocessing.get_context("fork")
     results = fork.Queue()
-    groups = groups_of(units, processes)
+    # Never more calls in flight than asked for: at least one thread per process.
+    groups = groups_of(units, min(processes, max(1, max_workers)))
     _shared.update(
         units=units,
         sessions=sessions,
         context=context,
         results=results,
-        threads=max(1, -(-max_workers // len(groups))),
+        threads=max(1, max_workers // len(groups)),
     )
+    sys.stdout.flush()  # a child must not inherit, and later print, the parent's buffers
+    sys.stderr.flush()
     pool = ProcessPoolExecutor(len(groups), mp_context=fork)
+    futures: list[Future[tuple[Counts, dict[str, Counts]]]] = []
+    finished = False
     try:
-        futures: list[Future[tuple[Counts, dict[str, Counts]]]] = [
-            pool.submit(_run_group, group) for group in groups
-        ]
+        futures = [pool.submit(_run_group, group) for group in groups]
         for _ in units:
             index, result = _next_result(results, futures)
             yield units[index], result
@@ -99,7 +108,10 @@ def run_units(
             context.counter.add(context_counts)
             for account, counts in session_counts.items():
                 sessions[account].counter.add(counts)
+        finished = True
     finally:
+        if not finished:
+            _drain(results, futures)
         pool.shutdown(wait=True, cancel_futures=True)
         _shared.clear()
         results.close()
@@ -109,11 +121,33 @@ def _next_result(results: Any, futures: list[Future[Any]]) -> tuple[int, Any]:
     """The next unit result; a worker that failed raises its error here rather than leave
     the parent waiting for results that will never come."""
     while True:
-        failed: Future[Any] | None = None
         try:
             message: tuple[int, Any] = results.get(timeout=0.5)
             return message
         except queue.Empty:
-            failed = next((f for f in futures if f.done() and f.exception() is not None), None)
-        if failed is not None:
-            failed.result()  # raises the worker's error
+            pass
+        for future in futures:
+            if future.done() and future.exception() is not None:
+                future.result()  # raises the worker's error
+        if all(future.done() for future in futures):
+            try:
+                message = results.get(timeout=5)
+                return message
+            except queue.Empty:
+                raise RuntimeError(
+                    "collection workers ended without sending every result"
+                ) from None
+
+
+def _drain(results: Any, futures: list[Future[Any]]) -> None:
+    """Read and drop results until every worker has stopped (the parent is failing): a
+    worker blocked writing to a full pipe would never end, and neither would the parent."""
+    for future in futures:
+        future.cancel()
+    while not all(future.done() for future in futures):
+        try:
+            results.get(timeout=0.1)
+        except queue.Empty:
+            pass
+        except (OSError, ValueError, EOFError):
+            break

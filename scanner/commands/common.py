@@ -126,14 +126,19 @@ def _progress_bar(enabled: bool) -> Iterator[tuple[Any, Any]]:
         TimeElapsedColumn(),
         TextColumn("{task.description}"),
         transient=True,
+        # Redrawn on each update, with no refresh thread: collection forks worker
+        # processes, and a thread holding stderr's lock at that moment would hang them.
+        auto_refresh=False,
     ) as progress:
         task = progress.add_task("", total=None)
 
         def on_plan(total: int) -> None:
             progress.update(task, total=total)
+            progress.refresh()
 
         def on_done(label: str) -> None:
             progress.update(task, advance=1, description=label)
+            progress.refresh()
 
         yield on_plan, on_done
 

@@ -64,3 +64,37 @@ def test_a_worker_that_breaks_fails_the_collection(
     monkeypatch.setattr(runner, "read_all", boom)  # inherited by the forked workers
     with pytest.raises(RuntimeError, match="a bug in a collector"):
         run(2)
+
+
+def test_a_failing_worker_does_not_hang_a_busy_one(
+    aws: AwsEnv, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One worker fails at once while the other is still sending large results: the parent
+    must raise, not wait forever on a worker blocked writing to a pipe nobody reads."""
+    import threading
+    import time
+
+    big = [{"Id": f"x-{i}", "Padding": "p" * 200} for i in range(1000)]  # > a pipe's buffer
+
+    def read_all(client: Any, collector: Any) -> list[dict[str, Any]]:
+        if client.meta.region_name == "eu-west-1":
+            raise RuntimeError("a bug in a collector")
+        time.sleep(1)  # still working when the parent learns of the failure
+        return big
+
+    monkeypatch.setattr(runner, "read_all", read_all)
+    outcome: list[BaseException] = []
+
+    def attempt() -> None:
+        try:
+            collect(
+                [AccountTarget()], CollectOptions(regions=("eu-west-1", "us-east-1"), processes=2)
+            )
+        except BaseException as exc:
+            outcome.append(exc)
+
+    thread = threading.Thread(target=attempt, daemon=True)
+    thread.start()
+    thread.join(timeout=120)
+    assert not thread.is_alive(), "collection hung after a worker failed"
+    assert outcome and "a bug in a collector" in str(outcome[0])
