@@ -289,6 +289,6 @@ def load(
     try:
         reader = _Reader(text, line_depth, {} if lines is None else lines)
         data = reader.document()
-    except (_GiveUp, yaml.YAMLError, ValueError, TypeError):
-        return None
+    except (_GiveUp, yaml.YAMLError, ValueError, TypeError, RecursionError):
+        return None  # RecursionError: a very deep document, which PyYAML reads iteratively
     return data, reader.lines

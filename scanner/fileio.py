@@ -38,9 +38,11 @@ def write_text_atomic(path: str | os.PathLike[str], text: str) -> Path:
 
 
 class AtomicFileSet:
-    """Files that appear together or not at all: each is written to a temporary file as it
-    is added (so its text can be dropped before the next is built), and all are renamed into
-    place by :meth:`commit`. Leaving the ``with`` block without committing removes them."""
+    """Files that appear together: each is written to a temporary file as it is added (so
+    its text can be dropped before the next is built), and all are renamed into place by
+    :meth:`commit` once every one is written. Leaving the ``with`` block without committing
+    removes them. (The renames themselves are not one operation: if one fails, the files
+    renamed before it stay, and the rest are removed.)"""
 
     def __init__(self) -> None:
         self._staged: list[tuple[Path, Path]] = []
@@ -52,8 +54,9 @@ class AtomicFileSet:
     def commit(self) -> list[Path]:
         targets = []
         while self._staged:
-            tmp, target = self._staged.pop(0)
+            tmp, target = self._staged[0]
             os.replace(tmp, target)
+            self._staged.pop(0)
             targets.append(target)
         return targets
 

@@ -27,6 +27,10 @@ def bulk_load() -> Iterator[None]:
     Nesting is fine: collection resumes when the outermost block ends, if it was on before.
     """
     was_enabled = gc.isenabled()
+    if was_enabled:
+        # Cyclic garbage made before the block (botocore's, say) is collected now, so the
+        # freeze at the end pins only what is alive. Earlier freezes make this cheap.
+        gc.collect()
     gc.disable()
     try:
         yield

@@ -179,7 +179,9 @@ class BaselineDir(Mapping[RegionKey, RegionBaseline]):
     """The baseline files of a directory, each parsed when it is looked up and not kept.
 
     Drift compares one (account, region) at a time, so only that region's parsed baseline is
-    in memory, whatever the size of the estate; lines are kept down to each resource.
+    in memory, whatever the size of the estate; lines are kept down to each resource. Only
+    the regions compared are read: a file for a region that was not collected is not
+    checked here (``review`` checks every file).
     """
 
     def __init__(self, baseline_dir: str | Path, line_depth: int | None = RESOURCE_LINES):
@@ -188,6 +190,13 @@ class BaselineDir(Mapping[RegionKey, RegionBaseline]):
 
     def __getitem__(self, key: RegionKey) -> RegionBaseline:
         return _read(self._files[key], key, self._line_depth)
+
+    def get(self, key: RegionKey, default: Any = None) -> Any:
+        # Not Mapping.get: a KeyError raised while parsing must not read as "no file".
+        return self[key] if key in self._files else default
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._files
 
     def __iter__(self) -> Iterator[RegionKey]:
         return iter(self._files)

@@ -51,3 +51,13 @@ def test_a_file_set_left_by_an_error_writes_nothing(tmp_path: Path) -> None:
         raise RuntimeError("the next report failed to render")
     assert (tmp_path / "report.md").read_text() == "old\n"
     assert [p.name for p in tmp_path.iterdir()] == ["report.md"]
+
+
+def test_a_failed_rename_leaves_no_temporary_file(tmp_path: Path) -> None:
+    (tmp_path / "findings.json").mkdir()  # a directory where a report should go
+    with pytest.raises(OSError), AtomicFileSet() as files:
+        files.add(tmp_path / "report.md", "new\n")
+        files.add(tmp_path / "findings.json", "{}\n")
+        files.commit()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["findings.json", "report.md"]
+    assert (tmp_path / "findings.json").is_dir()

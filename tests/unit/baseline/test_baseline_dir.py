@@ -75,3 +75,19 @@ def test_missing_directory_is_empty_and_stray_files_are_errors(tmp_path: Path) -
 def test_a_region_without_a_file_is_missing(tmp_path: Path) -> None:
     write(tmp_path, "us-east-1")
     assert store.BaselineDir(tmp_path).get(("111111111111", "ap-south-1")) is None
+
+
+def test_membership_and_get_read_the_listing_not_the_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write(tmp_path, "us-east-1")
+    baselines = store.BaselineDir(tmp_path)
+
+    def broken(*_: object) -> None:
+        raise KeyError("a bug while parsing")
+
+    monkeypatch.setattr(store, "_read", broken)
+    assert ("111111111111", "us-east-1") in baselines  # nothing parsed
+    assert baselines.get(("111111111111", "eu-west-1")) is None
+    with pytest.raises(KeyError, match="a bug while parsing"):  # not "no baseline"
+        baselines.get(("111111111111", "us-east-1"))

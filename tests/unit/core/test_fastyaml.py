@@ -239,3 +239,13 @@ def test_hand_written_documents(name: str, depth: int | None) -> None:
 def test_the_usual_layout_is_read_fast() -> None:
     for name in ("baseline", "nested sequences", "quoted keys", "typed keys", "null values"):
         assert oracle(CASES[name]) is not None, name
+
+
+def test_a_very_deep_document_is_left_to_pyyaml() -> None:
+    """The fast reader recurses; PyYAML does not. Depth must never be a traceback."""
+    deep = "".join("  " * i + f"k{i}:\n" for i in range(600)) + "  " * 600 + "x: 1\n"
+    assert fastyaml.load(deep) is None
+    data, _ = yamlio.load_with_lines(deep, "deep.yaml")
+    for i in range(600):
+        data = data[f"k{i}"]
+    assert data == {"x": 1}

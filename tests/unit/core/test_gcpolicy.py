@@ -49,3 +49,18 @@ def test_left_off_when_it_was_off() -> None:
     with gcpolicy.bulk_load():
         pass
     assert not gc.isenabled()
+
+
+def test_garbage_cycles_are_collected_not_frozen() -> None:
+    import weakref
+
+    class Node:
+        pass
+
+    node = Node()
+    node.self = node  # type: ignore[attr-defined]
+    alive = weakref.ref(node)
+    del node
+    with gcpolicy.bulk_load():
+        pass
+    assert alive() is None
