@@ -2,14 +2,13 @@
 drift, evaluate every policy, render all three reports; time each stage and the peak RSS.
 
 Each measurement runs in a fresh interpreter (``python -m bench.scale MEASURE_DIR``) so that
-``ru_maxrss`` is the peak of that one pipeline, nothing else. The inputs are prepared (and
+its peak memory (``VmHWM``) is that of the one pipeline, nothing else. The inputs are prepared (and
 written to files) beforehand, untimed.
 """
 
 from __future__ import annotations
 
 import json
-import resource
 import subprocess
 import sys
 import time
@@ -20,6 +19,7 @@ from typing import Any
 import yaml
 
 from bench import synth
+from bench.stats import peak_rss_mb
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -142,7 +142,7 @@ def pipeline(directory: Path) -> dict[str, Any]:
         "stages_s": stages,
         "drift_findings": len(drifts),
         "policy_findings": len(policy),
-        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "peak_rss_mb": peak_rss_mb(),
     }
 
 

@@ -22,3 +22,19 @@ def summarize(values: Sequence[float]) -> Summary:
     if not values:
         raise ValueError("no measurements")
     return Summary(statistics.median(values), min(values), max(values), len(values))
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident memory, MB. ``VmHWM`` is reset by exec; ``ru_maxrss``
+    is not, and counts the memory of the (large) benchmark process that started this one
+    from the moment of the fork, so it overstated small runs by hundreds of MB."""
+    import resource
+
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

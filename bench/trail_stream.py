@@ -12,13 +12,14 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
-import resource
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
+
+from bench.stats import peak_rss_mb
 
 ACCOUNT, REGION = "111111111111", "us-east-1"
 RECORDS_PER_FILE = 6_000  # about 5 MB of JSON per file, like a busy account's 5-minute file
@@ -134,7 +135,7 @@ def attribute(root: str) -> dict[str, Any]:
     return {
         "seconds": elapsed,
         "matched": len(best),
-        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "peak_rss_mb": peak_rss_mb(),
     }
 
 
