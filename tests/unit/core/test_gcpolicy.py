@@ -51,8 +51,12 @@ def test_left_off_when_it_was_off() -> None:
     assert not gc.isenabled()
 
 
-def test_garbage_cycles_are_collected_not_frozen() -> None:
+def test_garbage_cycles_are_collected_before_the_first_freeze(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     import weakref
+
+    monkeypatch.setattr(gcpolicy, "_first_freeze_done", False)
 
     class Node:
         pass
@@ -64,3 +68,14 @@ def test_garbage_cycles_are_collected_not_frozen() -> None:
     with gcpolicy.bulk_load():
         pass
     assert alive() is None
+
+
+def test_later_blocks_do_not_run_a_full_collection(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A full collection per region's baseline re-scanned the whole live state each time."""
+    collections: list[int] = []
+    monkeypatch.setattr(gcpolicy, "_first_freeze_done", False)
+    monkeypatch.setattr(gcpolicy.gc, "collect", lambda *a: collections.append(1) or 0)
+    for _ in range(3):
+        with gcpolicy.bulk_load():
+            pass
+    assert collections == [1]
