@@ -8,6 +8,15 @@ import os
 import sys
 
 
+def worker_processes(blocks: int, requested: int | None = None) -> int:
+    """How many forked workers to spread ``blocks`` (account, region) blocks over: the
+    ``requested`` number (default: the CPUs available), no more than there are blocks, and
+    1 (work in this process) where fork cannot be used."""
+    if not can_fork():
+        return 1
+    return max(1, min(requested or available_cpus(), blocks))
+
+
 def available_cpus() -> int:
     """The CPUs this process may run on: its affinity, capped by a container's CPU quota."""
     try:

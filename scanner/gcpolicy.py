@@ -22,11 +22,6 @@ def tune() -> None:
 _first_freeze_done = False
 
 
-def _mark_first_freeze() -> None:
-    global _first_freeze_done
-    _first_freeze_done = True
-
-
 @contextmanager
 def bulk_load() -> Iterator[None]:
     """Build a large acyclic structure (parsed JSON or YAML) without cycle collection, then
@@ -34,6 +29,7 @@ def bulk_load() -> Iterator[None]:
 
     Nesting is fine: collection resumes when the outermost block ends, if it was on before.
     """
+    global _first_freeze_done
     was_enabled = gc.isenabled()
     if was_enabled and not _first_freeze_done:
         # Cyclic garbage made before the first block (imports, botocore) is collected, so
@@ -49,4 +45,4 @@ def bulk_load() -> Iterator[None]:
         if was_enabled:
             gc.enable()
             gc.freeze()
-            _mark_first_freeze()
+            _first_freeze_done = True

@@ -200,11 +200,11 @@ def run_units(
     """Every unit's result as it completes: in worker processes when that helps, else in
     this process's threads."""
     from scanner.collect import processes
-    from scanner.forking import available_cpus, can_fork
+    from scanner.forking import worker_processes
 
     blocks = {(unit.account, unit.region) for unit in units}
-    wanted = min(options.processes or available_cpus(), len(blocks))
-    if wanted > 1 and can_fork():
+    wanted = worker_processes(len(blocks), options.processes)
+    if wanted > 1:
         return processes.run_units(units, sessions, context, options.max_workers, wanted)
     return run_units_in_threads(units, sessions, options.max_workers)
 

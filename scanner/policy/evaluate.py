@@ -9,7 +9,7 @@ session factory answers every API call a filter makes from the same snapshot
 from __future__ import annotations
 
 import copy
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 
 from scanner.arns import arn_for
@@ -74,13 +74,11 @@ def evaluate_block(
 
 def account_regions(snapshot: Mapping[str, Any]) -> list[tuple[str, str]]:
     """Every (account, region) of the snapshot, sorted."""
-    return list(_account_regions(snapshot))
-
-
-def _account_regions(snapshot: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
-    for account, account_data in sorted(snapshot.get("accounts", {}).items()):
-        for region in sorted(account_data.get("regions", {})):
-            yield account, region
+    return [
+        (account, region)
+        for account, account_data in sorted(snapshot.get("accounts", {}).items())
+        for region in sorted(account_data.get("regions", {}))
+    ]
 
 
 def _items(snapshot: Mapping[str, Any], rtype: str, account: str, region: str) -> list[Any]:

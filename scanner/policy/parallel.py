@@ -18,9 +18,9 @@ from collections.abc import Collection, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any
 
-from scanner.forking import available_cpus, can_fork
+from scanner.forking import worker_processes
 from scanner.model import Finding
-from scanner.policy.evaluate import account_regions, evaluate_block, trusted_for
+from scanner.policy.evaluate import account_regions, evaluate, evaluate_block, trusted_for
 from scanner.policy.loader import PolicyPack
 
 # What forked workers evaluate: set in the parent just before the workers start.
@@ -49,10 +49,10 @@ class PendingFindings:
         self._snapshot, self._pack = snapshot, pack
         self._trusted = trusted_for(snapshot, trusted_accounts)
         blocks = account_regions(snapshot)
-        wanted = min(processes or available_cpus(), len(blocks))
+        wanted = worker_processes(len(blocks), processes)
         self._pool: ProcessPoolExecutor | None = None
         self._futures: list[Future[list[Finding]]] = []
-        if wanted > 1 and can_fork():
+        if wanted > 1:
             import scanner.policy.filters  # noqa: F401  (imported once, before the fork)
 
             _work.update(snapshot=snapshot, pack=pack, trusted=self._trusted)
@@ -60,7 +60,6 @@ class PendingFindings:
             # Largest blocks first, so no worker is left with a big one at the end.
             ordered = sorted(blocks, key=lambda b: -_size(snapshot, *b))
             self._futures = [self._pool.submit(_block_in_worker, *block) for block in ordered]
-        self._blocks = blocks
         self._done = False
         self.workers = wanted if self._pool is not None else 0  # 0: evaluated in this process
 
@@ -68,13 +67,9 @@ class PendingFindings:
         if self._done:
             raise RuntimeError("the findings were already handed out")
         self._done = True
-        findings: list[Finding] = []
         if self._pool is None:
-            for account, region in self._blocks:
-                findings.extend(
-                    evaluate_block(self._snapshot, self._pack, self._trusted, account, region)
-                )
-            return sorted(findings, key=Finding.sort_key)
+            return evaluate(self._snapshot, self._pack, self._trusted)
+        findings: list[Finding] = []
         try:
             for future in self._futures:
                 findings.extend(future.result())
