@@ -18,6 +18,7 @@ SEVERITIES: tuple[Severity, ...] = ("critical", "high", "medium", "low", "info")
 SEVERITY_RANK: dict[str, int] = {"info": 0, "low": 1, "medium": 2, "high": 3, "critical": 4}
 
 FindingKind = Literal["policy", "drift"]
+FindingStatus = Literal["new", "existing"]
 
 
 def severity_at_least(severity: str, threshold: str) -> bool:
@@ -121,6 +122,11 @@ class Finding:
     compliance: tuple[str, ...]
     location: Location
     attribution: Attribution | None = None
+    # Set by later stages, never part of the fingerprint: the waiver that accepts this
+    # finding ({"reason", "owner", "expires", "path", "line"}) and, against a previous run,
+    # whether it is "new" or "existing".
+    waiver: Mapping[str, Any] | None = None
+    status: FindingStatus | None = None
 
     @property
     def fingerprint(self) -> str:
@@ -149,7 +155,7 @@ class Finding:
         )
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "fingerprint": self.fingerprint,
             "rule_id": self.rule_id,
             "kind": self.kind,
@@ -167,6 +173,12 @@ class Finding:
             "location": self.location.to_dict(),
             "attribution": self.attribution.to_dict() if self.attribution else None,
         }
+        # Optional fields appear only when set, so findings.json of wave 1 stays unchanged.
+        if self.waiver is not None:
+            data["waiver"] = dict(self.waiver)
+        if self.status is not None:
+            data["status"] = self.status
+        return data
 
 
 def finding_from_dict(data: Mapping[str, Any]) -> Finding:
@@ -198,4 +210,6 @@ def finding_from_dict(data: Mapping[str, Any]) -> Finding:
         compliance=tuple(data.get("compliance", [])),
         location=Location(data["location"]["path"], int(data["location"]["line"])),
         attribution=Attribution(**who) if who else None,
+        waiver=dict(data["waiver"]) if data.get("waiver") else None,
+        status=data.get("status"),
     )

@@ -7,6 +7,7 @@ three drift kinds (``DRIFT_RULES``), so every report can explain every finding.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -150,6 +151,8 @@ class RunInfo:
     scope: str | None = None
     # The project's home page, for SARIF tool.driver.informationUri.
     tool_uri: str | None = None
+    # {account id: name} from AWS Organizations or the accounts file (stored sorted).
+    account_names: tuple[tuple[str, str], ...] = ()
 
     def __post_init__(self) -> None:
         # Accept lists and an {(account, region, type): n} inventory; keep tuples, sorted rows.
@@ -159,6 +162,19 @@ class RunInfo:
         object.__setattr__(self, "inventory", tuple(sorted(tuple(row) for row in inventory)))
         for name in ("accounts", "regions", "coverage_gaps", "rules"):
             object.__setattr__(self, name, tuple(getattr(self, name)))
+        names: Any = self.account_names
+        pairs = names.items() if isinstance(names, Mapping) else names
+        object.__setattr__(
+            self, "account_names", tuple(sorted((str(a), str(n)) for a, n in pairs if n))
+        )
+
+    @functools.cached_property
+    def names_by_account(self) -> dict[str, str]:
+        return dict(self.account_names)
+
+    def account_name(self, account: str) -> str | None:
+        """The account's name, when Organizations or the accounts file gave one."""
+        return self.names_by_account.get(account)
 
     @property
     def scope_id(self) -> str:
