@@ -69,6 +69,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     )
     parser.add_argument("--skip-network", action="store_true")
     parser.add_argument("--skip-scale", action="store_true")
+    parser.add_argument("--skip-startup", action="store_true")
     parser.add_argument("--out", type=Path, default=HERE, help="where results.{md,json} go")
     return parser.parse_args(argv)
 
@@ -184,6 +185,12 @@ def main(argv: list[str] | None = None) -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="netwarden-bench-") as tmp:
         work = Path(tmp)
+        if not args.skip_startup:
+            from bench import startup
+
+            log_to_stderr("start-up: whole netwarden processes")
+            results["startup"] = startup.measure(3 if args.quick else 9)
+            _save(args.out, results)
         if not args.skip_network:
             results["network"] = run_network(args, work, log_to_stderr)
             _save(args.out, results)

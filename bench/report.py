@@ -325,6 +325,11 @@ def targets(results: dict[str, Any]) -> list[str]:
             + ", ".join(f"{x:.1f}{X}" for x in cp)
             + f" — {_yes(all(x <= CRITICAL_PATH_TARGET for x in cp))}"
         )
+    boot = results.get("startup")
+    if boot and "netwarden --help" in boot["commands"]:
+        t = boot["commands"]["netwarden --help"]["median"]
+        limit = boot["target_help_s"]
+        out.append(f"- `netwarden --help` under {limit} s: {t:.3f} s \u2014 {_yes(t < limit)}")
     data = results.get("scale")
     if data:
         rows = [r for r in data["rows"] if r.get("runs")]
@@ -359,6 +364,10 @@ def render(results: dict[str, Any]) -> str:
         "",
     ]
     lines += targets(results)
+    if results.get("startup"):
+        from bench import startup
+
+        lines += startup.render(results["startup"])
     lines += network(results)
     lines += scale(results)
     lines += environment(results)

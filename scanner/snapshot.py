@@ -105,3 +105,14 @@ def coverage_gaps(snapshot: Mapping[str, Any]) -> list[dict[str, str]]:
             for error in region_data.get("errors", []):
                 gaps.append({"account": account, "region": region, **error})
     return gaps
+
+
+def has_errors(snapshot: dict[str, Any]) -> bool:
+    """True when any account, region or type could not be read (exit code 3)."""
+    for account_data in snapshot.get("accounts", {}).values():
+        if account_data.get("errors"):
+            return True
+        for region_data in account_data.get("regions", {}).values():
+            if region_data.get("errors"):
+                return True
+    return False

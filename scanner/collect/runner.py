@@ -24,7 +24,10 @@ from botocore.exceptions import BotoCoreError, ClientError
 from scanner import __version__
 from scanner.aws.session import AccountSession, AccountTarget, AwsContext
 from scanner.collect.collectors import COLLECTORS, Collector, resource_id_of
+
+# has_errors moved to scanner.snapshot (it needs no boto3); still importable from here.
 from scanner.snapshot import SCHEMA, to_json_compatible
+from scanner.snapshot import has_errors as has_errors
 
 ProgressHook = Callable[[str], None]
 
@@ -207,14 +210,3 @@ def run_units(
     if wanted > 1:
         return processes.run_units(units, sessions, context, options.max_workers, wanted)
     return run_units_in_threads(units, sessions, options.max_workers)
-
-
-def has_errors(snapshot: dict[str, Any]) -> bool:
-    """True when any account, region or type could not be read (exit code 3)."""
-    for account_data in snapshot.get("accounts", {}).values():
-        if account_data.get("errors"):
-            return True
-        for region_data in account_data.get("regions", {}).values():
-            if region_data.get("errors"):
-                return True
-    return False

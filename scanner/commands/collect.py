@@ -6,11 +6,12 @@ from typing import Any
 
 import click
 
+from scanner import console
 from scanner import snapshot as snapshot_io
-from scanner.collect.runner import has_errors
 from scanner.commands.common import aws_options, handle_input_errors, run_collection
 from scanner.errors import ExitCode
 from scanner.inventory import summary_line
+from scanner.snapshot import has_errors
 
 
 @click.command("collect")
@@ -28,7 +29,7 @@ def collect_command(output: str, **aws: Any) -> None:
     """Collect network state (all types, all regions, all accounts) into a snapshot."""
     snapshot = run_collection(**aws)
     snapshot_io.write(snapshot, output)
-    click.echo(f"{summary_line(snapshot)}; wrote {output}", err=True)
+    console.note(f"{summary_line(snapshot)}; wrote {output}")
     if has_errors(snapshot):
         for gap in snapshot_io.coverage_gaps(snapshot):
             click.echo(

@@ -7,14 +7,14 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from scanner.aws.accounts import targets_from_file, targets_from_flags
-from scanner.aws.session import AccountTarget, AwsContext
-from scanner.collect.runner import CollectOptions, collect
 from scanner.errors import ExitCode, InputError
+
+if TYPE_CHECKING:
+    from scanner.aws.session import AccountTarget
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -100,6 +100,9 @@ def targets_for(
     external_id: str | None,
     accounts_file: str | None,
 ) -> list[AccountTarget]:
+    """The accounts to scan, from --accounts or from --profile/--role-arn."""
+    from scanner.aws.accounts import targets_from_file, targets_from_flags
+
     if accounts_file:
         if role_arns:
             raise InputError("use either --accounts or --role-arn, not both")
@@ -108,8 +111,10 @@ def targets_for(
 
 
 def show_progress() -> bool:
-    """A progress bar only for a person at a terminal; CI logs stay quiet."""
-    return sys.stderr.isatty() and not os.environ.get("CI")
+    """A progress bar only for a person at a terminal (not with --quiet); CI logs stay quiet."""
+    from scanner import console
+
+    return sys.stderr.isatty() and not os.environ.get("CI") and not console.quiet()
 
 
 @contextmanager
@@ -118,6 +123,8 @@ def _progress_bar(enabled: bool) -> Iterator[tuple[Any, Any]]:
         yield None, None
         return
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from scanner.console import rich_console
 
     with Progress(
         TextColumn("[bold]collecting"),
@@ -129,6 +136,7 @@ def _progress_bar(enabled: bool) -> Iterator[tuple[Any, Any]]:
         # Redrawn on each update, with no refresh thread: collection forks worker
         # processes, and a thread holding stderr's lock at that moment would hang them.
         auto_refresh=False,
+        console=rich_console(sys.stderr),
     ) as progress:
         task = progress.add_task("", total=None)
 
@@ -156,6 +164,8 @@ def run_collection(
     """Collect a snapshot with the shared AWS options."""
     from botocore.exceptions import NoCredentialsError, ProfileNotFound
 
+    from scanner.aws.session import AwsContext
+    from scanner.collect.runner import CollectOptions, collect
     from scanner.shard import in_shard, parse_shard
 
     chosen = parse_shard(shard)

@@ -9,8 +9,8 @@ from typing import Any
 
 import click
 
+from scanner import console
 from scanner.baseline import store
-from scanner.collect.runner import has_errors
 from scanner.commands.common import (
     aws_options,
     baseline_dir_option,
@@ -23,6 +23,7 @@ from scanner.drift import render
 from scanner.drift.engine import Delta, diff
 from scanner.errors import ExitCode, InputError, combine_exit_codes
 from scanner.model import Attribution
+from scanner.snapshot import has_errors
 
 
 def compute_drift(
@@ -114,7 +115,7 @@ def create_command(snapshot_path: str | None, baseline_dir: str, force: bool, **
         fail(f"{existing[0]} already exists; use --force to overwrite the baseline")
     written = store.write_all(baseline_dir, sorted(live.items()))
     for path in written:
-        click.echo(f"wrote {path}", err=True)
+        console.note(f"wrote {path}")
     if has_errors(snapshot):
         click.echo(
             "netwarden: warning: some types could not be read and are missing from the baseline",
@@ -169,5 +170,5 @@ def accept_command(
         deltas = [d for d in deltas if d.resource_id in wanted or d.baseline_id in wanted]
     touched = fold_in(baselines, deltas)
     for path in store.write_all(baseline_dir, sorted(touched.items())):
-        click.echo(f"updated {Path(path)}", err=True)
-    click.echo(f"accepted {len(deltas)} drifted resource(s)", err=True)
+        console.note(f"updated {Path(path)}")
+    console.note(f"accepted {len(deltas)} drifted resource(s)")

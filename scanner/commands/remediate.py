@@ -7,11 +7,12 @@ import datetime as dt
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 from tabulate import tabulate
 
+from scanner import console
 from scanner.commands.common import (
     aws_options,
     baseline_dir_option,
@@ -23,9 +24,11 @@ from scanner.commands.common import (
 )
 from scanner.errors import ExitCode, InputError
 from scanner.fileio import write_text_atomic
-from scanner.remediate.apply import Outcome, apply_plan
 from scanner.remediate.plan import Step, build_plan, evidence_document, plan_document
 from scanner.textsafe import one_line
+
+if TYPE_CHECKING:
+    from scanner.remediate.apply import Outcome
 
 
 def plan_table(steps: list[Step]) -> str:
@@ -105,7 +108,7 @@ def remediate_command(
     click.echo(plan_table(steps) if steps else "Nothing to remediate.")
     if plan_out:
         write_text_atomic(plan_out, json.dumps(plan_document(steps), indent=2) + "\n")
-        click.echo(f"wrote {plan_out}", err=True)
+        console.note(f"wrote {plan_out}")
     if not do_apply or not any(s.executable for s in steps):
         return
     if not yes:
@@ -113,7 +116,9 @@ def remediate_command(
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
     evidence = Path(evidence_dir) / f"evidence-{stamp}.json"
     write_text_atomic(evidence, json.dumps(evidence_document(snapshot, steps), indent=2) + "\n")
-    click.echo(f"wrote evidence of the affected resources to {evidence}", err=True)
+    console.note(f"wrote evidence of the affected resources to {evidence}")
+    from scanner.remediate.apply import apply_plan
+
     outcomes = apply_plan(steps, _client_factory(aws))
     click.echo(outcome_table(outcomes))
     if any(o.status in ("failed", "dry-run-failed") for o in outcomes):

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from scanner import console
 from scanner.commands.common import handle_input_errors, policies_option
 from scanner.errors import InputError
 
@@ -42,4 +43,4 @@ def merge_command(
             f"(digest {run.policy_pack_digest[:12]}, here {pack.digest[:12]})"
         )
     for path in write_reports(findings, run, Path(output_dir), chosen):
-        click.echo(f"wrote {path}", err=True)
+        console.note(f"wrote {path}")

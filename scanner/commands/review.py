@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from scanner import console
 from scanner.baseline import gitsource, store
 from scanner.commands.common import (
     baseline_dir_option,
@@ -89,6 +90,6 @@ def review_command(
         scope="netwarden-review/",
     )
     for path in write_reports(findings, run, Path(output_dir), ("sarif", "markdown", "json")):
-        click.echo(f"wrote {path}", err=True)
+        console.note(f"wrote {path}")
     failing = any(severity_at_least(f.severity, fail_on) for f in findings)
     raise click.exceptions.Exit(ExitCode.FINDINGS if failing else ExitCode.OK)

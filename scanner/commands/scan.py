@@ -9,8 +9,8 @@ from typing import Any
 
 import click
 
+from scanner import console
 from scanner.baseline import store
-from scanner.collect.runner import has_errors
 from scanner.commands.common import (
     aws_options,
     baseline_dir_option,
@@ -23,6 +23,7 @@ from scanner.commands.common import (
 )
 from scanner.errors import ExitCode, InputError, combine_exit_codes
 from scanner.model import SEVERITIES, Finding, severity_at_least
+from scanner.snapshot import has_errors
 
 FORMATS = ("sarif", "markdown", "json")
 
@@ -157,9 +158,9 @@ def scan_command(
         baseline_commit=baseline_commit(baseline_dir) if has_baseline else None,
     )
     written = write_reports(findings, run, Path(output_dir), chosen)
-    click.echo(summary(findings), err=True)
+    console.note(summary(findings))
     for path in written:
-        click.echo(f"wrote {path}", err=True)
+        console.note(f"wrote {path}")
     codes = []
     if any(severity_at_least(f.severity, fail_on) for f in findings):
         codes.append(ExitCode.FINDINGS)

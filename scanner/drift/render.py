@@ -77,11 +77,12 @@ def as_text(deltas: Sequence[Delta], who: Who | None = None) -> str:
 
 def print_table(deltas: Sequence[Delta], who: Who | None = None) -> None:
     """Drift as a rich table, for a person at a terminal."""
-    from rich.console import Console
     from rich.table import Table
     from rich.text import Text
 
-    console = Console()
+    from scanner.console import rich_console
+
+    console = rich_console()
     if not deltas:
         console.print("No drift: the live network matches the baseline.")
         return

@@ -1,0 +1,70 @@
+"""Start-up: the top-level help imports no command, and the lazy registry tells the truth.
+
+Speed itself is measured in bench (``python -m bench.startup``), never here: these tests check
+*what* is imported, which is what makes start-up fast.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import click
+import pytest
+
+from scanner.cli import COMMANDS, cli
+from scanner.lazycli import load_command
+
+HEAVY = ("boto3", "botocore", "c7n", "rich", "jsonschema", "moto", "yaml", "tabulate")
+
+
+def _modules_after(argv: list[str]) -> set[str]:
+    code = (
+        "import json, sys\n"
+        "from scanner.cli import cli\n"
+        "try:\n"
+        f"    cli({argv!r}, prog_name='netwarden')\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "sys.stdout.flush()\n"
+        "sys.stderr.write(json.dumps(sorted(sys.modules)))\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
+    )
+    return set(json.loads(proc.stderr))
+
+
+def _top(modules: set[str]) -> set[str]:
+    return {name.split(".")[0] for name in modules}
+
+
+def test_top_level_help_imports_no_command_and_no_heavy_dependency() -> None:
+    loaded = _modules_after(["--help"])
+    assert not _top(loaded) & set(HEAVY), sorted(_top(loaded) & set(HEAVY))
+    assert not {m for m in loaded if m.startswith("scanner.commands.")}
+
+
+def test_version_imports_no_heavy_dependency() -> None:
+    assert not _top(_modules_after(["--version"])) & set(HEAVY)
+
+
+@pytest.mark.parametrize("name", sorted(COMMANDS))
+def test_registered_short_help_is_the_commands_own(name: str) -> None:
+    command = load_command(COMMANDS[name].target)
+    assert command.name == name
+    assert command.get_short_help_str(limit=200) == COMMANDS[name].short_help
+
+
+def test_every_registered_command_is_listed_and_resolves() -> None:
+    ctx = click.Context(cli)
+    assert cli.list_commands(ctx) == sorted(COMMANDS)
+    for name in COMMANDS:
+        assert isinstance(cli.get_command(ctx, name), click.Command)
+
+
+def test_help_of_a_command_does_not_import_aws_or_custodian() -> None:
+    # `netwarden scan --help` is read often; the AWS and policy machinery loads when it runs.
+    loaded = _top(_modules_after(["scan", "--help"]))
+    assert not loaded & {"boto3", "botocore", "c7n", "moto"}, sorted(loaded)
