@@ -6,10 +6,19 @@ the commands that need neither boto3 nor Cloud Custodian start fast.
 
 from __future__ import annotations
 
+import errno
+import os
+import sys
+import traceback
+from collections.abc import Sequence
+from typing import Any, NoReturn
+
 import click
 
-from scanner import console, gcpolicy
+from scanner import console, gcpolicy, interrupts
+from scanner.errors import ExitCode
 from scanner.lazycli import LazyCommand, LazyGroup
+from scanner.textsafe import one_line
 
 # name -> where the command lives, and its one-line help (checked equal to the command's own).
 COMMANDS: dict[str, LazyCommand] = {
@@ -46,6 +55,18 @@ COMMANDS: dict[str, LazyCommand] = {
 }
 
 
+# A closed stdout (`netwarden diff | head -1`): the code a shell shows for a process killed
+# by SIGPIPE, not 1 ("findings").
+BROKEN_PIPE = 128 + 13
+
+_debug: list[bool] = [False]  # set by --debug, read by run() once the command has ended
+
+
+def _set_debug(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    if value:
+        _debug[0] = True
+
+
 @click.group(
     cls=LazyGroup,
     lazy_commands=COMMANDS,
@@ -59,11 +80,92 @@ COMMANDS: dict[str, LazyCommand] = {
     is_flag=True,
     help="No colour in terminal output (also when NO_COLOR is set).",
 )
+@click.option(
+    "--debug",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_set_debug,
+    help="On an internal error, print the traceback (also NETWARDEN_DEBUG=1).",
+)
 def cli(quiet: bool, verbose: bool, no_color: bool) -> None:
     """netwarden: policy-as-code compliance and drift detection for AWS networks."""
     console.configure(quiet=quiet, verbose=verbose, no_color=no_color)
 
 
-def main() -> None:
+def debug_enabled() -> bool:
+    """--debug was given, or NETWARDEN_DEBUG is set to anything but empty/0/false/no."""
+    env = os.environ.get("NETWARDEN_DEBUG", "").strip().lower()
+    return _debug[0] or env not in ("", "0", "false", "no")
+
+
+def _internal_error(exc: BaseException) -> int:
+    """A bug: one line (the traceback only when debugging), and exit code 4 -- never 0, 1
+    or 3, which a CI job would read as a verdict on the accounts."""
+    if debug_enabled():
+        traceback.print_exception(exc, file=sys.stderr)
+    detail = one_line(str(exc), 300)
+    hint = "" if debug_enabled() else " (rerun with --debug for the traceback)"
+    click.echo(
+        f"netwarden: internal error: {type(exc).__name__}{': ' + detail if detail else ''}{hint}",
+        err=True,
+    )
+    return int(ExitCode.INTERNAL)
+
+
+def run(argv: Sequence[str] | None = None) -> int:
+    """Run the command line and return its exit code (the contract's, and 130/143 for
+    SIGINT/SIGTERM); nothing but a code leaves this function."""
+    args = _take_debug_flag(list(sys.argv[1:] if argv is None else argv))
+    try:
+        code: Any = cli.main(args=args, prog_name="netwarden", standalone_mode=False)
+    except click.exceptions.Abort as exc:
+        if interrupts.is_interrupt(exc):
+            click.echo("netwarden: interrupted", err=True)
+            return interrupts.exit_code_of(exc)
+        click.echo("Aborted!", err=True)  # a confirmation was declined
+        return int(ExitCode.FINDINGS)
+    except click.exceptions.ClickException as exc:  # bad flags and arguments
+        exc.show()
+        return int(ExitCode.BAD_INPUT)
+    except (KeyboardInterrupt, interrupts.Terminated) as exc:
+        click.echo("netwarden: interrupted", err=True)
+        return interrupts.exit_code_of(exc)
+    except SystemExit as exc:
+        if _broken_pipe(exc):
+            return BROKEN_PIPE
+        return exc.code if isinstance(exc.code, int) else int(ExitCode.INTERNAL)
+    except BrokenPipeError:
+        return BROKEN_PIPE
+    except Exception as exc:
+        return _internal_error(exc)
+    return code if isinstance(code, int) else int(ExitCode.OK)
+
+
+def _take_debug_flag(args: list[str]) -> list[str]:
+    """``--debug`` is accepted anywhere before ``--`` (``netwarden scan ... --debug``), not
+    only before the command, so a failing command line is rerun by appending it."""
+    end = args.index("--") if "--" in args else len(args)
+    if "--debug" in args[:end]:
+        _debug[0] = True
+        return [a for a in args[:end] if a != "--debug"] + args[end:]
+    return args
+
+
+def _broken_pipe(exc: BaseException) -> bool:
+    # click exits 1 (our "findings") when stdout is a closed pipe.
+    context = exc.__context__
+    return isinstance(context, OSError) and context.errno == errno.EPIPE
+
+
+def main(argv: Sequence[str] | None = None) -> NoReturn:
+    """The console script."""
     gcpolicy.tune()
-    cli(prog_name="netwarden")
+    interrupts.install()
+    try:
+        code = run(argv)
+    except (KeyboardInterrupt, interrupts.Terminated) as exc:  # a second signal, while unwinding
+        code = interrupts.exit_code_of(exc)
+    if code >= 128:  # a signal, or a closed stdout: nothing more may be written or waited for
+        interrupts.exit_now(code)
+    sys.exit(code)

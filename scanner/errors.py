@@ -10,11 +10,12 @@ class ExitCode(IntEnum):
     FINDINGS = 1  # findings at or above --fail-on, or drift for `diff`
     BAD_INPUT = 2  # bad policy, baseline, flag or configuration
     INCOMPLETE = 3  # a region or resource type could not be read
+    INTERNAL = 4  # a bug: netwarden itself failed (never 0, 1 or 3)
 
 
 def combine_exit_codes(*codes: int) -> int:
-    """Combine outcomes with the contract's precedence: 2, then 1, then 3, then 0."""
-    for code in (ExitCode.BAD_INPUT, ExitCode.FINDINGS, ExitCode.INCOMPLETE):
+    """Combine outcomes with the contract's precedence: 4, 2, then 1, then 3, then 0."""
+    for code in (ExitCode.INTERNAL, ExitCode.BAD_INPUT, ExitCode.FINDINGS, ExitCode.INCOMPLETE):
         if code in codes:
             return int(code)
     return int(ExitCode.OK)
