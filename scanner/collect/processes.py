@@ -19,6 +19,7 @@ from typing import Any
 
 from scanner.aws.session import AccountSession, AwsContext
 from scanner.collect.runner import Unit, run_units_in_threads
+from scanner.interrupts import stop_pool, worker_init
 
 Counts = tuple[dict[str, int], int]
 
@@ -95,7 +96,7 @@ def run_units(
     )
     sys.stdout.flush()  # a child must not inherit, and later print, the parent's buffers
     sys.stderr.flush()
-    pool = ProcessPoolExecutor(len(groups), mp_context=fork)
+    pool = ProcessPoolExecutor(len(groups), mp_context=fork, initializer=worker_init)
     futures: list[Future[tuple[Counts, dict[str, Counts]]]] = []
     finished = False
     try:
@@ -110,9 +111,13 @@ def run_units(
                 sessions[account].counter.add(counts)
         finished = True
     finally:
-        if not finished:
-            _drain(results, futures)
-        pool.shutdown(wait=True, cancel_futures=True)
+        if finished:
+            pool.shutdown(wait=True)
+        else:
+            # Interrupted, or a worker failed: the other workers' results are not wanted,
+            # so they are killed rather than waited for (a worker in the middle of a call
+            # could take its read timeout and every retry to notice).
+            stop_pool(pool)
         _shared.clear()
         results.close()
 
@@ -137,17 +142,3 @@ def _next_result(results: Any, futures: list[Future[Any]]) -> tuple[int, Any]:
                 raise RuntimeError(
                     "collection workers ended without sending every result"
                 ) from None
-
-
-def _drain(results: Any, futures: list[Future[Any]]) -> None:
-    """Read and drop results until every worker has stopped (the parent is failing): a
-    worker blocked writing to a full pipe would never end, and neither would the parent."""
-    for future in futures:
-        future.cancel()
-    while not all(future.done() for future in futures):
-        try:
-            results.get(timeout=0.1)
-        except queue.Empty:
-            pass
-        except (OSError, ValueError, EOFError):
-            break

@@ -96,12 +96,24 @@ def run_units_in_threads(
     units: list[Unit], sessions: dict[str, AccountSession], max_workers: int
 ) -> Iterator[tuple[Unit, Any]]:
     """Every unit's result, as each completes."""
-    with ThreadPoolExecutor(max_workers=max(1, max_workers)) as pool:
+    from scanner.interrupts import stop_pool
+
+    pool = ThreadPoolExecutor(max_workers=max(1, max_workers))
+    finished = False
+    try:
         futures: list[Future[tuple[Unit, Any]]] = [
             pool.submit(collect_unit, sessions[unit.account], unit) for unit in units
         ]
         for future in as_completed(futures):
             yield future.result()
+        finished = True
+    finally:
+        if finished:
+            pool.shutdown(wait=True)
+        else:
+            # Interrupted or failing: the calls in flight are not waited for (each can take
+            # a read timeout and every retry); pending ones are dropped.
+            stop_pool(pool)
 
 
 def selected_collectors(types: Iterable[str] | None) -> list[Collector]:

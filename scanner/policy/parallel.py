@@ -19,6 +19,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any
 
 from scanner.forking import worker_processes
+from scanner.interrupts import stop_pool, worker_init
 from scanner.model import Finding
 from scanner.policy.evaluate import account_regions, evaluate, evaluate_block, trusted_for
 from scanner.policy.loader import PolicyPack
@@ -56,7 +57,9 @@ class PendingFindings:
             import scanner.policy.filters  # noqa: F401  (imported once, before the fork)
 
             _work.update(snapshot=snapshot, pack=pack, trusted=self._trusted)
-            self._pool = ProcessPoolExecutor(wanted, mp_context=multiprocessing.get_context("fork"))
+            self._pool = ProcessPoolExecutor(
+                wanted, mp_context=multiprocessing.get_context("fork"), initializer=worker_init
+            )
             # Largest blocks first, so no worker is left with a big one at the end.
             ordered = sorted(blocks, key=lambda b: -_size(snapshot, *b))
             self._futures = [self._pool.submit(_block_in_worker, *block) for block in ordered]
@@ -70,17 +73,23 @@ class PendingFindings:
         if self._pool is None:
             return evaluate(self._snapshot, self._pack, self._trusted)
         findings: list[Finding] = []
+        finished = False
         try:
             for future in self._futures:
                 findings.extend(future.result())
+            finished = True
         finally:
-            self.close()
+            self.close(kill=not finished)
         return sorted(findings, key=Finding.sort_key)
 
-    def close(self) -> None:
-        """Stop the workers (pending blocks are dropped); idempotent."""
+    def close(self, kill: bool = False) -> None:
+        """Stop the workers (pending blocks are dropped); idempotent. ``kill``: do not wait
+        for the blocks being evaluated (the caller is failing or was interrupted)."""
         if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
+            if kill:
+                stop_pool(self._pool)
+            else:
+                self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
             self._futures = []
             _work.clear()
@@ -88,8 +97,8 @@ class PendingFindings:
     def __enter__(self) -> PendingFindings:
         return self
 
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+    def __exit__(self, exc_type: object, *_: object) -> None:
+        self.close(kill=exc_type is not None)
 
 
 def start_evaluation(
