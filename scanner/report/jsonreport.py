@@ -15,8 +15,10 @@ SCHEMA = "netwarden/findings/v1"
 
 def run_metadata(run: RunInfo) -> dict[str, Any]:
     """The run's metadata as plain JSON data (also used by the other reports' tests)."""
+    collected_by = {"snapshot_tool_version": run.snapshot_tool_version}
     return {
         "tool_version": run.tool_version,
+        **(collected_by if run.snapshot_tool_version else {}),
         "collected_at": run.collected_at,
         "scope": run.scope_id,
         "accounts": list(run.accounts),

@@ -37,6 +37,12 @@ def _natural(text: str) -> list[object]:
     return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", text)]
 
 
+def _collected_by(run: RunInfo) -> str:
+    if not run.snapshot_tool_version:
+        return ""
+    return f" (snapshot collected by netwarden {md(run.snapshot_tool_version)})"
+
+
 def _scope(run: RunInfo, total: int) -> Iterator[str]:
     yield "## Scope\n\n"
     commit = md_code(run.baseline_commit) if run.baseline_commit else "not in git"
@@ -46,7 +52,7 @@ def _scope(run: RunInfo, total: int) -> Iterator[str]:
         ["Regions", ", ".join(md_code(r) for r in run.regions) or "none"],
         ["Collected at", md(run.collected_at)],
         ["Scan scope", md_code(run.scope_id)],
-        ["Tool version", f"netwarden {md(run.tool_version)}"],
+        ["Tool version", f"netwarden {md(run.tool_version)}{_collected_by(run)}"],
         ["Policy pack", f"{md_code(run.policy_pack_dir)} ({len(run.rules)} rules)"],
         ["Policy pack digest", md_code(run.policy_pack_digest)],
         ["Baseline", md_code(run.baseline_dir)],

@@ -153,6 +153,9 @@ class RunInfo:
     tool_uri: str | None = None
     # {account id: name} from AWS Organizations or the accounts file (stored sorted).
     account_names: tuple[tuple[str, str], ...] = ()
+    # The netwarden that collected the snapshot, when it is not the one writing the reports
+    # (``tool_version``): a snapshot may come from another machine or an older release.
+    snapshot_tool_version: str | None = None
 
     def __post_init__(self) -> None:
         # Accept lists and an {(account, region, type): n} inventory; keep tuples, sorted rows.
@@ -254,13 +257,17 @@ def run_info_from_snapshot(
     **overrides: Any,
 ) -> RunInfo:
     """The RunInfo of a scan of ``snapshot`` (scope, coverage and inventory read from it)."""
+    from scanner import __version__
     from scanner.inventory import counts
     from scanner.snapshot import coverage_gaps
 
     accounts = snapshot.get("accounts", {})
     regions = sorted({r for a in accounts.values() for r in a.get("regions", {})})
+    collected_by = str(snapshot.get("tool_version") or "")
     values: dict[str, Any] = {
-        "tool_version": str(snapshot.get("tool_version", "")),
+        # The reports' tool is the netwarden writing them, not whatever the snapshot says.
+        "tool_version": __version__,
+        "snapshot_tool_version": collected_by if collected_by != __version__ else None,
         "collected_at": str(snapshot.get("collected_at", "")),
         "accounts": tuple(sorted(accounts)),
         "regions": tuple(regions),

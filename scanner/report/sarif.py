@@ -195,7 +195,9 @@ def _notifications(run: RunInfo, total: int, kept: int, limit: int) -> list[dict
 
 
 def _run_properties(run: RunInfo, total: int, kept: int) -> dict[str, Any]:
+    collected_by = {"snapshotToolVersion": run.snapshot_tool_version}
     return {
+        **(collected_by if run.snapshot_tool_version else {}),
         "collectedAt": run.collected_at,
         "accounts": list(run.accounts),
         "regions": list(run.regions),
