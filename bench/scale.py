@@ -12,7 +12,6 @@ import json
 import subprocess
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -71,77 +70,90 @@ def prepare(size: int, directory: Path) -> dict[str, Any]:
     }
 
 
-def _timed(stages: dict[str, float], name: str, fn: Callable[[], Any]) -> Any:
-    started = time.perf_counter()
-    result = fn()
-    stages[name] = time.perf_counter() - started
-    return result
+# Which of the pipeline's stages each measured stage is (bench/report.py's columns).
+STAGE_OF = {
+    "load_policies": "load_policies",
+    "read_snapshot": "load_snapshot",
+    "check_drift": "diff",
+    "start_policies": "evaluate",
+    "finish_policies": "evaluate",
+    "describe_run": "render",
+    "write_reports": "render",
+}
 
 
-def _timed_add(stages: dict[str, float], name: str, fn: Callable[[], Any]) -> Any:
-    started = time.perf_counter()
-    result = fn()
-    stages[name] += time.perf_counter() - started
-    return result
+class StageClock:
+    """A progress callback that charges the time between stage starts to each stage."""
+
+    def __init__(self) -> None:
+        self.stages: dict[str, float] = dict.fromkeys(
+            ("load_snapshot", "load_policies", "load_baseline", "diff", "evaluate", "render"),
+            0.0,
+        )
+        self._current: str | None = None
+        self._since = time.perf_counter()
+
+    def __call__(self, event: Any) -> None:
+        if event.stage != self._current:
+            self.stop()
+            self._current = event.stage
+
+    def stop(self) -> None:
+        now = time.perf_counter()
+        if self._current in STAGE_OF:
+            self.stages[STAGE_OF[self._current]] += now - self._since
+        self._since = now
 
 
 def pipeline(directory: Path) -> dict[str, Any]:
-    """What ``netwarden scan --snapshot`` does, stage by stage (no git, no AWS), with the
-    command line's garbage-collector settings."""
+    """What ``netwarden scan --snapshot`` does (``scanner.pipeline.scan``, no git, no AWS,
+    policies evaluated in this one process), timed stage by stage, with the command line's
+    garbage-collector settings."""
+    # Imported before the clock starts, as the command line has them by the time it scans.
+    import scanner.drift.against
+    import scanner.drift.findings
+    import scanner.policy.loader
+    import scanner.policy.parallel
+    import scanner.report  # noqa: F401
     from scanner import gcpolicy
-    from scanner import snapshot as snapshot_mod
     from scanner.baseline import store
-    from scanner.drift.engine import diff
-    from scanner.drift.findings import drift_findings
-    from scanner.policy.evaluate import evaluate
-    from scanner.policy.loader import load_policy_pack
-    from scanner.report import write_reports
-    from scanner.report.run import rule_from_metadata, run_info_from_snapshot
+    from scanner.pipeline import ScanRequest, scan
 
     gcpolicy.tune()
-    stages: dict[str, float] = {}
-    started = time.perf_counter()
-    snap = _timed(stages, "load_snapshot", lambda: snapshot_mod.load(directory / "snapshot.json"))
-    pack = _timed(stages, "load_policies", lambda: load_policy_pack(str(REPO / "policies")))
+    clock = StageClock()
     baseline_dir = directory / "baselines"
 
     class TimedBaselines(store.BaselineDir):
         """Scan reads each region's baseline when it diffs that region: time the reads."""
 
         def __getitem__(self, key: tuple[str, str]) -> store.RegionBaseline:
-            parent = super().__getitem__
-            return _timed_add(stages, "load_baseline", lambda: parent(key))
+            started = time.perf_counter()
+            try:
+                return super().__getitem__(key)
+            finally:
+                clock.stages["load_baseline"] += time.perf_counter() - started
 
-    stages["load_baseline"] = 0.0
-
-    def drift() -> list[Any]:
-        live = store.project_snapshot(snap)
-        baselines = TimedBaselines(baseline_dir)
-        deltas = diff(live, baselines, lambda a, r: store.baseline_path(baseline_dir, a, r))
-        return drift_findings(deltas)
-
-    drifts = _timed(stages, "diff", drift)
-    stages["diff"] -= stages["load_baseline"]
-    policy = _timed(stages, "evaluate", lambda: evaluate(snap, pack))
-
-    def render() -> list[Path]:
-        from scanner.model import Location
-
-        run = run_info_from_snapshot(
-            snap,
-            rules=[rule_from_metadata(p.metadata, Location(p.path, p.line)) for p in pack.policies],
-            policy_pack_dir="policies",
-            policy_pack_digest=pack.digest,
+    started = time.perf_counter()
+    result = scan(
+        ScanRequest(
+            snapshot=directory / "snapshot.json",
             baseline_dir=str(baseline_dir),
-        )
-        return write_reports([*drifts, *policy], run, directory / "reports")
-
-    _timed(stages, "render", render)
+            baselines=TimedBaselines(baseline_dir),
+            policies_dir=str(REPO / "policies"),
+            output_dir=directory / "reports",
+            baseline_commit=False,
+            processes=1,  # the pure core on one core
+        ),
+        clock,
+    )
+    clock.stop()
+    stages = clock.stages
+    stages["diff"] -= stages["load_baseline"]
     stages["end_to_end"] = time.perf_counter() - started
     return {
         "stages_s": stages,
-        "drift_findings": len(drifts),
-        "policy_findings": len(policy),
+        "drift_findings": sum(1 for f in result.findings if f.kind == "drift"),
+        "policy_findings": sum(1 for f in result.findings if f.kind == "policy"),
         "peak_rss_mb": peak_rss_mb(),
     }
 

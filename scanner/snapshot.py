@@ -107,7 +107,7 @@ def coverage_gaps(snapshot: Mapping[str, Any]) -> list[dict[str, str]]:
     return gaps
 
 
-def has_errors(snapshot: dict[str, Any]) -> bool:
+def has_errors(snapshot: Mapping[str, Any]) -> bool:
     """True when any account, region or type could not be read (exit code 3)."""
     for account_data in snapshot.get("accounts", {}).values():
         if account_data.get("errors"):

@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import gzip
 import json
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from scanner.attribution.events import is_candidate
+from scanner.attribution.match import attribute
+from scanner.drift.engine import Delta
 from scanner.errors import InputError
+from scanner.model import Finding
 
 Record = Mapping[str, Any]
 
@@ -80,3 +83,12 @@ def records_for(
             yield from lookup_records(client, ids)
     else:
         yield from local_records(source)
+
+
+def attribute_drift(
+    findings: list[Finding], deltas: Sequence[Delta], source: str, endpoint_url: str | None
+) -> list[Finding]:
+    """The drift findings with who made each change, from the CloudTrail ``source``."""
+    ids = [d.resource_id for d in deltas] + [d.baseline_id for d in deltas if d.baseline_id]
+    records = records_for(source, ids, {d.region for d in deltas}, endpoint_url)
+    return attribute(findings, deltas, records)

@@ -41,3 +41,19 @@ def load_at_revision(
         text = _git("show", f"{revision}:./{name}")
         baselines[(account, region)] = store.parse(text, f"{name}@{revision}", account, region)
     return baselines
+
+
+def last_commit(baseline_dir: str | Path) -> str | None:
+    """The commit that last changed the baseline, when it is in a git checkout (None when it
+    is not, or git is missing: the reports then say "not in git")."""
+    try:
+        result = subprocess.run(
+            ["git", "log", "-1", "--format=%H", "--", str(baseline_dir)],
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return result.stdout.strip() or None

@@ -11,10 +11,11 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
+from scanner.collect.aws_options import AwsOptions
 from scanner.errors import ExitCode, InputError
 
 if TYPE_CHECKING:
-    from scanner.aws.session import AccountTarget
+    from scanner.pipeline import Progress
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -36,16 +37,6 @@ def handle_input_errors(func: F) -> F:
             fail(str(exc))
 
     return wrapper  # type: ignore[return-value]
-
-
-def _parse_regions(value: str | None) -> tuple[str, ...] | None:
-    if value is None or value.strip() in ("", "all"):
-        return None
-    regions = tuple(sorted({r.strip() for r in value.split(",") if r.strip()}))
-    for region in regions:
-        if not region.replace("-", "").isalnum():
-            raise InputError(f"--regions: not a region name: {region!r}")
-    return regions
 
 
 def aws_options(func: F) -> F:
@@ -94,20 +85,10 @@ def aws_options(func: F) -> F:
     return func
 
 
-def targets_for(
-    profile: str | None,
-    role_arns: tuple[str, ...],
-    external_id: str | None,
-    accounts_file: str | None,
-) -> list[AccountTarget]:
-    """The accounts to scan, from --accounts or from --profile/--role-arn."""
-    from scanner.aws.accounts import targets_from_file, targets_from_flags
-
-    if accounts_file:
-        if role_arns:
-            raise InputError("use either --accounts or --role-arn, not both")
-        return targets_from_file(accounts_file, profile)
-    return targets_from_flags(profile, role_arns, external_id)
+def aws_request(aws: dict[str, Any]) -> AwsOptions:
+    """The shared AWS options, as the click keyword arguments of :func:`aws_options` give
+    them, as data for the collection and the pipeline."""
+    return AwsOptions.from_flags(**aws)
 
 
 def show_progress() -> bool:
@@ -117,77 +98,78 @@ def show_progress() -> bool:
     return sys.stderr.isatty() and not os.environ.get("CI") and not console.quiet()
 
 
+class CollectionBar:
+    """The pipeline's progress callback for a person at a terminal: a bar while collecting,
+    gone when collection ends (or the command fails); nothing when ``enabled`` is false."""
+
+    def __init__(self, enabled: bool) -> None:
+        self._enabled = enabled
+        self._progress: Any = None
+        self._task: Any = None
+
+    def __call__(self, event: Progress) -> None:
+        if not self._enabled:
+            return
+        if event.stage != "collect":
+            if event.stage != "read_snapshot":
+                self.close()
+            return
+        if self._progress is None:
+            self._start()
+        self._progress.update(
+            self._task, total=event.total, completed=event.done, description=event.detail
+        )
+        self._progress.refresh()
+
+    def _start(self) -> None:
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            TextColumn,
+            TimeElapsedColumn,
+        )
+        from rich.progress import Progress as Bar
+
+        from scanner.console import rich_console
+
+        self._progress = Bar(
+            TextColumn("[bold]collecting"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            TextColumn("{task.description}"),
+            transient=True,
+            # Redrawn on each update, with no refresh thread: collection forks worker
+            # processes, and a thread holding stderr's lock at that moment would hang them.
+            auto_refresh=False,
+            console=rich_console(sys.stderr),
+        )
+        self._progress.start()
+        self._task = self._progress.add_task("", total=None)
+
+    def close(self) -> None:
+        """Take the bar off the terminal; idempotent."""
+        if self._progress is not None:
+            self._progress.stop()
+            self._progress = None
+
+
 @contextmanager
-def _progress_bar(enabled: bool) -> Iterator[tuple[Any, Any]]:
-    if not enabled:
-        yield None, None
-        return
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-    from scanner.console import rich_console
-
-    with Progress(
-        TextColumn("[bold]collecting"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        TextColumn("{task.description}"),
-        transient=True,
-        # Redrawn on each update, with no refresh thread: collection forks worker
-        # processes, and a thread holding stderr's lock at that moment would hang them.
-        auto_refresh=False,
-        console=rich_console(sys.stderr),
-    ) as progress:
-        task = progress.add_task("", total=None)
-
-        def on_plan(total: int) -> None:
-            progress.update(task, total=total)
-            progress.refresh()
-
-        def on_done(label: str) -> None:
-            progress.update(task, advance=1, description=label)
-            progress.refresh()
-
-        yield on_plan, on_done
-
-
-def run_collection(
-    profile: str | None,
-    regions: str | None,
-    endpoint_url: str | None,
-    role_arns: tuple[str, ...],
-    external_id: str | None,
-    accounts_file: str | None,
-    max_workers: int,
-    shard: str | None = None,
-) -> dict[str, Any]:
-    """Collect a snapshot with the shared AWS options."""
-    from botocore.exceptions import NoCredentialsError, ProfileNotFound
-
-    from scanner.aws.session import AwsContext
-    from scanner.collect.runner import CollectOptions, collect
-    from scanner.shard import in_shard, parse_shard
-
-    chosen = parse_shard(shard)
-    targets = [
-        t
-        for t in targets_for(profile, role_arns, external_id, accounts_file)
-        if in_shard(t.account_hint or t.label, chosen)
-    ]
-    options = CollectOptions(
-        regions=_parse_regions(regions), max_workers=max_workers, endpoint_url=endpoint_url
-    )
-    context = AwsContext(endpoint_url=endpoint_url, max_workers=max_workers)
+def progress_display() -> Iterator[CollectionBar]:
+    """A progress callback for the pipeline, shown only at a terminal, always cleaned up."""
+    bar = CollectionBar(show_progress())
     try:
-        with _progress_bar(show_progress()) as (on_plan, on_done):
-            return collect(targets, options, context, progress=on_done, on_plan=on_plan)
-    except ProfileNotFound as exc:
-        raise InputError(str(exc)) from None
-    except NoCredentialsError:
-        raise InputError(
-            "no AWS credentials found: use --profile, --role-arn, --accounts, "
-            "or the standard AWS environment variables"
-        ) from None
+        yield bar
+    finally:
+        bar.close()
+
+
+def run_collection(**aws: Any) -> dict[str, Any]:
+    """Collect a snapshot with the shared AWS options (a progress bar at a terminal)."""
+    from scanner.pipeline import obtain_snapshot
+
+    with progress_display() as bar:
+        return obtain_snapshot(None, aws_request(aws), bar)
 
 
 def snapshot_option(func: F) -> F:
@@ -207,12 +189,10 @@ def baseline_dir_option(func: F) -> F:
 
 def obtain_snapshot(snapshot_path: str | None, aws: dict[str, Any]) -> dict[str, Any]:
     """Read --snapshot, or collect one now with the AWS options."""
-    from scanner import snapshot as snapshot_io
-    from scanner.shard import filter_snapshot, parse_shard
+    from scanner.pipeline import obtain_snapshot as obtain
 
-    if snapshot_path:
-        return filter_snapshot(snapshot_io.load(snapshot_path), parse_shard(aws.get("shard")))
-    return run_collection(**aws)
+    with progress_display() as bar:
+        return obtain(snapshot_path, aws_request(aws), bar)
 
 
 FAIL_ON = ("critical", "high", "medium", "low", "info", "none")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -13,49 +12,19 @@ from scanner import console
 from scanner.baseline import store
 from scanner.commands.common import (
     aws_options,
+    aws_request,
     baseline_dir_option,
     fail,
     handle_input_errors,
     obtain_snapshot,
+    progress_display,
     snapshot_option,
 )
 from scanner.drift import render
-from scanner.drift.engine import Delta, diff
-from scanner.errors import ExitCode, InputError, combine_exit_codes
-from scanner.model import Attribution
+from scanner.drift.against import compute_drift
+from scanner.drift.engine import Delta
+from scanner.errors import ExitCode, InputError
 from scanner.snapshot import has_errors
-
-
-def compute_drift(
-    snapshot: dict[str, Any],
-    baseline_dir: str,
-    baselines: Mapping[tuple[str, str], store.RegionBaseline] | None = None,
-) -> list[Delta]:
-    """Drift of the snapshot against the baseline (already loaded, or read from its dir one
-    region at a time)."""
-    if baselines is None:
-        baselines = store.BaselineDir(baseline_dir)
-    if not baselines:
-        raise InputError(
-            f"no baseline in {baseline_dir}/: create one with `netwarden baseline create`"
-        )
-    live = store.project_snapshot(snapshot)
-    return diff(live, baselines, lambda a, r: store.baseline_path(baseline_dir, a, r))
-
-
-def attribution_by_resource(
-    deltas: list[Delta], cloudtrail: str | None, endpoint_url: str | None
-) -> dict[tuple[str, str, str], Attribution]:
-    """Who made each delta, when CloudTrail is given."""
-    if not cloudtrail or not deltas:
-        return {}
-    from scanner.commands.scan import attribute_drift
-    from scanner.drift.findings import drift_findings
-
-    attributed = attribute_drift(drift_findings(deltas), deltas, cloudtrail, endpoint_url)
-    return {
-        (f.account, f.region, f.resource_id): f.attribution for f in attributed if f.attribution
-    }
 
 
 @click.command("diff")
@@ -75,20 +44,35 @@ def diff_command(
     **aws: Any,
 ) -> None:
     """Show drift from the baseline; exit 1 when there is drift."""
-    snapshot = obtain_snapshot(snapshot_path, aws)
-    deltas = compute_drift(snapshot, baseline_dir)
-    who = attribution_by_resource(deltas, cloudtrail, aws.get("endpoint_url"))
+    from scanner.pipeline import ScanRequest, exit_code, scan
+
+    request = ScanRequest(
+        snapshot=snapshot_path,
+        aws=aws_request(aws),
+        baseline_dir=baseline_dir,
+        require_baseline=True,
+        policies_dir=None,
+        cloudtrail=cloudtrail,
+        baseline_commit=False,
+    )
+    with progress_display() as bar:
+        result = scan(request, bar)
+    deltas = list(result.deltas)
+    who = {
+        (f.account, f.region, f.resource_id): f.attribution
+        for f in result.findings
+        if f.kind == "drift" and f.attribution
+    }
     if output_format == "json":
         click.echo(render.as_json(deltas, who if cloudtrail else None), nl=False)
     elif sys.stdout.isatty():
         render.print_table(deltas, who)
     else:
         click.echo(render.as_text(deltas, who), nl=False)
-    codes = [ExitCode.FINDINGS if deltas else ExitCode.OK]
-    if has_errors(snapshot):
-        codes.append(ExitCode.INCOMPLETE)
+    if result.incomplete:
         click.echo("netwarden: warning: the snapshot is incomplete (see its errors)", err=True)
-    raise click.exceptions.Exit(combine_exit_codes(*codes))
+    # Every drift is at least "info": diff fails on any drift.
+    raise click.exceptions.Exit(exit_code(result, fail_on="info"))
 
 
 @click.group("baseline")

@@ -13,14 +13,15 @@ import click
 from tabulate import tabulate
 
 from scanner import console
+from scanner.collect.aws_options import targets_for
 from scanner.commands.common import (
     aws_options,
+    aws_request,
     baseline_dir_option,
     handle_input_errors,
-    obtain_snapshot,
     policies_option,
+    progress_display,
     snapshot_option,
-    targets_for,
 )
 from scanner.errors import ExitCode, InputError
 from scanner.fileio import write_text_atomic
@@ -96,15 +97,22 @@ def remediate_command(
     **aws: Any,
 ) -> None:
     """Remediation plan for drift and violations; --apply executes it."""
-    from scanner.commands.scan import scan_findings
-    from scanner.policy.loader import load_policy_pack
+    from scanner.pipeline import ScanRequest, scan
 
     if do_apply and not yes and not sys.stdin.isatty():
         raise InputError("--apply without a terminal needs --yes")
-    pack = load_policy_pack(policies_dir)
-    snapshot = obtain_snapshot(snapshot_path, aws)
-    findings, _ = scan_findings(snapshot, baseline_dir, pack, cloudtrail, aws.get("endpoint_url"))
-    steps = build_plan(findings, include_policy=include_policy_fixes)
+    request = ScanRequest(
+        snapshot=snapshot_path,
+        aws=aws_request(aws),
+        baseline_dir=baseline_dir,
+        policies_dir=policies_dir,
+        cloudtrail=cloudtrail,
+        baseline_commit=False,
+    )
+    with progress_display() as bar:
+        result = scan(request, bar)
+    snapshot = result.snapshot
+    steps = build_plan(list(result.findings), include_policy=include_policy_fixes)
     click.echo(plan_table(steps) if steps else "Nothing to remediate.")
     if plan_out:
         write_text_atomic(plan_out, json.dumps(plan_document(steps), indent=2) + "\n")
@@ -136,12 +144,7 @@ def _client_factory(aws: dict[str, Any]) -> Any:
         endpoint_url=aws.get("endpoint_url"), max_workers=aws.get("max_workers", 16)
     )
     sessions = {}
-    for target in targets_for(
-        aws.get("profile"),
-        aws.get("role_arns", ()),
-        aws.get("external_id"),
-        aws.get("accounts_file"),
-    ):
+    for target in targets_for(aws_request(aws)):
         session = AccountSession(target, context)
         sessions[session.account_id()] = session
 

@@ -9,6 +9,7 @@ import click
 from scanner import console
 from scanner.commands.common import handle_input_errors, policies_option
 from scanner.errors import InputError
+from scanner.formats import DEFAULT_FORMATS
 
 
 @click.group("report")
@@ -20,19 +21,19 @@ def report_group() -> None:
 @click.argument("shard_dirs", nargs=-1, required=True, type=click.Path(file_okay=False))
 @click.option("-o", "--output-dir", default="reports", show_default=True)
 @policies_option
-@click.option("--format", "formats", default="sarif,markdown,json", show_default=True)
+@click.option("--format", "formats", default=",".join(DEFAULT_FORMATS), show_default=True)
 @handle_input_errors
 def merge_command(
     shard_dirs: tuple[str, ...], output_dir: str, policies_dir: str, formats: str
 ) -> None:
     """Merge shard reports (each a scan's -o DIR) into one SARIF/Markdown/JSON set."""
-    from scanner.commands.scan import parse_formats
     from scanner.policy.loader import load_policy_pack
     from scanner.report import write_reports
     from scanner.report.merge import merge_runs, read_shard
     from scanner.report.run import pack_rules
+    from scanner.report.writer import formats_from_flag
 
-    chosen = parse_formats(formats)
+    chosen = formats_from_flag(formats)
     documents = [read_shard(d) for d in shard_dirs]
     pack = load_policy_pack(policies_dir)
     rules = pack_rules(pack)

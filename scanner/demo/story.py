@@ -143,33 +143,29 @@ def step_trail(ctx: DemoContext) -> None:
 
 
 def step_scan(ctx: DemoContext) -> None:
-    from scanner.commands.scan import scan_findings, summary
-    from scanner.policy.loader import load_policy_pack
-    from scanner.report import write_reports
-    from scanner.report.run import pack_rules, run_info_from_snapshot
+    from scanner.pipeline import AwsOptions, ScanRequest, scan
 
     ctx.echo("\n== 5. Scanning: drift, policies, attribution, reports")
-    pack = load_policy_pack(ctx.policies_dir)
-    snapshot = ctx.collect()
-    findings, _ = scan_findings(
-        snapshot, ctx.baseline_dir, pack, ctx.state.get("cloudtrail"), ctx.endpoint_url
+    result = scan(
+        ScanRequest(
+            aws=AwsOptions(regions=DEMO_REGIONS, endpoint_url=ctx.endpoint_url),
+            baseline_dir=ctx.baseline_dir,
+            policies_dir=ctx.policies_dir,
+            cloudtrail=ctx.state.get("cloudtrail"),
+            output_dir=ctx.output_dir,
+            # The demo's baseline is written by the demo, never committed.
+            baseline_commit=False,
+        )
     )
+    findings = list(result.findings)
     ctx.state["findings"] = findings
-    run = run_info_from_snapshot(
-        snapshot,
-        rules=pack_rules(pack),
-        policy_pack_dir=ctx.policies_dir,
-        policy_pack_digest=pack.digest,
-        baseline_dir=ctx.baseline_dir,
-    )
-    written = write_reports(findings, run, ctx.output_dir, ("sarif", "markdown", "json"))
-    ctx.echo(summary(findings))
+    ctx.echo(result.summary())
     for finding in [f for f in findings if f.kind == "drift"][:8]:
         who = finding.attribution
         by = f" by {who.principal} ({who.access_key_id})" if who else ""
         ctx.echo(f"  [{finding.severity}] {finding.title}: {finding.resource_id}{by}")
     ctx.echo("Reports:")
-    for path in written:
+    for path in result.written:
         ctx.echo(f"  {path}")
 
 

@@ -3,7 +3,7 @@ order (pure)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -122,7 +122,7 @@ def plan_document(steps: list[Step]) -> dict[str, Any]:
     return {"schema": "netwarden/plan/v1", "steps": [step.to_dict() for step in steps]}
 
 
-def evidence_document(snapshot: dict[str, Any], steps: list[Step]) -> dict[str, Any]:
+def evidence_document(snapshot: Mapping[str, Any], steps: list[Step]) -> dict[str, Any]:
     """The raw items of every resource the plan touches: preserve before you destroy."""
     from scanner.collect.collectors import resource_id_of
     from scanner.snapshot import region_items

@@ -6,12 +6,12 @@ import os
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from scanner.errors import InputError
 from scanner.fileio import AtomicFileSet
+from scanner.formats import DEFAULT_FORMATS
 from scanner.model import Finding
 from scanner.report.base import REPORTERS, presort
 from scanner.report.run import RunInfo
-
-DEFAULT_FORMATS = ("sarif", "markdown", "json")
 
 
 def parse_formats(value: str | Iterable[str]) -> tuple[str, ...]:
@@ -31,6 +31,17 @@ def parse_formats(value: str | Iterable[str]) -> tuple[str, ...]:
         if name not in out:
             out.append(name)
     return tuple(out)
+
+
+def formats_from_flag(value: str | Iterable[str]) -> tuple[str, ...]:
+    """``--format``'s value as format names; an unknown or empty list is an InputError."""
+    try:
+        chosen = parse_formats(value)
+    except ValueError as exc:
+        raise InputError(f"--format: {exc}") from None
+    if not chosen:
+        raise InputError("--format: give at least one report format")
+    return chosen
 
 
 def write_reports(

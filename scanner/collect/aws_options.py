@@ -1,0 +1,98 @@
+"""The AWS options every command that talks to AWS shares, as data, and collection from them.
+
+The command line parses its flags into an :class:`AwsOptions`; a library caller builds one
+directly. :func:`collect_with` resolves the accounts (flags, an accounts file, a shard), runs
+the collection and turns credential problems into input errors (exit 2), so every caller gets
+the same behaviour.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from scanner.errors import InputError
+
+
+@dataclass(frozen=True, kw_only=True)
+class AwsOptions:
+    """Where and how to collect: the contract's shared AWS options."""
+
+    profile: str | None = None
+    # None or "all": every region enabled for the account; else "r1,r2" or a sequence.
+    regions: str | Sequence[str] | None = None
+    endpoint_url: str | None = None
+    role_arns: tuple[str, ...] = ()
+    external_id: str | None = None
+    accounts_file: str | None = None
+    shard: str | None = None  # "K/N": only this machine's share of the accounts
+    max_workers: int = 16  # API calls in flight, over all worker processes
+
+    @classmethod
+    def from_flags(cls, **flags: Any) -> AwsOptions:
+        """From the click keyword arguments of ``commands.common.aws_options``."""
+        flags = dict(flags)
+        flags["role_arns"] = tuple(flags.get("role_arns") or ())
+        if flags.get("max_workers") is None:
+            flags.pop("max_workers", None)
+        return cls(**flags)
+
+
+def parse_regions(value: str | Sequence[str] | None) -> tuple[str, ...] | None:
+    """``all`` (or nothing) as None; otherwise the sorted, distinct region names."""
+    if value is None:
+        return None
+    names = value.split(",") if isinstance(value, str) else list(value)
+    if [n.strip() for n in names if n.strip()] in ([], ["all"]):
+        return None
+    regions = tuple(sorted({r.strip() for r in names if r.strip()}))
+    for region in regions:
+        if not region.replace("-", "").isalnum():
+            raise InputError(f"--regions: not a region name: {region!r}")
+    return regions
+
+
+def targets_for(options: AwsOptions) -> list[Any]:
+    """The accounts to scan (``AccountTarget``), from the accounts file or the flags."""
+    from scanner.aws.accounts import targets_from_file, targets_from_flags
+
+    if options.accounts_file:
+        if options.role_arns:
+            raise InputError("use either --accounts or --role-arn, not both")
+        return targets_from_file(options.accounts_file, options.profile)
+    return targets_from_flags(options.profile, options.role_arns, options.external_id)
+
+
+def collect_with(
+    options: AwsOptions,
+    on_plan: Callable[[int], None] | None = None,
+    on_done: Callable[[str], None] | None = None,
+) -> dict[str, Any]:
+    """Collect a snapshot of this shard's accounts; ``on_plan`` gets the number of units,
+    ``on_done`` a label as each finishes."""
+    # boto3 and the collectors are imported here, not at the top: `--help` and the commands
+    # that read a snapshot file never pay for them.
+    from botocore.exceptions import NoCredentialsError, ProfileNotFound
+
+    from scanner.aws.session import AwsContext
+    from scanner.collect.runner import CollectOptions, collect
+    from scanner.shard import in_shard, parse_shard
+
+    chosen = parse_shard(options.shard)
+    targets = [t for t in targets_for(options) if in_shard(t.account_hint or t.label, chosen)]
+    collect_options = CollectOptions(
+        regions=parse_regions(options.regions),
+        max_workers=options.max_workers,
+        endpoint_url=options.endpoint_url,
+    )
+    context = AwsContext(endpoint_url=options.endpoint_url, max_workers=options.max_workers)
+    try:
+        return collect(targets, collect_options, context, progress=on_done, on_plan=on_plan)
+    except ProfileNotFound as exc:
+        raise InputError(str(exc)) from None
+    except NoCredentialsError:
+        raise InputError(
+            "no AWS credentials found: use --profile, --role-arn, --accounts, "
+            "or the standard AWS environment variables"
+        ) from None

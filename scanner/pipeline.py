@@ -1,0 +1,396 @@
+"""The library API: a whole scan is one function call, with no click and no printing.
+
+::
+
+    from scanner.pipeline import ScanRequest, exit_code, scan
+
+    result = scan(ScanRequest(snapshot="snapshot.json", output_dir="reports"))
+    for finding in result.findings:
+        print(finding.severity, finding.rule_id, finding.resource_id)
+    raise SystemExit(exit_code(result, fail_on="high"))
+
+A scan is the ordered list of stages in :data:`STAGES`. Each stage is a plain function from
+the scan's :class:`ScanContext` to the next one (a frozen dataclass, advanced with
+``dataclasses.replace``): it reads the request and what earlier stages produced and returns
+what it adds. A new capability (exposure, traffic, waivers, the previous run, notifications,
+Security Hub) is one stage function in :data:`STAGES`, plus the request field that switches it
+on and the context/result field it fills. Stages import their engines when they run, so that
+importing this module (and therefore ``netwarden --help``) stays cheap.
+
+The command line (``scanner/commands/``), the demo and the benchmark all call :func:`scan`;
+none of them assembles the stages itself. Bad input raises
+:class:`scanner.errors.InputError` (exit code 2); :func:`exit_code` turns a result into the
+contract's exit code.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import os
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from scanner.collect.aws_options import AwsOptions
+from scanner.errors import ExitCode, combine_exit_codes
+from scanner.formats import DEFAULT_FORMATS
+
+if TYPE_CHECKING:
+    from scanner.baseline.store import RegionBaseline, RegionKey
+    from scanner.drift.engine import Delta
+    from scanner.model import Finding
+    from scanner.policy.loader import PolicyPack
+    from scanner.policy.parallel import PendingFindings
+    from scanner.report.run import RunInfo
+
+__all__ = [
+    "STAGES",
+    "AwsOptions",
+    "Progress",
+    "ProgressCallback",
+    "ScanContext",
+    "ScanRequest",
+    "ScanResult",
+    "exit_code",
+    "obtain_snapshot",
+    "scan",
+]
+
+SnapshotSource = str | os.PathLike[str] | Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class Progress:
+    """What a long scan is doing, for a progress display.
+
+    One event with ``done=0, total=None`` when each stage starts; stages that know their size
+    (collection: one unit per account x region x type) then report ``total`` and each unit
+    done, with ``detail`` naming it.
+    """
+
+    stage: str
+    done: int = 0
+    total: int | None = None
+    detail: str = ""
+
+
+ProgressCallback = Callable[[Progress], None]
+
+
+def _ignore(_event: Progress) -> None:
+    return None
+
+
+@dataclass(frozen=True, kw_only=True)
+class ScanRequest:
+    """Everything one scan needs to know. Every field has the command line's default."""
+
+    # A snapshot file, or an already loaded snapshot; None collects one with ``aws``.
+    snapshot: SnapshotSource | None = None
+    aws: AwsOptions = field(default_factory=AwsOptions)
+    baseline_dir: str = "baselines"
+    # The baseline already loaded (or a lazy mapping such as store.BaselineDir) instead of
+    # reading baseline_dir; drift is still located at baseline_dir's paths.
+    baselines: Mapping[RegionKey, RegionBaseline] | None = None
+    # No baseline at all: drift is skipped (scan), or an input error (diff, require_baseline).
+    require_baseline: bool = False
+    # The rule pack; None evaluates no policies (diff).
+    policies_dir: str | None = "policies"
+    # CloudTrail logs to attribute drift: s3://bucket/prefix, a directory, or "lookup".
+    cloudtrail: str | None = None
+    # Where the reports are written, in which formats; None writes nothing.
+    output_dir: str | os.PathLike[str] | None = None
+    formats: tuple[str, ...] = DEFAULT_FORMATS
+    # Ask git which commit last changed the baseline, for the reports.
+    baseline_commit: bool = True
+    # Policy evaluation worker processes (None: one per CPU; 1: in this process).
+    processes: int | None = None
+
+    def __post_init__(self) -> None:
+        from scanner.report.writer import formats_from_flag
+
+        object.__setattr__(self, "formats", formats_from_flag(self.formats))
+
+
+@dataclass(frozen=True, kw_only=True)
+class ScanContext:
+    """What the stages have produced so far; each stage returns the next context."""
+
+    request: ScanRequest
+    progress: ProgressCallback = _ignore
+    # Worker pools and other resources a stage opened; closed when the scan ends or fails.
+    resources: contextlib.ExitStack = field(default_factory=contextlib.ExitStack)
+    pack: PolicyPack | None = None
+    baselines: Mapping[RegionKey, RegionBaseline] | None = None
+    snapshot: Mapping[str, Any] | None = None
+    pending: PendingFindings | None = None
+    drift_checked: bool = False
+    deltas: tuple[Delta, ...] = ()
+    drift: tuple[Finding, ...] = ()
+    policy: tuple[Finding, ...] = ()
+    # drift and policy findings together, sorted; later stages annotate these.
+    findings: tuple[Finding, ...] = ()
+    # Why the scan is incomplete (exit code 3), one reason per entry.
+    incomplete: tuple[str, ...] = ()
+    run: RunInfo | None = None
+    written: tuple[Path, ...] = ()
+
+    def advance(self, **changes: Any) -> ScanContext:
+        """This context with ``changes`` applied."""
+        return dataclasses.replace(self, **changes)
+
+
+@dataclass(frozen=True, kw_only=True)
+class ScanResult:
+    """What a scan found, and what it knows about its own coverage."""
+
+    findings: tuple[Finding, ...]
+    deltas: tuple[Delta, ...]
+    # False when there was no baseline, so drift was not checked.
+    drift_checked: bool
+    run: RunInfo
+    # Why the scan is incomplete (a region or type could not be read, ...); empty: complete.
+    incomplete: tuple[str, ...]
+    written: tuple[Path, ...]
+    snapshot: Mapping[str, Any]
+
+    @property
+    def coverage_gaps(self) -> tuple[Mapping[str, str], ...]:
+        """Every (account, region, type) that could not be read, with the reason."""
+        return self.run.coverage_gaps
+
+    def summary(self) -> str:
+        """One line: how many findings, by severity, drift and policy."""
+        from scanner.model import SEVERITIES
+
+        counts = {s: sum(1 for f in self.findings if f.severity == s) for s in SEVERITIES}
+        parts = [f"{counts[s]} {s}" for s in SEVERITIES if counts[s]]
+        drift = sum(1 for f in self.findings if f.kind == "drift")
+        return (
+            f"{len(self.findings)} finding(s) ({', '.join(parts) or 'none'}); "
+            f"{drift} drift, {len(self.findings) - drift} policy"
+        )
+
+
+def exit_code(result: ScanResult, fail_on: str) -> int:
+    """The contract's exit code for a scan: 1 when a finding is at or above ``fail_on``
+    (``none``: never), 3 when the scan is incomplete, 0 otherwise, with 1 before 3."""
+    from scanner.model import severity_at_least
+
+    codes = []
+    if any(severity_at_least(f.severity, fail_on) for f in result.findings):
+        codes.append(ExitCode.FINDINGS)
+    if result.incomplete:
+        codes.append(ExitCode.INCOMPLETE)
+    return combine_exit_codes(*codes)
+
+
+def obtain_snapshot(
+    source: SnapshotSource | None,
+    aws: AwsOptions,
+    progress: ProgressCallback = _ignore,
+) -> dict[str, Any]:
+    """A snapshot file (read and checked), an already loaded snapshot, or a new collection
+    with the AWS options; restricted to the shard in ``aws.shard`` in every case."""
+    from scanner.shard import filter_snapshot, parse_shard
+
+    if source is None:
+        from scanner.collect.aws_options import collect_with
+
+        plan: dict[str, int] = {"total": 0, "done": 0}
+        progress(Progress("collect"))
+
+        def on_plan(total: int) -> None:
+            plan["total"] = total
+            progress(Progress("collect", 0, total))
+
+        def on_done(label: str) -> None:
+            plan["done"] += 1
+            progress(Progress("collect", plan["done"], plan["total"], label))
+
+        return collect_with(aws, on_plan, on_done)
+    if isinstance(source, Mapping):
+        return filter_snapshot(source, parse_shard(aws.shard))
+    from scanner import snapshot as snapshot_io
+
+    return filter_snapshot(snapshot_io.load(Path(source)), parse_shard(aws.shard))
+
+
+# ---- the stages, in order ------------------------------------------------------------------
+
+
+def load_policies(ctx: ScanContext) -> ScanContext:
+    """The rule pack, read and validated before any AWS call."""
+    if ctx.request.policies_dir is None:
+        return ctx
+    from scanner.policy.loader import load_policy_pack
+
+    return ctx.advance(pack=load_policy_pack(ctx.request.policies_dir))
+
+
+def find_baseline(ctx: ScanContext) -> ScanContext:
+    """The baseline files (each parsed only when its region is compared); a missing
+    baseline the request requires is an input error."""
+    from scanner.baseline import store
+    from scanner.drift.against import no_baseline_error
+
+    request = ctx.request
+    baselines = request.baselines
+    if baselines is None:
+        baselines = store.BaselineDir(request.baseline_dir)
+    if not baselines and request.require_baseline:
+        raise no_baseline_error(request.baseline_dir)
+    return ctx.advance(baselines=baselines)
+
+
+def read_snapshot(ctx: ScanContext) -> ScanContext:
+    """Read the snapshot, or collect one."""
+    snapshot = obtain_snapshot(ctx.request.snapshot, ctx.request.aws, ctx.progress)
+    return ctx.advance(snapshot=snapshot)
+
+
+def start_policies(ctx: ScanContext) -> ScanContext:
+    """Start evaluating the policies in worker processes, so that drift is computed
+    meanwhile in this one."""
+    if ctx.pack is None:
+        return ctx
+    from scanner.policy.parallel import start_evaluation
+
+    assert ctx.snapshot is not None
+    pending = start_evaluation(ctx.snapshot, ctx.pack, processes=ctx.request.processes)
+    return ctx.advance(pending=ctx.resources.enter_context(pending))
+
+
+def check_drift(ctx: ScanContext) -> ScanContext:
+    """Drift against the baseline, as deltas and drift findings (skipped without one)."""
+    if not ctx.baselines:
+        return ctx
+    from scanner.drift.against import compute_drift
+    from scanner.drift.findings import drift_findings
+
+    assert ctx.snapshot is not None
+    deltas = compute_drift(ctx.snapshot, ctx.request.baseline_dir, ctx.baselines)
+    return ctx.advance(
+        drift_checked=True, deltas=tuple(deltas), drift=tuple(drift_findings(deltas))
+    )
+
+
+def attribute_drift(ctx: ScanContext) -> ScanContext:
+    """Who made each drift, from CloudTrail, when a source is given."""
+    if not ctx.request.cloudtrail or not ctx.deltas:
+        return ctx
+    from scanner.attribution.sources import attribute_drift as attribute
+
+    attributed = attribute(
+        list(ctx.drift), ctx.deltas, ctx.request.cloudtrail, ctx.request.aws.endpoint_url
+    )
+    return ctx.advance(drift=tuple(attributed))
+
+
+def finish_policies(ctx: ScanContext) -> ScanContext:
+    """Wait for the policy findings."""
+    if ctx.pending is None:
+        return ctx
+    return ctx.advance(policy=tuple(ctx.pending.result()), pending=None)
+
+
+def gather_findings(ctx: ScanContext) -> ScanContext:
+    """Drift and policy findings in one list, in the reports' order."""
+    from scanner.model import Finding
+
+    return ctx.advance(findings=tuple(sorted((*ctx.drift, *ctx.policy), key=Finding.sort_key)))
+
+
+def check_coverage(ctx: ScanContext) -> ScanContext:
+    """An account, region or type that could not be read makes the scan incomplete."""
+    from scanner.snapshot import has_errors
+
+    assert ctx.snapshot is not None
+    if not has_errors(ctx.snapshot):
+        return ctx
+    reason = "some accounts, regions or resource types could not be read"
+    return ctx.advance(incomplete=(*ctx.incomplete, reason))
+
+
+def describe_run(ctx: ScanContext) -> ScanContext:
+    """What the reports say about the scan: scope, rule pack, baseline, coverage."""
+    from scanner.baseline.gitsource import last_commit
+    from scanner.report.run import pack_rules, run_info_from_snapshot
+
+    request = ctx.request
+    assert ctx.snapshot is not None
+    commit = None
+    if request.baseline_commit and ctx.drift_checked:
+        commit = last_commit(request.baseline_dir)
+    run = run_info_from_snapshot(
+        ctx.snapshot,
+        rules=pack_rules(ctx.pack) if ctx.pack is not None else (),
+        policy_pack_dir=request.policies_dir or "",
+        policy_pack_digest=ctx.pack.digest if ctx.pack is not None else "",
+        baseline_dir=request.baseline_dir,
+        baseline_commit=commit,
+    )
+    return ctx.advance(run=run)
+
+
+def write_reports(ctx: ScanContext) -> ScanContext:
+    """The report files, when an output directory is given (all appear together)."""
+    if ctx.request.output_dir is None:
+        return ctx
+    from scanner.report import write_reports as write
+
+    assert ctx.run is not None
+    written = write(ctx.findings, ctx.run, Path(ctx.request.output_dir), ctx.request.formats)
+    return ctx.advance(written=tuple(written))
+
+
+Stage = Callable[[ScanContext], ScanContext]
+
+STAGES: tuple[Stage, ...] = (
+    load_policies,
+    read_snapshot,
+    find_baseline,
+    start_policies,
+    check_drift,
+    attribute_drift,
+    finish_policies,
+    gather_findings,
+    # Stages that annotate or filter findings go here, in this order as they are built:
+    # exposure (issue 13), traffic from flow logs (14), waivers, the previous run's status.
+    check_coverage,
+    describe_run,
+    write_reports,
+    # Stages that act on the written result go here: notifications, Security Hub (16).
+)
+
+
+def run_stages(
+    request: ScanRequest, stages: Iterable[Stage], progress: ProgressCallback | None = None
+) -> ScanContext:
+    """Run ``stages`` in order over a fresh context; the resources they open (worker
+    processes) are closed when they end, also on an error."""
+    notify = progress or _ignore
+    ctx = ScanContext(request=request, progress=notify)
+    with ctx.resources:
+        for stage in stages:
+            notify(Progress(stage.__name__))
+            ctx = stage(ctx)
+    return ctx
+
+
+def scan(request: ScanRequest, progress: ProgressCallback | None = None) -> ScanResult:
+    """Run a whole scan: policies, baseline, snapshot (read or collected), drift,
+    attribution, policy evaluation, coverage, reports (when ``request.output_dir`` is set)."""
+    ctx = run_stages(request, STAGES, progress)
+    assert ctx.snapshot is not None and ctx.run is not None
+    return ScanResult(
+        findings=ctx.findings,
+        deltas=ctx.deltas,
+        drift_checked=ctx.drift_checked,
+        run=ctx.run,
+        incomplete=ctx.incomplete,
+        written=ctx.written,
+        snapshot=ctx.snapshot,
+    )
