@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed-stamp
 
 LINT_PATHS := scanner tests $(wildcard bench)
 
-.PHONY: install test lint typecheck validate-policies unit demo bench clean
+.PHONY: install test lint typecheck validate-policies unit fuzz demo bench clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -35,6 +35,10 @@ validate-policies: $(STAMP)
 
 test: lint typecheck validate-policies
 	$(BIN)/pytest -q
+
+# The native engine's differential tests with thousands of generated examples per property.
+fuzz: $(STAMP)
+	NETWARDEN_FUZZ=1 $(BIN)/pytest -q tests/unit/policy/native
 
 demo: $(STAMP)
 	$(BIN)/netwarden demo -o reports/demo

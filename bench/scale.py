@@ -105,10 +105,10 @@ class StageClock:
         self._since = now
 
 
-def pipeline(directory: Path) -> dict[str, Any]:
-    """What ``netwarden scan --snapshot`` does (``scanner.pipeline.scan``, no git, no AWS,
-    policies evaluated in this one process), timed stage by stage, with the command line's
-    garbage-collector settings."""
+def pipeline(directory: Path, engine: str = "native") -> dict[str, Any]:
+    """What ``netwarden scan --snapshot [--engine E]`` does (``scanner.pipeline.scan``, no
+    git, no AWS, policies evaluated in this one process), timed stage by stage, with the
+    command line's garbage-collector settings."""
     # Imported before the clock starts, as the command line has them by the time it scans.
     import scanner.drift.against
     import scanner.drift.findings
@@ -143,6 +143,7 @@ def pipeline(directory: Path) -> dict[str, Any]:
             output_dir=directory / "reports",
             baseline_commit=False,
             processes=1,  # the pure core on one core
+            engine=engine,
         ),
         clock,
     )
@@ -158,10 +159,10 @@ def pipeline(directory: Path) -> dict[str, Any]:
     }
 
 
-def measure(directory: Path, timeout: float = 3600) -> dict[str, Any]:
+def measure(directory: Path, timeout: float = 3600, engine: str = "native") -> dict[str, Any]:
     """One pipeline run in a fresh interpreter."""
     proc = subprocess.run(
-        [sys.executable, "-m", "bench.scale", str(directory)],
+        [sys.executable, "-m", "bench.scale", str(directory), engine],
         cwd=REPO,
         capture_output=True,
         text=True,
@@ -175,4 +176,4 @@ def measure(directory: Path, timeout: float = 3600) -> dict[str, Any]:
 
 
 if __name__ == "__main__":
-    print(json.dumps(pipeline(Path(sys.argv[1]))))
+    print(json.dumps(pipeline(Path(sys.argv[1]), *sys.argv[2:3])))

@@ -107,6 +107,8 @@ class ScanRequest:
     baseline_commit: bool = True
     # Policy evaluation worker processes (None: one per CPU; 1: in this process).
     processes: int | None = None
+    # Policy evaluation: "native" (compiled filter trees where they exist) or "custodian".
+    engine: str = "native"
 
     def __post_init__(self) -> None:
         from scanner.report.writer import formats_from_flag
@@ -259,7 +261,9 @@ def start_policies(ctx: ScanContext) -> ScanContext:
     from scanner.policy.parallel import start_evaluation
 
     assert ctx.snapshot is not None
-    pending = start_evaluation(ctx.snapshot, ctx.pack, processes=ctx.request.processes)
+    pending = start_evaluation(
+        ctx.snapshot, ctx.pack, processes=ctx.request.processes, engine=ctx.request.engine
+    )
     return ctx.advance(pending=ctx.resources.enter_context(pending))
 
 

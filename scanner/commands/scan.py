@@ -38,6 +38,14 @@ from scanner.formats import DEFAULT_FORMATS, REPORT_FORMATS
 @click.option(
     "--cloudtrail", help="CloudTrail logs to attribute drift (s3://bucket/prefix or a directory)."
 )
+@click.option(
+    "--engine",
+    type=click.Choice(["native", "custodian"]),
+    default="native",
+    show_default=True,
+    help="Policy evaluation: native (compiled filters, proven equal to Custodian's; Custodian "
+    "for the filters it does not implement) or custodian (Custodian's classes for every policy).",
+)
 @handle_input_errors
 def scan_command(
     snapshot_path: str | None,
@@ -47,6 +55,7 @@ def scan_command(
     formats: str,
     fail_on: str,
     cloudtrail: str | None,
+    engine: str,
     **aws: Any,
 ) -> None:
     """The whole pipeline: collect (or --snapshot), diff, evaluate, report."""
@@ -60,6 +69,7 @@ def scan_command(
         cloudtrail=cloudtrail,
         output_dir=output_dir,
         formats=tuple(formats.split(",")),
+        engine=engine,
     )
     with progress_display() as bar:
         result = scan(request, bar)

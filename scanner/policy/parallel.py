@@ -21,7 +21,13 @@ from typing import Any
 from scanner.forking import worker_processes
 from scanner.interrupts import stop_pool, worker_init
 from scanner.model import Finding
-from scanner.policy.evaluate import account_regions, evaluate, evaluate_block, trusted_for
+from scanner.policy.evaluate import (
+    account_regions,
+    evaluate,
+    evaluate_block,
+    native_plans,
+    trusted_for,
+)
 from scanner.policy.loader import PolicyPack
 
 # What forked workers evaluate: set in the parent just before the workers start.
@@ -29,7 +35,9 @@ _work: dict[str, Any] = {}
 
 
 def _block_in_worker(account: str, region: str) -> list[Finding]:
-    return evaluate_block(_work["snapshot"], _work["pack"], _work["trusted"], account, region)
+    return evaluate_block(
+        _work["snapshot"], _work["pack"], _work["trusted"], account, region, _work["plans"]
+    )
 
 
 def _size(snapshot: Mapping[str, Any], account: str, region: str) -> int:
@@ -46,8 +54,9 @@ class PendingFindings:
         pack: PolicyPack,
         trusted_accounts: Collection[str] | None,
         processes: int | None,
+        engine: str = "native",
     ) -> None:
-        self._snapshot, self._pack = snapshot, pack
+        self._snapshot, self._pack, self._engine = snapshot, pack, engine
         self._trusted = trusted_for(snapshot, trusted_accounts)
         blocks = account_regions(snapshot)
         wanted = worker_processes(len(blocks), processes)
@@ -56,7 +65,9 @@ class PendingFindings:
         if wanted > 1:
             import scanner.policy.filters  # noqa: F401  (imported once, before the fork)
 
-            _work.update(snapshot=snapshot, pack=pack, trusted=self._trusted)
+            # Compiled once, before the fork: every worker inherits the plans.
+            plans = native_plans(pack, self._trusted, engine)
+            _work.update(snapshot=snapshot, pack=pack, trusted=self._trusted, plans=plans)
             self._pool = ProcessPoolExecutor(
                 wanted, mp_context=multiprocessing.get_context("fork"), initializer=worker_init
             )
@@ -71,7 +82,7 @@ class PendingFindings:
             raise RuntimeError("the findings were already handed out")
         self._done = True
         if self._pool is None:
-            return evaluate(self._snapshot, self._pack, self._trusted)
+            return evaluate(self._snapshot, self._pack, self._trusted, self._engine)
         findings: list[Finding] = []
         finished = False
         try:
@@ -106,7 +117,9 @@ def start_evaluation(
     pack: PolicyPack,
     trusted_accounts: Collection[str] | None = None,
     processes: int | None = None,
+    engine: str = "native",
 ) -> PendingFindings:
     """Start evaluating every policy over the snapshot in up to ``processes`` worker
-    processes (default: the CPUs this process may use)."""
-    return PendingFindings(snapshot, pack, trusted_accounts, processes)
+    processes (default: the CPUs this process may use), with ``engine`` (see
+    :func:`scanner.policy.evaluate.evaluate`)."""
+    return PendingFindings(snapshot, pack, trusted_accounts, processes, engine)

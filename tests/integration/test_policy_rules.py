@@ -22,8 +22,10 @@ from click.testing import CliRunner
 from scanner.cli import cli
 from scanner.demo.server import MotoServer
 from scanner.model import Finding
-from scanner.policy.evaluate import evaluate
+from scanner.policy.evaluate import account_regions, clone_item, evaluate, native_plans
 from scanner.policy.loader import PolicyPack, load_policy_pack
+from scanner.policy.native import Block
+from scanner.snapshot import region_items
 from tests.conftest import ACCOUNT, AwsEnv
 from tests.integration.test_policy_world import (
     build_network,
@@ -73,7 +75,9 @@ def collect(tmp: Path, regions: tuple[str, ...]) -> dict[str, Any]:
     return snapshot
 
 
-def evaluate_offline(snapshot: dict[str, Any], pack: PolicyPack) -> list[Finding]:
+def evaluate_offline(
+    snapshot: dict[str, Any], pack: PolicyPack, engine: str = "native"
+) -> list[Finding]:
     """Evaluate with every botocore send refused: zero AWS API calls, asserted."""
     attempts: list[str] = []
 
@@ -83,7 +87,7 @@ def evaluate_offline(snapshot: dict[str, Any], pack: PolicyPack) -> list[Finding
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(botocore.endpoint.Endpoint, "make_request", refuse)
-        findings = evaluate(snapshot, pack)
+        findings = evaluate(snapshot, pack, engine=engine)
     assert attempts == []
     return findings
 
@@ -240,6 +244,22 @@ def test_builtin_only_policies_match_custodian_run_exactly(world: World) -> None
     assert sum(bool(world.custodian[(p.name, r)]) for p in policies for r in REGIONS) >= 10
 
 
+def test_native_and_custodian_engines_agree_on_the_world(world: World) -> None:
+    """The world's findings (native engine) are the Custodian engine's, field for field, and
+    the native engine did evaluate every policy it compiles, in every region."""
+    theirs = evaluate_offline(world.snapshot, world.pack, engine="custodian")
+    assert [f.to_dict() for f in world.findings] == [f.to_dict() for f in theirs]
+    plans = native_plans(world.pack, [ACCOUNT], "native")
+    assert plans is not None and len(plans.compiled) >= 18
+    for account, region in account_regions(world.snapshot):
+        block = Block(world.snapshot, account, region)
+        for policy in world.pack.policies:
+            if policy.name in plans.compiled:
+                items = region_items(world.snapshot, account, region, policy.resource_type)
+                ran = plans.run(policy.name, block, items, clone_item)
+                assert ran is not None, (policy.name, region)
+
+
 def test_netwarden_filters_under_custodian_run_match_too(world: World) -> None:
     """netwarden's own filters, run by the real Custodian CLI against the (moto) API, find
     what offline evaluation finds from the snapshot."""
@@ -284,6 +304,25 @@ def test_scan_from_a_snapshot_makes_zero_aws_calls(world: World, tmp_path: Path)
     assert result.exit_code == 1, result.output
     report = (tmp_path / "out" / "findings.json").read_text()
     assert world.ids["sg_ssh"] in report and "NW-SG-002" in report
+
+
+def test_scan_engine_option_gives_the_same_reports(world: World, tmp_path: Path) -> None:
+    """`scan --engine native` and `--engine custodian` write the same findings.json; any
+    other engine is a usage error (exit 2)."""
+    snapshot_file = tmp_path / "snapshot.json"
+    snapshot_file.write_text(json.dumps(world.snapshot))
+
+    def scan(engine: str) -> Any:
+        out = tmp_path / engine
+        args = ["scan", "--snapshot", str(snapshot_file), "--baseline-dir", str(tmp_path / "none")]
+        args += ["--policies", str(POLICIES), "-o", str(out), "--format", "json"]
+        result = CliRunner().invoke(cli, [*args, "--engine", engine])
+        return result.exit_code, (out / "findings.json").read_text() if out.exists() else None
+
+    native_code, native_report = scan("native")
+    assert (native_code, native_report) == scan("custodian")
+    assert native_code == 1 and native_report and "NW-SG-002" in native_report
+    assert scan("fast")[0] == 2
 
 
 def test_every_rule_has_a_case_that_fires_and_one_that_must_not(world: World) -> None:

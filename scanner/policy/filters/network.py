@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import Mapping
 from typing import Any
 
 import c7n.filters.vpc as net_filters
@@ -16,7 +17,7 @@ MISSING_ALARMS = "c7n:missing-alarms"
 VIOLATIONS = "c7n:CrossAccountViolations"  # the key Custodian's cross-account filters use
 
 
-def _destination(route: dict[str, Any]) -> tuple[str, str] | None:
+def route_destination(route: Mapping[str, Any]) -> tuple[str, str] | None:
     for key in ("DestinationCidrBlock", "DestinationIpv6CidrBlock"):
         if route.get(key):
             return key, route[key]
@@ -38,6 +39,27 @@ def effective_route_table(
     return None, "none"
 
 
+def igw_routes(table: Mapping[str, Any], how: str) -> list[dict[str, Any]]:
+    """The routes of ``table`` (a subnet's effective table, associated ``how``) that reach an
+    internet gateway, as ``internet-gateway-route`` annotates them."""
+    routes = [
+        {"RouteTableId": table["RouteTableId"], "Association": how, "Route": route}
+        for route in table.get("Routes", [])
+        if str(route.get("GatewayId", "")).startswith("igw-")
+        and route.get("State") != "blackhole"
+        and route_destination(route)
+    ]
+    for found in routes:
+        key, cidr = route_destination(found["Route"]) or ("", "")
+        found["DestinationParam"], found["Destination"] = key, cidr
+        found["DestinationFlag"] = (
+            "--destination-cidr-block"
+            if key == "DestinationCidrBlock"
+            else "--destination-ipv6-cidr-block"
+        )
+    return routes
+
+
 @Subnet.filter_registry.register("internet-gateway-route")
 class InternetGatewayRoute(Filter):
     """Subnets whose effective route table (explicit or main) routes to an internet gateway."""
@@ -55,22 +77,8 @@ class InternetGatewayRoute(Filter):
             table, how = effective_route_table(subnet, tables)
             if table is None:
                 continue
-            routes = [
-                {"RouteTableId": table["RouteTableId"], "Association": how, "Route": route}
-                for route in table.get("Routes", [])
-                if str(route.get("GatewayId", "")).startswith("igw-")
-                and route.get("State") != "blackhole"
-                and _destination(route)
-            ]
+            routes = igw_routes(table, how)
             if routes:
-                for found in routes:
-                    key, cidr = _destination(found["Route"]) or ("", "")
-                    found["DestinationParam"], found["Destination"] = key, cidr
-                    found["DestinationFlag"] = (
-                        "--destination-cidr-block"
-                        if key == "DestinationCidrBlock"
-                        else "--destination-ipv6-cidr-block"
-                    )
                 subnet[IGW_ROUTES] = routes
                 matched.append(subnet)
         return matched
@@ -91,31 +99,40 @@ class BroadPeeringRoute(Filter):
     permissions = ("ec2:DescribeRouteTables",)
 
     def __call__(self, table: dict[str, Any]) -> bool:
-        limits = {
-            4: self.data.get("min-prefix-length", 24),
-            6: self.data.get("min-prefix-length-v6", 64),
-        }
-        broad = []
-        for route in table.get("Routes", []):
-            dest = _destination(route)
-            if not route.get("VpcPeeringConnectionId") or not dest:
-                continue
-            network = ipaddress.ip_network(dest[1], strict=False)
-            if network.prefixlen < limits[network.version]:
-                broad.append(
-                    {
-                        "Route": route,
-                        "DestinationParam": dest[0],
-                        "Destination": dest[1],
-                        "DestinationFlag": "--destination-cidr-block"
-                        if dest[0] == "DestinationCidrBlock"
-                        else "--destination-ipv6-cidr-block",
-                        "PrefixLength": network.prefixlen,
-                    }
-                )
+        broad = broad_peering_routes(table, self.limits())
         if broad:
             table[PEERING_ROUTES] = broad
         return bool(broad)
+
+    def limits(self) -> dict[int, int]:
+        """The smallest allowed prefix length, per IP version."""
+        return {
+            4: self.data.get("min-prefix-length", 24),
+            6: self.data.get("min-prefix-length-v6", 64),
+        }
+
+
+def broad_peering_routes(table: Mapping[str, Any], limits: dict[int, int]) -> list[dict[str, Any]]:
+    """The routes of ``table`` to a peering connection wider than ``limits`` allow."""
+    broad = []
+    for route in table.get("Routes", []):
+        dest = route_destination(route)
+        if not route.get("VpcPeeringConnectionId") or not dest:
+            continue
+        network = ipaddress.ip_network(dest[1], strict=False)
+        if network.prefixlen < limits[network.version]:
+            broad.append(
+                {
+                    "Route": route,
+                    "DestinationParam": dest[0],
+                    "Destination": dest[1],
+                    "DestinationFlag": "--destination-cidr-block"
+                    if dest[0] == "DestinationCidrBlock"
+                    else "--destination-ipv6-cidr-block",
+                    "PrefixLength": network.prefixlen,
+                }
+            )
+    return broad
 
 
 @InternetGateway.filter_registry.register("vpc")
@@ -138,25 +155,46 @@ class MissingAlarms(Filter):
 
     def process(self, resources: list[dict[str, Any]], event: Any = None) -> list[dict[str, Any]]:
         client = local_session(self.manager.session_factory).client("cloudwatch")
-        covered: set[tuple[str, str]] = set()
+        alarms: list[dict[str, Any]] = []
         for page in client.get_paginator("describe_alarms").paginate(AlarmTypes=["MetricAlarm"]):
-            for alarm in page.get("MetricAlarms", []):
-                stats = [m["MetricStat"] for m in alarm.get("Metrics", []) if "MetricStat" in m]
-                metrics = [alarm] + [stat["Metric"] for stat in stats]
-                for metric in metrics:
-                    if metric.get("Namespace") != "AWS/NATGateway":
-                        continue
-                    for dim in metric.get("Dimensions", []):
-                        if dim.get("Name") == "NatGatewayId":
-                            covered.add((dim.get("Value", ""), metric.get("MetricName", "")))
-        wanted = self.data.get("metrics", ["BytesOutToDestination", "ErrorPortAllocation"])
+            alarms.extend(page.get("MetricAlarms", []))
+        covered = covered_metrics(alarms)
         matched = []
         for nat in resources:
-            missing = [m for m in wanted if (nat["NatGatewayId"], m) not in covered]
+            missing = missing_alarms(nat, self.wanted(), covered)
             if missing:
                 nat[MISSING_ALARMS] = missing
                 matched.append(nat)
         return matched
+
+    def wanted(self) -> list[str]:
+        """The metrics each NAT gateway needs an alarm on."""
+        wanted: list[str] = self.data.get(
+            "metrics", ["BytesOutToDestination", "ErrorPortAllocation"]
+        )
+        return wanted
+
+
+def covered_metrics(alarms: list[dict[str, Any]]) -> set[tuple[str, str]]:
+    """(NAT gateway id, metric name) of every AWS/NATGateway metric an alarm watches."""
+    covered: set[tuple[str, str]] = set()
+    for alarm in alarms:
+        stats = [m["MetricStat"] for m in alarm.get("Metrics", []) if "MetricStat" in m]
+        metrics = [alarm] + [stat["Metric"] for stat in stats]
+        for metric in metrics:
+            if metric.get("Namespace") != "AWS/NATGateway":
+                continue
+            for dim in metric.get("Dimensions", []):
+                if dim.get("Name") == "NatGatewayId":
+                    covered.add((dim.get("Value", ""), metric.get("MetricName", "")))
+    return covered
+
+
+def missing_alarms(
+    nat: Mapping[str, Any], wanted: list[str], covered: set[tuple[str, str]]
+) -> list[str]:
+    """The wanted metrics of ``nat`` no alarm watches."""
+    return [m for m in wanted if (nat["NatGatewayId"], m) not in covered]
 
 
 @PeeringConnection.filter_registry.register("untrusted-peer")
@@ -174,15 +212,23 @@ class UntrustedPeer(Filter):
     permissions = ("ec2:DescribeVpcPeeringConnections",)
 
     def process(self, resources: list[dict[str, Any]], event: Any = None) -> list[dict[str, Any]]:
-        trusted = set(self.data.get("whitelist", ())) | {self.manager.config.account_id}
+        trusted = self.trusted()
         matched = []
         for peering in resources:
-            owners = [
-                peering.get(side, {}).get("OwnerId")
-                for side in ("RequesterVpcInfo", "AccepterVpcInfo")
-            ]
-            untrusted = sorted({o for o in owners if o and o not in trusted})
+            untrusted = untrusted_owners(peering, trusted)
             if untrusted:
                 peering[VIOLATIONS] = untrusted
                 matched.append(peering)
         return matched
+
+    def trusted(self) -> set[str]:
+        """The whitelist and the scanned account."""
+        return set(self.data.get("whitelist", ())) | {self.manager.config.account_id}
+
+
+def untrusted_owners(peering: Mapping[str, Any], trusted: set[str]) -> list[str]:
+    """The requester and accepter accounts of ``peering`` that are not trusted, sorted."""
+    owners = [
+        peering.get(side, {}).get("OwnerId") for side in ("RequesterVpcInfo", "AccepterVpcInfo")
+    ]
+    return sorted({o for o in owners if o and o not in trusted})

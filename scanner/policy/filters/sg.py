@@ -64,22 +64,31 @@ class Unreferenced(Filter):
 
     def process(self, resources: list[dict[str, Any]], event: Any = None) -> list[dict[str, Any]]:
         client = local_session(self.manager.session_factory).client("ec2")
-        on_enis: set[str] = set()
+        in_use: set[str] = set()
         for page in client.get_paginator("describe_network_interfaces").paginate():
-            for eni in page.get("NetworkInterfaces", []):
-                on_enis.update(g["GroupId"] for g in eni.get("Groups", []))
-        referenced_by: dict[str, set[str]] = {}
+            in_use |= groups_on(page.get("NetworkInterfaces", []))
         for page in client.get_paginator("describe_security_groups").paginate():
-            for group in page.get("SecurityGroups", []):
-                for perm in group.get("IpPermissions", []) + group.get("IpPermissionsEgress", []):
-                    for pair in perm.get("UserIdGroupPairs", []):
-                        if pair.get("GroupId") and pair["GroupId"] != group["GroupId"]:
-                            referenced_by.setdefault(pair["GroupId"], set()).add(group["GroupId"])
+            in_use |= groups_referenced(page.get("SecurityGroups", []))
         matched = []
         for resource in resources:
-            group_id = resource["GroupId"]
-            if group_id in on_enis or referenced_by.get(group_id):
+            if resource["GroupId"] in in_use:
                 continue
             resource[UNREFERENCED] = {"NetworkInterfaces": [], "ReferencedBy": []}
             matched.append(resource)
         return matched
+
+
+def groups_on(enis: list[dict[str, Any]]) -> set[str]:
+    """The ids of the groups on these network interfaces."""
+    return {g["GroupId"] for eni in enis for g in eni.get("Groups", [])}
+
+
+def groups_referenced(groups: list[dict[str, Any]]) -> set[str]:
+    """The ids of the groups a rule of another of these groups refers to."""
+    referenced: set[str] = set()
+    for group in groups:
+        for perm in group.get("IpPermissions", []) + group.get("IpPermissionsEgress", []):
+            for pair in perm.get("UserIdGroupPairs", []):
+                if pair.get("GroupId") and pair["GroupId"] != group["GroupId"]:
+                    referenced.add(pair["GroupId"])
+    return referenced

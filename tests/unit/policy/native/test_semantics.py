@@ -1,0 +1,234 @@
+"""Custodian's quirks, pinned on literal items: each case states what Custodian does (the
+expected ids or annotations, literally) and checks that both engines do exactly that."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from scanner.policy.evaluate import clone_item, evaluate, native_plans
+from scanner.policy.loader import PolicyPack
+from scanner.policy.native import Block
+from tests.unit.policy.native.engines import PACK, TRUSTED, compiled, custodian, native, policy_def
+from tests.unit.policy.snapshots import ACCOUNT, REGION, perm, sg, snapshot
+
+
+def _both(rtype: str, filters: list[Any], items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The annotated matches, asserted equal between the engines (and native, not delegated)."""
+    data = {"name": "case", "resource": rtype, "filters": filters}
+    assert compiled(data), data
+    snap = snapshot({rtype: items})
+    expected = custodian(policy_def(data), snap)
+    got = native(policy_def(data), snap)
+    assert got == expected
+    assert got[0] == "ok", got
+    return [json.loads(text) for text in got[1]]
+
+
+def _ids(found: list[dict[str, Any]], key: str = "GroupId") -> list[str]:
+    return [f[key] for f in found]
+
+
+GROUPS = [
+    sg("sg-1", [perm("tcp", 22, 22, v4=("0.0.0.0/0",))], name="default"),
+    sg("sg-2", [perm("-1", v4=("10.0.0.0/8",), v6=("::/0",))], name="web"),
+    sg("sg-3", [], name="db"),
+]
+
+
+@pytest.mark.parametrize(
+    ("filters", "expected"),
+    [
+        # {type: value} alone is the short form: key "type", value "value".
+        ([{"type": "value"}], []),
+        # The words are checked before any op: absent matches with op ne.
+        (
+            [{"type": "value", "key": "Missing", "value": "absent", "op": "ne"}],
+            ["sg-1", "sg-2", "sg-3"],
+        ),
+        # A missing value is () for in/not-in.
+        (
+            [{"type": "value", "key": "Missing", "value": ["a"], "op": "not-in"}],
+            ["sg-1", "sg-2", "sg-3"],
+        ),
+        # integer: what does not parse is 0.
+        (
+            [{"type": "value", "key": "GroupName", "value": 0, "value_type": "integer"}],
+            ["sg-1", "sg-2", "sg-3"],
+        ),
+        # empty: no rules at all.
+        ([{"IpPermissions": "empty"}], ["sg-3"]),
+        # size of a list.
+        (
+            [
+                {
+                    "type": "value",
+                    "key": "IpPermissions",
+                    "value": 1,
+                    "value_type": "size",
+                    "op": "gte",
+                }
+            ],
+            ["sg-1", "sg-2"],
+        ),
+        # normalize lower-cases the item's value only.
+        (
+            [{"type": "value", "key": "GroupName", "value": "DEFAULT", "value_type": "normalize"}],
+            [],
+        ),
+        (
+            [{"type": "value", "key": "GroupName", "value": "default", "value_type": "normalize"}],
+            ["sg-1"],
+        ),
+        # glob and regex (case-insensitive) only ever match strings.
+        ([{"type": "value", "key": "GroupName", "value": "DE*", "op": "glob"}], []),
+        ([{"type": "value", "key": "GroupName", "value": "DE", "op": "regex"}], ["sg-1"]),
+        # JMESPath keys.
+        ([{"type": "value", "key": "IpPermissions[0].FromPort", "value": 22}], ["sg-1"]),
+        ([{"type": "value", "key": "length(IpPermissions)", "value": 0}], ["sg-3"]),
+    ],
+)
+def test_value_filter(filters: list[Any], expected: list[str]) -> None:
+    assert _ids(_both("aws.security-group", filters, GROUPS)) == expected
+
+
+def test_a_number_is_not_the_string_aws_returns() -> None:
+    """IpProtocol: -1 (an integer in YAML) never equals the API's "-1"."""
+    assert _both("aws.security-group", [{"type": "ingress", "IpProtocol": -1}], GROUPS) == []
+    found = _both("aws.security-group", [{"type": "ingress", "IpProtocol": "-1"}], GROUPS)
+    assert _ids(found) == ["sg-2"]
+
+
+def test_only_ports_does_not_judge_a_rule_without_ports() -> None:
+    """An all-protocols rule has no FromPort: OnlyPorts says nothing about it, so with
+    nothing else to judge it, it is not a match; with a Cidr, the Cidr decides."""
+    assert _both("aws.security-group", [{"type": "ingress", "OnlyPorts": [80]}], GROUPS[1:2]) == []
+    found = _both(
+        "aws.security-group",
+        [{"type": "ingress", "OnlyPorts": [80], "Cidr": {"value": "10.0.0.0/8"}}],
+        GROUPS,
+    )
+    assert _ids(found) == ["sg-2"]
+
+
+def test_evidence_is_each_matched_source_expanded_in_custodian_key_order() -> None:
+    group = sg("sg-9", [perm("tcp", 22, 22, v4=("0.0.0.0/0", "10.0.0.0/8"), v6=("::/0",))])
+    [found] = _both("aws.security-group", [{"type": "ingress", "Ports": [22]}], [group])
+    assert found["MatchedIpPermissions"] == [
+        {
+            "IpProtocol": "tcp",
+            "FromPort": 22,
+            "ToPort": 22,
+            "IpRanges": [{"CidrIp": cidr}],
+            "Ipv6Ranges": [],
+            "PrefixListIds": [],
+            "UserIdGroupPairs": [],
+        }
+        for cidr in ("0.0.0.0/0", "10.0.0.0/8")
+    ] + [
+        {
+            "IpProtocol": "tcp",
+            "FromPort": 22,
+            "ToPort": 22,
+            "IpRanges": [],
+            "Ipv6Ranges": [{"CidrIpv6": "::/0"}],
+            "PrefixListIds": [],
+            "UserIdGroupPairs": [],
+        }
+    ]
+    assert list(found["MatchedIpPermissions"][0]) == [
+        "IpProtocol",
+        "FromPort",
+        "ToPort",
+        "IpRanges",
+        "Ipv6Ranges",
+        "PrefixListIds",
+        "UserIdGroupPairs",
+    ]
+
+
+def test_cidr_and_cidrv6_together_never_match_one_source() -> None:
+    """Each expanded permission has one source, so requiring both an IPv4 and an IPv6 match
+    (the default match-operator) matches nothing; match-operator: or matches either."""
+    both = {"type": "ingress", "Cidr": {"value": "10.0.0.0/8"}, "CidrV6": {"value": "::/0"}}
+    assert _both("aws.security-group", [both], GROUPS) == []
+    assert _ids(_both("aws.security-group", [{**both, "match-operator": "or"}], GROUPS)) == ["sg-2"]
+
+
+def test_blocks_sweep_c7n_annotations_but_not_matched_permissions() -> None:
+    """An `and` that rejects a resource takes back the c7n:* annotations made inside it but
+    not MatchedIpPermissions (not a c7n key): inside an `or` whose other child matches, the
+    resource keeps the permissions the failed `and` matched."""
+    filters = [
+        {
+            "or": [
+                {"and": [{"type": "ingress", "Ports": [22]}, {"GroupName": "nope"}]},
+                {"GroupName": "default"},
+            ]
+        }
+    ]
+    [found] = _both("aws.security-group", filters, GROUPS)
+    assert found["GroupId"] == "sg-1"
+    assert found["c7n:MatchedFilters"] == ["GroupName"]
+    assert len(found["MatchedIpPermissions"]) == 1
+
+
+def test_not_keeps_no_c7n_annotation_of_its_children() -> None:
+    filters = [{"not": [{"GroupName": "db"}]}, {"GroupName": "web"}]
+    [found] = _both("aws.security-group", filters, GROUPS)
+    assert found["c7n:MatchedFilters"] == ["GroupName"]
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        [{"type": "value", "key": "c7n:MatchedFilters", "value": "present"}],
+        [{"type": "ingress", "Ports": [22]}, {"MatchedIpPermissions": "present"}],
+        [{"type": "value", "key": "GroupName", "value_from": {"url": "s3://b/k"}, "op": "in"}],
+        [{"type": "value", "key": "CreateTime", "value": 30, "value_type": "age", "op": "gt"}],
+        [{"type": "value", "key": "*", "value": "x"}],
+        [{"type": "ingress", "SGReferences": {"key": "GroupName", "value": "x"}}],
+        [{"type": "ingress", "Description": "a string, not a value filter"}],
+    ],
+)
+def test_what_the_native_engine_leaves_to_custodian(filters: list[Any]) -> None:
+    assert not compiled({"name": "case", "resource": "aws.security-group", "filters": filters})
+
+
+def test_policy_keys_that_change_evaluation_leave_it_to_custodian() -> None:
+    base = {"name": "case", "resource": "aws.security-group", "filters": [{"GroupName": "x"}]}
+    assert compiled(base)
+    assert not compiled({**base, "conditions": [{"type": "value", "key": "region", "value": "x"}]})
+    assert not compiled({**base, "region": "us-east-1"})
+
+
+@pytest.mark.parametrize(
+    "malformed",
+    [
+        {"FromPort": "22"},  # a string port
+        {"UserIdGroupPairs": [{"UserId": ACCOUNT}]},  # a group pair without its group
+        {"IpRanges": [{"CidrIp": 10}]},
+        {"IpRanges": {"CidrIp": "0.0.0.0/0"}},  # an object where a list belongs
+    ],
+)
+def test_items_aws_never_returns_are_evaluated_by_custodian(malformed: dict[str, Any]) -> None:
+    """The native engine hands a block back to Custodian when an item is not shaped as the
+    API returns it; the findings are then Custodian's, whatever Custodian makes of it."""
+    bad = sg("sg-bad", [{**perm("tcp", 22, 22, v4=("0.0.0.0/0",)), **malformed}])
+    snap = snapshot({"aws.security-group": [bad, *GROUPS]})
+    policy = PACK.by_id("NW-SG-001")
+    plans = native_plans(PolicyPack("x", (policy,), "x"), TRUSTED, "native")
+    assert plans is not None
+    items = snap["accounts"][ACCOUNT]["regions"][REGION]["resources"]["aws.security-group"]
+    assert plans.run(policy.name, Block(snap, ACCOUNT, REGION), items, clone_item) is None
+    one = PolicyPack("x", (policy,), "x")
+
+    def outcome(engine: str) -> Any:
+        try:
+            return [f.to_dict() for f in evaluate(snap, one, engine=engine)]
+        except Exception as exc:  # Custodian may raise on such an item; then both must
+            return type(exc).__name__
+
+    assert outcome("native") == outcome("custodian")
