@@ -38,6 +38,10 @@ COMMANDS: dict[str, LazyCommand] = {
         "scanner.commands.drift:diff_command",
         "Show drift from the baseline; exit 1 when there is drift.",
     ),
+    "init": LazyCommand(
+        "scanner.commands.init:init_command",
+        "Scaffold a repository to run netwarden in GitHub: nightly scan and PR review.",
+    ),
     "policies": LazyCommand("scanner.policy.cli:policies", "Check and list the rule pack."),
     "remediate": LazyCommand(
         "scanner.commands.remediate:remediate_command",

@@ -198,14 +198,30 @@ def obtain_snapshot(snapshot_path: str | None, aws: dict[str, Any]) -> dict[str,
 FAIL_ON = ("critical", "high", "medium", "low", "info", "none")
 
 
+PACK_META = "netwarden.pack"  # ctx.meta key: the scanner.pack.PackChoice a command uses
+
+
+def _choose_pack(ctx: click.Context, _param: click.Parameter, value: str | None) -> str:
+    from scanner.pack import choose
+
+    try:
+        choice = choose(value)
+    except InputError as exc:
+        raise click.BadParameter(str(exc)) from None
+    ctx.meta[PACK_META] = choice
+    return choice.path
+
+
 def policies_option(func: F) -> F:
+    """``--policies DIR``: given, else ``./policies`` when it exists, else the installed pack."""
     return click.option(
         "--policies",
         "policies_dir",
-        default="policies",
-        show_default=True,
+        default=None,
+        callback=_choose_pack,
         type=click.Path(file_okay=False),
-        help="The rule pack: a directory of Cloud Custodian policy files.",
+        help="The rule pack: a directory of Cloud Custodian policy files "
+        "[default: ./policies when it exists, else the pack installed with netwarden].",
     )(func)
 
 

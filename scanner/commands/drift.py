@@ -156,3 +156,35 @@ def accept_command(
     for path in store.write_all(baseline_dir, sorted(touched.items())):
         console.note(f"updated {Path(path)}")
     console.note(f"accepted {len(deltas)} drifted resource(s)")
+
+
+@baseline_group.command("lint")
+@baseline_dir_option
+@handle_input_errors
+def lint_command(baseline_dir: str) -> None:
+    """Check every baseline file: it parses, and is in the form netwarden writes."""
+    baselines = store.load_dir(baseline_dir)  # a file that does not parse: exit 2 at file:line
+    if not baselines:
+        raise InputError(f"no baseline in {baseline_dir}/")
+    unformatted = []
+    for (account, region), baseline in sorted(baselines.items()):
+        text = Path(baseline.path).read_text(encoding="utf-8")
+        expected = store.render(account, region, baseline.resources)
+        if text != expected:
+            # The first line that differs, so a hand edit is easy to find.
+            got, want = text.splitlines(), expected.splitlines()
+            line = next(
+                (i for i, (a, b) in enumerate(zip(got, want, strict=False), 1) if a != b),
+                min(len(got), len(want)) + 1,
+            )
+            unformatted.append(f"{baseline.path}:{line}: not in the form netwarden writes")
+    for message in unformatted:
+        click.echo(message, err=True)
+    if unformatted:
+        click.echo(
+            "netwarden: rewrite them with `netwarden baseline accept` or `baseline create "
+            "--force`; a hand-ordered file makes pull-request diffs noisy",
+            err=True,
+        )
+        raise click.exceptions.Exit(ExitCode.FINDINGS)
+    console.note(f"{len(baselines)} baseline file(s) are valid")

@@ -143,6 +143,7 @@ def step_trail(ctx: DemoContext) -> None:
 
 
 def step_scan(ctx: DemoContext) -> None:
+    from scanner import snapshot as snapshot_io
     from scanner.pipeline import AwsOptions, ScanRequest, scan
 
     ctx.echo("\n== 5. Scanning: drift, policies, attribution, reports")
@@ -165,7 +166,9 @@ def step_scan(ctx: DemoContext) -> None:
         by = f" by {who.principal} ({who.access_key_id})" if who else ""
         ctx.echo(f"  [{finding.severity}] {finding.title}: {finding.resource_id}{by}")
     ctx.echo("Reports:")
-    for path in result.written:
+    # Kept, so the scan can be repeated offline: `netwarden scan --snapshot DIR/snapshot.json`.
+    snapshot_path = snapshot_io.write(result.snapshot, ctx.output_dir / "snapshot.json")
+    for path in [*result.written, snapshot_path]:
         ctx.echo(f"  {path}")
 
 

@@ -6,29 +6,26 @@ from typing import TYPE_CHECKING
 
 import click
 
+from scanner import console
+from scanner.commands.common import PACK_META, policies_option
 from scanner.errors import ExitCode, InputError
 
 if TYPE_CHECKING:
     from scanner.policy.loader import PolicyPack
-
-_POLICIES_OPTION = click.option(
-    "--policies",
-    "directory",
-    default="policies",
-    show_default=True,
-    type=click.Path(file_okay=False),
-    help="Directory of Cloud Custodian policy files (*.yml, *.yaml).",
-)
 
 
 def _load(directory: str) -> PolicyPack:
     from scanner.policy.loader import load_policy_pack
 
     try:
-        return load_policy_pack(directory)
+        pack = load_policy_pack(directory)
     except InputError as exc:
-        click.echo(str(exc), err=True)
+        click.echo(str(exc), err=True)  # one line, as every bad input
         raise click.exceptions.Exit(int(ExitCode.BAD_INPUT)) from None
+    choice = click.get_current_context().meta.get(PACK_META)
+    if choice is not None:
+        console.note(choice.describe())
+    return pack
 
 
 @click.group("policies")
@@ -37,10 +34,10 @@ def policies() -> None:
 
 
 @policies.command("validate")
-@_POLICIES_OPTION
-def validate_command(directory: str) -> None:
+@policies_option
+def validate_command(policies_dir: str) -> None:
     """Validate every policy with Custodian's schema and netwarden's metadata rules."""
-    pack = _load(directory)
+    pack = _load(policies_dir)
     files = len({p.path for p in pack.policies})
     click.echo(f"{len(pack)} policies in {files} files are valid (sha256 {pack.digest[:12]})")
 
@@ -60,12 +57,12 @@ def table_rows(pack: PolicyPack) -> list[list[str]]:
 
 
 @policies.command("list")
-@_POLICIES_OPTION
-def list_command(directory: str) -> None:
+@policies_option
+def list_command(policies_dir: str) -> None:
     """List the policies: id, name, resource, severity and compliance references."""
     from tabulate import tabulate
 
-    pack = _load(directory)  # a pack that would not run is not listed as if it would
+    pack = _load(policies_dir)  # a pack that would not run is not listed as if it would
     click.echo(
         tabulate(
             table_rows(pack),

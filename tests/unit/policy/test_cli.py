@@ -19,7 +19,7 @@ def test_validate_the_shipped_pack() -> None:
 def test_list_is_a_table_of_ids_resources_severities_and_compliance() -> None:
     result = CliRunner().invoke(policies, ["list", "--policies", str(POLICIES)])
     assert result.exit_code == 0, result.output
-    lines = result.output.splitlines()
+    lines = result.stdout.splitlines()  # the table; stderr names the pack
     assert [cell.strip() for cell in lines[0].split("|")[1:6]] == [
         "id",
         "name",

@@ -1,0 +1,137 @@
+"""`netwarden init [DIR]`: scaffold a company repository (baselines/, waivers, accounts
+example, the IAM policy, the nightly and review workflows); never overwrites a file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from scanner import console
+from scanner.commands.common import FAIL_ON, handle_input_errors
+from scanner.errors import InputError
+
+IAM_POLICY = "netwarden-iam-policy.json"
+
+
+def _default_spec() -> str:
+    from scanner import __version__
+
+    # Pin what is running now, so the workflow runs the version that was tried locally.
+    return "netwarden" if "unknown" in __version__ else f"netwarden=={__version__}"
+
+
+def _inside(root: Path, relative: str) -> Path:
+    """``root/relative``, refusing any path that would resolve outside ``root`` (a symlinked
+    ``.github`` or ``baselines`` pointing elsewhere)."""
+    target = root / relative
+    resolved_root = root.resolve()
+    if not target.resolve().is_relative_to(resolved_root):
+        raise InputError(f"{target} resolves outside {root}; not writing there")
+    return target
+
+
+@click.command("init")
+@click.argument("directory", default=".", type=click.Path(file_okay=False))
+@click.option(
+    "--shards",
+    type=click.IntRange(1, 256),
+    default=1,
+    show_default=True,
+    help="Parallel scan jobs in the nightly workflow (each scans a stable share of accounts).",
+)
+@click.option(
+    "--schedule",
+    default="23 4 * * *",
+    show_default=True,
+    help="When the nightly workflow runs (cron, UTC).",
+)
+@click.option(
+    "--aws-region",
+    default="us-east-1",
+    show_default=True,
+    help="Region the workflow signs in to AWS through (the scan still covers every region).",
+)
+@click.option(
+    "--python",
+    "python_version",
+    default="3.12",
+    show_default=True,
+    help="Python version the workflows install netwarden with.",
+)
+@click.option(
+    "--netwarden-spec",
+    help="What the workflows pip-install [default: this version, netwarden==VERSION].",
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(FAIL_ON),
+    default="high",
+    show_default=True,
+    help="Severity at which the workflows fail.",
+)
+@click.option(
+    "--category",
+    default="netwarden",
+    show_default=True,
+    help="Code-scanning category of the nightly scan's SARIF.",
+)
+@click.option(
+    "--with-policies",
+    is_flag=True,
+    help="Also copy the installed rule pack into DIR/policies to edit it "
+    "(without it, scans use the pack installed with netwarden and get its updates).",
+)
+@handle_input_errors
+def init_command(
+    directory: str,
+    shards: int,
+    schedule: str,
+    aws_region: str,
+    python_version: str,
+    netwarden_spec: str | None,
+    fail_on: str,
+    category: str,
+    with_policies: bool,
+) -> None:
+    """Scaffold a repository to run netwarden in GitHub: nightly scan and PR review."""
+    from scanner.fileio import AtomicFileSet
+    from scanner.pack import packaged_iam_policy, packaged_policies
+    from scanner.scaffold.files import InitOptions, scaffold
+
+    options = InitOptions(
+        shards=shards,
+        schedule=schedule,
+        aws_region=aws_region,
+        python=python_version,
+        netwarden_spec=netwarden_spec or _default_spec(),
+        fail_on=fail_on,
+        category=category,
+    )
+    files = scaffold(options)
+    files[IAM_POLICY] = packaged_iam_policy().read_text(encoding="utf-8")
+    if with_policies:
+        pack = packaged_policies()
+        for source in sorted(pack.iterdir()):
+            if source.suffix in (".yml", ".yaml") and source.is_file():
+                files[f"policies/{source.name}"] = source.read_text(encoding="utf-8")
+    root = Path(directory)
+    if root.exists() and not root.is_dir():
+        raise InputError(f"{root} is not a directory")
+    targets = {relative: _inside(root, relative) for relative in sorted(files)}
+    existing = [str(path) for path in targets.values() if path.exists() or path.is_symlink()]
+    if existing:
+        raise InputError(
+            f"{existing[0]} already exists; netwarden init never overwrites "
+            f"({len(existing)} of {len(targets)} files exist; move them away or pick another DIR)"
+        )
+    with AtomicFileSet() as staged:
+        for relative, path in targets.items():
+            staged.add(path, files[relative])
+        written = staged.commit()
+    for path in written:
+        console.note(f"wrote {path}")
+    console.note(
+        "next: copy accounts.example.yaml to accounts.yaml, set the repository variable "
+        "NETWARDEN_ROLE_ARN, run `netwarden baseline create`, and commit"
+    )
