@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed-stamp
 
 LINT_PATHS := scanner tests $(wildcard bench)
 
-.PHONY: install test lint typecheck validate-policies unit fuzz demo bench clean
+.PHONY: install test lint typecheck validate-policies unit fuzz demo bench clean sarif-tools
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -33,7 +33,21 @@ unit: $(STAMP)
 validate-policies: $(STAMP)
 	$(BIN)/netwarden-custodian validate policies/*.yml
 
-test: lint typecheck validate-policies
+# The SARIF multitool (npm) checks every SARIF a test writes against GitHub's ingestion rules.
+# Installed here when npm can; without it the tests skip that check, except under CI=true,
+# where they fail (tests/sarif_check.py).
+SARIF_TOOL := tools/sarif/node_modules/.bin/sarif-multitool
+sarif-tools:
+	@if [ ! -x $(SARIF_TOOL) ]; then \
+	  if command -v npm >/dev/null 2>&1; then \
+	    npm ci --prefix tools/sarif --no-audit --no-fund --loglevel=error; \
+	  else \
+	    echo "make: npm not found; the SARIF multitool check will not run" >&2; \
+	    if [ -n "$$CI" ]; then exit 1; fi; \
+	  fi; \
+	fi
+
+test: lint typecheck validate-policies sarif-tools
 	$(BIN)/pytest -q
 
 # The native engine's differential tests with thousands of generated examples per property.

@@ -8,6 +8,6 @@ registered in ``scanner.report.base.REPORTERS``.
 from __future__ import annotations
 
 # Every format a reporter is registered for, in the order the help lists them.
-REPORT_FORMATS: tuple[str, ...] = ("sarif", "markdown", "json")
+REPORT_FORMATS: tuple[str, ...] = ("sarif", "markdown", "json", "html")
 # What `scan` and `report merge` write when --format is not given.
 DEFAULT_FORMATS: tuple[str, ...] = ("sarif", "markdown", "json")

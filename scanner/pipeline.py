@@ -109,6 +109,8 @@ class ScanRequest:
     processes: int | None = None
     # Policy evaluation: "native" (compiled filter trees where they exist) or "custodian".
     engine: str = "native"
+    # The SARIF category (automationDetails.id without its "/"); None: "netwarden".
+    category: str | None = None
 
     def __post_init__(self) -> None:
         from scanner.report.writer import formats_from_flag
@@ -236,6 +238,7 @@ def find_baseline(ctx: ScanContext) -> ScanContext:
     """The baseline files (each parsed only when its region is compared); a missing
     baseline the request requires is an input error."""
     from scanner.baseline import store
+    from scanner.baseline.locate import LineRecorder
     from scanner.drift.against import no_baseline_error
 
     request = ctx.request
@@ -244,7 +247,9 @@ def find_baseline(ctx: ScanContext) -> ScanContext:
         baselines = store.BaselineDir(request.baseline_dir)
     if not baselines and request.require_baseline:
         raise no_baseline_error(request.baseline_dir)
-    return ctx.advance(baselines=baselines)
+    # Drift reads each region's file once; the recorder keeps its resource lines, so policy
+    # findings can be located at their baseline entries without a second parse.
+    return ctx.advance(baselines=LineRecorder(baselines))
 
 
 def read_snapshot(ctx: ScanContext) -> ScanContext:
@@ -300,6 +305,18 @@ def finish_policies(ctx: ScanContext) -> ScanContext:
     return ctx.advance(policy=tuple(ctx.pending.result()), pending=None)
 
 
+def locate_policy_findings(ctx: ScanContext) -> ScanContext:
+    """A violation on a resource the baseline lists is located at that entry (GitHub shows
+    the reviewed state that allowed it); the policy stays in the rule and the SARIF's
+    relatedLocations."""
+    from scanner.baseline.locate import LineRecorder, at_baseline_entries
+
+    if not isinstance(ctx.baselines, LineRecorder) or not ctx.policy:
+        return ctx
+    located = at_baseline_entries(ctx.policy, ctx.baselines.lines, ctx.baselines.paths)
+    return ctx.advance(policy=tuple(located))
+
+
 def gather_findings(ctx: ScanContext) -> ScanContext:
     """Drift and policy findings in one list, in the reports' order."""
     from scanner.model import Finding
@@ -335,6 +352,7 @@ def describe_run(ctx: ScanContext) -> ScanContext:
         policy_pack_digest=ctx.pack.digest if ctx.pack is not None else "",
         baseline_dir=request.baseline_dir,
         baseline_commit=commit,
+        scope=request.category,
     )
     return ctx.advance(run=run)
 
@@ -360,6 +378,7 @@ STAGES: tuple[Stage, ...] = (
     check_drift,
     attribute_drift,
     finish_policies,
+    locate_policy_findings,
     gather_findings,
     # Stages that annotate or filter findings go here, in this order as they are built:
     # exposure (issue 13), traffic from flow logs (14), waivers, the previous run's status.

@@ -244,3 +244,30 @@ def fail_on_option(func: F) -> F:
         show_default=True,
         help="Exit 1 when a finding is at or above this severity.",
     )(func)
+
+
+def _check_category(_ctx: click.Context, _param: click.Parameter, value: str | None) -> Any:
+    from scanner.report.run import CATEGORY_PATTERN
+
+    if value is not None and not CATEGORY_PATTERN.fullmatch(value.rstrip("/")):
+        raise click.BadParameter(
+            f"{value!r}: letters, digits, '.', '_', '-' and '/' only, starting with a letter "
+            "or digit"
+        )
+    return value.rstrip("/") if value else value
+
+
+def category_option(default: str | None, help_text: str) -> Callable[[F], F]:
+    """``--category NAME``: the SARIF ``automationDetails.id`` (``NAME/``), GitHub's analysis
+    category; stable across runs whatever the accounts scanned."""
+
+    def decorate(func: F) -> F:
+        return click.option(
+            "--category",
+            default=default,
+            show_default=default is not None,
+            callback=_check_category,
+            help=help_text,
+        )(func)
+
+    return decorate

@@ -33,7 +33,9 @@ from scanner.snapshot import has_errors
 @baseline_dir_option
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text")
 @click.option(
-    "--cloudtrail", help="CloudTrail logs to attribute drift (s3://bucket/prefix or a directory)."
+    "--cloudtrail",
+    help="CloudTrail logs to attribute drift: s3://bucket/prefix, a directory laid out as a "
+    "trail writes it, or 'lookup' (the LookupEvents API).",
 )
 @handle_input_errors
 def diff_command(

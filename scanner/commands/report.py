@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import click
 
 from scanner import console
-from scanner.commands.common import handle_input_errors, policies_option
-from scanner.errors import InputError
-from scanner.formats import DEFAULT_FORMATS
+from scanner.commands.common import (
+    category_option,
+    handle_input_errors,
+    output_dir_option,
+    policies_option,
+)
+from scanner.errors import ExitCode, InputError, combine_exit_codes
+from scanner.formats import DEFAULT_FORMATS, REPORT_FORMATS
 
 
 @click.group("report")
@@ -19,14 +25,35 @@ def report_group() -> None:
 
 @report_group.command("merge")
 @click.argument("shard_dirs", nargs=-1, required=True, type=click.Path(file_okay=False))
-@click.option("-o", "--output-dir", default="reports", show_default=True)
+@output_dir_option
 @policies_option
-@click.option("--format", "formats", default=",".join(DEFAULT_FORMATS), show_default=True)
+@click.option(
+    "--format",
+    "formats",
+    default=",".join(DEFAULT_FORMATS),
+    show_default=True,
+    help=f"Comma-separated report formats: {', '.join(REPORT_FORMATS)}.",
+)
+@category_option(None, "Code-scanning category of the merged SARIF [default: the shards'].")
+@click.option(
+    "--fail-on",
+    type=click.Choice(("critical", "high", "medium", "low", "info", "none")),
+    default="none",
+    show_default=True,
+    help="Exit 1 when a merged finding is at or above this severity (and 3 when a shard's "
+    "scan was incomplete), as scan does.",
+)
 @handle_input_errors
 def merge_command(
-    shard_dirs: tuple[str, ...], output_dir: str, policies_dir: str, formats: str
+    shard_dirs: tuple[str, ...],
+    output_dir: str,
+    policies_dir: str,
+    formats: str,
+    category: str | None,
+    fail_on: str,
 ) -> None:
-    """Merge shard reports (each a scan's -o DIR) into one SARIF/Markdown/JSON set."""
+    """Merge shard reports (each a scan's -o DIR) into one report set."""
+    from scanner.model import severity_at_least
     from scanner.policy.loader import load_policy_pack
     from scanner.report import write_reports
     from scanner.report.merge import merge_runs, read_shard
@@ -43,5 +70,13 @@ def merge_command(
             f"the shards were scanned with another policy pack than {policies_dir}/ "
             f"(digest {run.policy_pack_digest[:12]}, here {pack.digest[:12]})"
         )
+    if category:
+        run = dataclasses.replace(run, scope=category)
     for path in write_reports(findings, run, Path(output_dir), chosen):
         console.note(f"wrote {path}")
+    codes = []
+    if any(severity_at_least(f.severity, fail_on) and f.waiver is None for f in findings):
+        codes.append(ExitCode.FINDINGS)
+    if run.coverage_gaps and fail_on != "none":
+        codes.append(ExitCode.INCOMPLETE)
+    raise click.exceptions.Exit(combine_exit_codes(*codes))

@@ -11,6 +11,7 @@ from scanner import console
 from scanner.baseline import gitsource, store
 from scanner.commands.common import (
     baseline_dir_option,
+    category_option,
     fail_on_option,
     handle_input_errors,
     output_dir_option,
@@ -43,6 +44,11 @@ from scanner.textsafe import one_line
     help="What to print: drift as text or as JSON.",
 )
 @fail_on_option
+@category_option(
+    "netwarden-review",
+    "Code-scanning category of the review's SARIF (its own, so a pull request's review never "
+    "closes the nightly scan's alerts).",
+)
 @handle_input_errors
 def review_command(
     base_ref: str,
@@ -51,6 +57,7 @@ def review_command(
     output_dir: str,
     output_format: str,
     fail_on: str,
+    category: str,
 ) -> None:
     """Pull-request check: what a change to baselines/ does, located at file:line."""
     from scanner.baseline.unproject import snapshot_of
@@ -63,7 +70,7 @@ def review_command(
     new = store.load_dir(baseline_dir)
     deltas = review_deltas(old, new, lambda a, r: store.baseline_path(baseline_dir, a, r))
     findings = sorted(
-        [*drift_findings(deltas), *introduced_policy_findings(old, new, pack)],
+        [*drift_findings(deltas), *introduced_policy_findings(old, new, pack, deltas)],
         key=Finding.sort_key,
     )
     policy = [f for f in findings if f.kind == "policy"]
@@ -86,8 +93,7 @@ def review_command(
         policy_pack_digest=pack.digest,
         baseline_dir=baseline_dir,
         collected_at=f"proposed baseline (working tree) against {base_ref}",
-        # PR checks are their own analysis category: they never close nightly-scan alerts.
-        scope="netwarden-review/",
+        scope=category,
     )
     for path in write_reports(findings, run, Path(output_dir), ("sarif", "markdown", "json")):
         console.note(f"wrote {path}")

@@ -11,6 +11,7 @@ from scanner.commands.common import (
     aws_options,
     aws_request,
     baseline_dir_option,
+    category_option,
     fail_on_option,
     handle_input_errors,
     output_dir_option,
@@ -36,7 +37,9 @@ from scanner.formats import DEFAULT_FORMATS, REPORT_FORMATS
 )
 @fail_on_option
 @click.option(
-    "--cloudtrail", help="CloudTrail logs to attribute drift (s3://bucket/prefix or a directory)."
+    "--cloudtrail",
+    help="CloudTrail logs to attribute drift: s3://bucket/prefix, a directory laid out as a "
+    "trail writes it, or 'lookup' (the LookupEvents API).",
 )
 @click.option(
     "--engine",
@@ -46,6 +49,7 @@ from scanner.formats import DEFAULT_FORMATS, REPORT_FORMATS
     help="Policy evaluation: native (compiled filters, proven equal to Custodian's; Custodian "
     "for the filters it does not implement) or custodian (Custodian's classes for every policy).",
 )
+@category_option("netwarden", "Code-scanning category: SARIF automationDetails.id is NAME/.")
 @handle_input_errors
 def scan_command(
     snapshot_path: str | None,
@@ -56,6 +60,7 @@ def scan_command(
     fail_on: str,
     cloudtrail: str | None,
     engine: str,
+    category: str,
     **aws: Any,
 ) -> None:
     """The whole pipeline: collect (or --snapshot), diff, evaluate, report."""
@@ -70,6 +75,7 @@ def scan_command(
         output_dir=output_dir,
         formats=tuple(formats.split(",")),
         engine=engine,
+        category=category,
     )
     with progress_display() as bar:
         result = scan(request, bar)

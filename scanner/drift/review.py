@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from scanner.baseline.store import RegionBaseline, RegionKey
@@ -56,9 +56,12 @@ def introduced_policy_findings(
     old: Mapping[RegionKey, RegionBaseline],
     new: Mapping[RegionKey, RegionBaseline],
     pack: Any,
+    deltas: Sequence[Delta] = (),
 ) -> list[Finding]:
-    """Policy findings the proposed baseline has and the base revision's did not, located at
-    the resource's entry in the proposed file."""
+    """Policy findings the proposed baseline has and the base revision's did not, located
+    at the changed line of the resource's delta (GitHub annotates only changed lines of a
+    pull request), else at the resource's entry in the proposed file."""
+    changed = {(d.account, d.region, d.resource_type, d.resource_id): d.location for d in deltas}
     from scanner.baseline.unproject import snapshot_of
     from scanner.policy.evaluate import evaluate
 
@@ -67,8 +70,11 @@ def introduced_policy_findings(
     for finding in evaluate(snapshot_of(new), pack):
         if finding.fingerprint in before:
             continue
+        key = (finding.account, finding.region, finding.resource_type, finding.resource_id)
         proposed = new.get((finding.account, finding.region))
-        if proposed is not None:
+        if key in changed:
+            finding = dataclasses.replace(finding, location=changed[key])
+        elif proposed is not None:
             where = proposed.locate(finding.resource_type, finding.resource_id)
             finding = dataclasses.replace(finding, location=where)
         introduced.append(finding)

@@ -1,11 +1,11 @@
-"""Reports (pure renderers + one writer): SARIF, Markdown and JSON.
+"""Reports (pure renderers + one writer): SARIF, Markdown, JSON and HTML.
 
-Importing this package registers the three reporters in ``REPORTERS``.
+Importing this package registers the four reporters in ``REPORTERS``.
 """
 
 from __future__ import annotations
 
-from scanner.report import jsonreport, markdown, sarif
+from scanner.report import html, jsonreport, markdown, sarif
 from scanner.report.base import REPORTERS, Reporter, SortedFindings, ordered, presort
 from scanner.report.run import (
     DRIFT_RULES,
@@ -25,6 +25,7 @@ __all__ = [
     "RuleInfo",
     "RunInfo",
     "SortedFindings",
+    "html",
     "jsonreport",
     "markdown",
     "ordered",

@@ -1,5 +1,6 @@
-"""``report.md`` for auditors (pure): scope, executive summary, coverage, drift, findings,
-compliance mapping and an inventory appendix.
+"""``report.md`` for auditors (pure): a summary that fits a screen first (counts, the most
+severe findings, by control), then scope, coverage, drift (with what changed and who changed
+it), findings, compliance mapping and an inventory appendix.
 
 Every string that AWS (or whoever named a resource) provides goes through
 ``scanner.report.escape``; tables go through tabulate (``scanner.report.mdtable``).
@@ -7,34 +8,30 @@ Every string that AWS (or whoever named a resource) provides goes through
 
 from __future__ import annotations
 
-import re
 from collections import Counter, defaultdict
 from collections.abc import Iterator, Sequence
 
 from scanner.model import SEVERITIES, Finding
 from scanner.report.base import ordered, reporter
+from scanner.report.compliance import control_rows
 from scanner.report.escape import md, md_code
-from scanner.report.mdfindings import SEVERITY_TITLE, changed_by, findings_section, location
+from scanner.report.mdfindings import (
+    SEVERITY_TITLE,
+    changed_by,
+    findings_section,
+    location,
+    what_changed,
+)
 from scanner.report.mdtable import table
 from scanner.report.run import RuleInfo, RunInfo, rule_catalog
 
-FRAMEWORKS = (
-    ("CIS-AWS-", "CIS AWS Foundations Benchmark v3.0"),
-    ("FSBP-", "AWS Foundational Security Best Practices"),
-    ("NIST-800-53-", "NIST SP 800-53"),
-)
+TOP_FINDINGS = 10  # in the summary; every finding is in the Findings section
 
 
-def _framework(control: str) -> tuple[int, str]:
-    for rank, (prefix, name) in enumerate(FRAMEWORKS):
-        if control.startswith(prefix):
-            return rank, name
-    return len(FRAMEWORKS), "Other"
-
-
-def _natural(text: str) -> list[object]:
-    """Sort key that puts CIS-AWS-5.10 after CIS-AWS-5.2."""
-    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", text)]
+def _account(run: RunInfo, account: str) -> str:
+    """The account id as code, with its name from the accounts file or Organizations."""
+    name = run.account_name(account)
+    return f"{md_code(account)} ({md(name)})" if name else md_code(account)
 
 
 def _collected_by(run: RunInfo) -> str:
@@ -48,7 +45,7 @@ def _scope(run: RunInfo, total: int) -> Iterator[str]:
     commit = md_code(run.baseline_commit) if run.baseline_commit else "not in git"
     coverage = "complete" if not run.coverage_gaps else f"{len(run.coverage_gaps)} gap(s)"
     rows = [
-        ["Accounts", ", ".join(md_code(a) for a in run.accounts) or "none"],
+        ["Accounts", ", ".join(_account(run, a) for a in run.accounts) or "none"],
         ["Regions", ", ".join(md_code(r) for r in run.regions) or "none"],
         ["Collected at", md(run.collected_at)],
         ["Scan scope", md_code(run.scope_id)],
@@ -62,6 +59,24 @@ def _scope(run: RunInfo, total: int) -> Iterator[str]:
         ["Findings", str(total)],
     ]
     yield table(["Item", "Value"], rows) + "\n"
+
+
+def _top(pairs: Sequence[tuple[Finding, str]], run: RunInfo) -> Iterator[str]:
+    if not pairs:
+        return
+    shown = pairs[:TOP_FINDINGS]
+    yield f"### Most severe ({len(shown)} of {len(pairs)})\n\n"
+    rows = [
+        [
+            SEVERITY_TITLE[f.severity],
+            md_code(f.rule_id),
+            md(f.title),
+            md_code(f.resource_id),
+            f"{_account(run, f.account)} / {md_code(f.region)}",
+        ]
+        for f, _ in shown
+    ]
+    yield table(["Severity", "Rule", "Title", "Resource", "Account / region"], rows) + "\n"
 
 
 def _summary(pairs: Sequence[tuple[Finding, str]], rules: dict[str, RuleInfo]) -> Iterator[str]:
@@ -133,16 +148,17 @@ def _coverage(run: RunInfo) -> Iterator[str]:
     yield table(["Account", "Region", "Type", "Error", "Message"], rows) + "\n"
 
 
-def _drift(pairs: Sequence[tuple[Finding, str]]) -> Iterator[str]:
+def _drift(pairs: Sequence[tuple[Finding, str]], run: RunInfo) -> Iterator[str]:
     yield "## Drift\n\n"
     rows = [
         [
             SEVERITY_TITLE[f.severity],
             md(f.rule_id.removeprefix("drift/")),
-            md_code(f.account),
+            _account(run, f.account),
             md_code(f.region),
             md_code(f.resource_type),
             md_code(f.resource_id),
+            what_changed(f),
             location(f),
             changed_by(f),
         ]
@@ -159,6 +175,7 @@ def _drift(pairs: Sequence[tuple[Finding, str]]) -> Iterator[str]:
         "Region",
         "Type",
         "Resource",
+        "What changed",
         "Baseline entry",
         "Changed by",
     ]
@@ -169,37 +186,28 @@ def _compliance(
     pairs: Sequence[tuple[Finding, str]], rules: list[RuleInfo], incomplete: bool
 ) -> Iterator[str]:
     yield "## Compliance mapping\n\n"
-    rules_of: dict[str, set[str]] = defaultdict(set)
-    for rule in rules:
-        for control in rule.compliance:
-            rules_of[control].add(rule.id)
-    by_id = {rule.id: rule for rule in rules}
-    hits: Counter[str] = Counter()
-    for finding, _ in pairs:
-        # A finding counts against its own controls and its rule's.
-        mapped = set(finding.compliance).union(by_id[finding.rule_id].compliance)
-        for control in mapped:
-            hits[control] += 1
-            rules_of[control].add(finding.rule_id)
-    if not rules_of:
+    rows = control_rows((finding for finding, _ in pairs), rules)
+    if not rows:
         yield "No rule maps to a compliance control.\n\n"
         return
-    controls = sorted(rules_of, key=lambda c: (_framework(c)[0], _natural(c)))
-    rows = [
+    yield (
+        "The controls the rule pack checks part of. **no findings** means this scan found "
+        "nothing against the part the pack checks; it is not a pass of the whole control.\n\n"
+    )
+    cells = [
         [
-            _framework(c)[1],
-            md_code(c),
-            ", ".join(md_code(r) for r in sorted(rules_of[c])),
-            str(hits[c]),
-            "fail" if hits[c] else "pass",
+            md(row.framework),
+            md_code(row.control),
+            ", ".join(md_code(r) for r in row.rules),
+            str(row.findings),
+            row.status,
         ]
-        for c in controls
+        for row in rows
     ]
-    yield table(["Framework", "Control", "Rules", "Findings", "Status"], rows) + "\n"
+    yield table(["Framework", "Control", "Rules", "Findings", "Status"], cells) + "\n"
     if incomplete:
         yield (
-            "Coverage is incomplete (see Coverage): a control without findings is not shown "
-            "to pass for what could not be read.\n\n"
+            "Coverage is incomplete (see Coverage): nothing is said for what could not be read.\n\n"
         )
 
 
@@ -226,10 +234,11 @@ def render(findings: Sequence[Finding], run: RunInfo) -> str:
     rule_list, _ = rule_catalog(run, (finding for finding, _ in pairs))
     rules = {rule.id: rule for rule in rule_list}
     chunks: list[str] = ["# netwarden compliance report\n\n"]
-    chunks.extend(_scope(run, len(pairs)))
     chunks.extend(_summary(pairs, rules))
+    chunks.extend(_top(pairs, run))
+    chunks.extend(_scope(run, len(pairs)))
     chunks.extend(_coverage(run))
-    chunks.extend(_drift(pairs))
+    chunks.extend(_drift(pairs, run))
     chunks.extend(findings_section(pairs, rules))
     chunks.extend(_compliance(pairs, rule_list, bool(run.coverage_gaps)))
     chunks.extend(_inventory(run))

@@ -35,6 +35,29 @@ def changed_by(finding: Finding) -> str:
     return f"{principal}{origin} ({md_code(who.event_name)} at {md(who.event_time)})"
 
 
+MAX_CHANGES = 4  # per drift table cell; the finding's evidence has all of them
+
+
+def what_changed(finding: Finding) -> str:
+    """The changed fields of a drift, one per line (``+ field: value``, ``- field: value``)."""
+    if finding.kind != "drift":
+        return ""
+    changes = finding.evidence.get("changes") if isinstance(finding.evidence, Mapping) else None
+    if not isinstance(changes, list) or not changes:
+        return md(finding.rule_id.removeprefix("drift/"))
+    parts = []
+    for change in changes[:MAX_CHANGES]:
+        if not isinstance(change, Mapping):
+            continue
+        kind = str(change.get("change", ""))
+        sign = {"added": "+", "removed": "-"}.get(kind, "~")
+        value = change.get("old") if kind == "removed" else change.get("new")
+        parts.append(f"{sign} {md(change.get('field', ''))}: {md_code(value)}")
+    if len(changes) > MAX_CHANGES:
+        parts.append(f"and {len(changes) - MAX_CHANGES} more")
+    return "<br>".join(parts)
+
+
 def _rule_intro(rule: RuleInfo) -> Iterator[str]:
     # Rule text comes from the reviewed policy pack and may use Markdown on purpose.
     yield f"{rule.description}\n\n"
@@ -62,16 +85,25 @@ def _finding(finding: Finding, fingerprint: str, rule: RuleInfo) -> Iterator[str
         yield "- **Controls:** " + ", ".join(md_code(c) for c in finding.compliance) + "\n"
     yield f"- **Fingerprint:** {md_code(fingerprint)}\n\n"
     evidence = json.dumps(dict(finding.evidence), indent=2, sort_keys=True, default=str)
-    yield "**Evidence**\n\n"
+    # Folded: the evidence is there for who needs it, and the report stays readable.
+    yield "<details><summary>Evidence</summary>\n\n"
     yield code_block(evidence, "json")
-    yield "\n**Remediation**\n\n"
+    yield "\n</details>\n\n**Remediation**\n\n"
     if not finding.remediation:
         yield f"{rule.remediation_text}\n\n"
         return
     for step, action in enumerate(finding.remediation, start=1):
-        yield f"Step {step}. {md(action.description)}\n\n"
-        yield code_block(action.cli, "bash")
+        # The description is the step's text; the command, when there is one, follows it in
+        # its own block (a manual step has none, and gets no empty block).
+        yield f"{step}. {md(action.description)}\n"
+        if action.cli.strip():
+            yield "\n" + _indented(code_block(action.cli, "bash"))
         yield "\n"
+
+
+def _indented(block: str) -> str:
+    """A code block inside a numbered list item (indented three spaces)."""
+    return "".join(f"   {line}" if line.strip() else line for line in block.splitlines(True))
 
 
 def findings_section(

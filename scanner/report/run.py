@@ -8,7 +8,6 @@ three drift kinds (``DRIFT_RULES``), so every report can explain every finding.
 from __future__ import annotations
 
 import functools
-import hashlib
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -17,6 +16,10 @@ from typing import Any
 from scanner import HOMEPAGE
 from scanner.drift.findings import DRIFT_COMPLIANCE
 from scanner.model import Finding, Location, Severity
+
+DEFAULT_CATEGORY = "netwarden"
+# A category as GitHub shows it: no spaces or control characters; '/' separates parts.
+CATEGORY_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._/-]{0,99}")
 
 # "inventory" rows: (account, region, resource type, count).
 InventoryRow = tuple[str, str, str, int]
@@ -147,7 +150,7 @@ class RunInfo:
     inventory: tuple[InventoryRow, ...] = ()
     rules: tuple[RuleInfo, ...] = ()
     api_calls: int = 0
-    # SARIF automationDetails.id; derived from the accounts when None (see ``scope_id``).
+    # SARIF automationDetails.id without its trailing slash (--category); see ``scope_id``.
     scope: str | None = None
     # The project's home page, for SARIF tool.driver.informationUri.
     tool_uri: str | None = None
@@ -181,21 +184,15 @@ class RunInfo:
 
     @property
     def scope_id(self) -> str:
-        """The scan's scope as a SARIF automation id (GitHub's analysis category).
+        """The scan's SARIF automation id (GitHub's analysis category): ``scope`` (the
+        ``--category``), default ``netwarden``, always ending in ``/``.
 
-        The same accounts give the same id every night, so GitHub compares each scan with the
-        previous scan of the same scope, and shards or other scopes never close each other's
-        alerts.
+        It does not depend on the accounts scanned: adding an account must not start a new
+        category and leave every alert of the old one open forever. Separate uploads that
+        must not close each other's alerts (a review, shards uploaded one by one) use their
+        own category.
         """
-        if self.scope:
-            return self.scope if self.scope.endswith("/") else self.scope + "/"
-        accounts = sorted(set(self.accounts))
-        if len(accounts) == 1:
-            return f"netwarden/{accounts[0]}/"
-        if len(accounts) <= 4:
-            return f"netwarden/{'+'.join(accounts) or 'none'}/"
-        digest = hashlib.sha256(",".join(accounts).encode()).hexdigest()[:12]
-        return f"netwarden/{len(accounts)}-accounts-{digest}/"
+        return (self.scope or DEFAULT_CATEGORY).rstrip("/") + "/"
 
 
 def rule_catalog(

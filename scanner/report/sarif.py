@@ -4,26 +4,34 @@ What GitHub needs to accept and track the results, and how it is met here:
 
 - one ``reportingDescriptor`` per policy and per drift kind, with descriptions, help (text and
   Markdown), ``security-severity`` and a ``security`` tag, so alerts show a severity;
-- every result has a physical location (GitHub rejects the whole file otherwise): the policy
-  line for a policy finding, the baseline entry for drift, relative to ``%SRCROOT%``;
+- every result has a physical location (GitHub rejects the whole file otherwise), where a
+  reader of the repository should look: the baseline entry for drift and for a policy finding
+  on a resource the baseline lists (the policy then in ``relatedLocations``), the policy line
+  otherwise, relative to ``%SRCROOT%``;
+- drift results carry their own severity: the rule id is ``drift/<change>/<severity>``
+  (GitHub reads ``security-severity`` from the rule only), so a change that only narrows
+  exposure is not an 8.0 alert; ``properties.ruleId`` keeps netwarden's id;
+- the message is one short sentence; the evidence is in ``properties``;
 - ``partialFingerprints.primaryLocationLineHash`` is the finding's fingerprint (rule, account,
   region, resource, evidence; never the file or line), so alerts survive edits to the files
   and two resources on the same policy line stay two alerts;
-- ``automationDetails.id`` is the scan's scope, so each scope's alerts are tracked apart;
+- ``automationDetails.id`` is ``--category`` + ``/`` (default ``netwarden/``), the same
+  whatever accounts are scanned, so GitHub compares each scan with the previous one;
 - at most 25,000 results per run: the most severe are kept, deterministically, and a tool
   notification says how many were left out.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import PurePosixPath
 from typing import Any
 from urllib.parse import quote
 
-from scanner.model import Finding
+from scanner.model import Finding, Severity
 from scanner.report.base import dumps_with_items, items_placeholder, ordered, reporter
-from scanner.report.escape import as_text, sarif_text
+from scanner.report.escape import sarif_text
 from scanner.report.run import RuleInfo, RunInfo, rule_catalog
 
 SCHEMA_URI = (
@@ -48,8 +56,15 @@ PROBLEM_SEVERITY = {
     "low": "recommendation",
     "info": "recommendation",
 }
+DRIFT_SEVERITY_MEANING = {
+    "critical": "the change opens the network to the internet on a sensitive path.",
+    "high": "the change widens exposure or blinds detection.",
+    "medium": "the change alters the network without widening exposure.",
+    "low": "the change only narrows exposure.",
+    "info": "the change is informational.",
+}
 MAX_TAGS = 10  # GitHub keeps 10 tags per rule (and rejects more than 20)
-EVIDENCE_CHARS = 1_000
+MESSAGE_CHARS = 300
 MAX_GAP_NOTES = 1_000  # coverage gaps listed as tool notifications
 
 
@@ -105,18 +120,52 @@ def _descriptor(rule: RuleInfo) -> dict[str, Any]:
 
 
 def _message(finding: Finding) -> str:
-    arn = f" ({finding.arn})" if finding.arn else ""
-    evidence = sarif_text(as_text(dict(finding.evidence)), EVIDENCE_CHARS)
+    """One short sentence: what, where, and the finding's own message (evidence is in
+    ``properties.evidence``, the ARN in ``logicalLocations``)."""
+    message = sarif_text(finding.message, MESSAGE_CHARS).rstrip(". ")
     text = (
-        f"{sarif_text(finding.title)}: {sarif_text(finding.resource_type)} "
-        f"{sarif_text(finding.resource_id)}{sarif_text(arn)} in account "
-        f"{sarif_text(finding.account)}, region {sarif_text(finding.region)}. "
-        f"{sarif_text(finding.message).rstrip('.')}. Evidence: {evidence}"
+        f"{sarif_text(finding.resource_id)} ({sarif_text(finding.resource_type)}, "
+        f"{sarif_text(finding.account)}/{sarif_text(finding.region)}): {message}."
     )
-    return text if text.endswith(".") else text + "."
+    return text
 
 
-def _result(finding: Finding, fingerprint: str, rule_index: int) -> dict[str, Any]:
+def sarif_rule_id(finding: Finding) -> str:
+    """The SARIF rule of a finding: its rule id, and for drift also its severity."""
+    if finding.kind == "drift":
+        return f"{finding.rule_id}/{finding.severity}"
+    return finding.rule_id
+
+
+def _severity_variant(rule: RuleInfo, severity: Severity) -> RuleInfo:
+    """A drift rule at one severity (``drift/modified/low``)."""
+    return dataclasses.replace(
+        rule,
+        id=f"{rule.id}/{severity}",
+        name=f"{rule.display_name}{severity.title()}",
+        title=f"{rule.title} ({severity})",
+        severity=severity,
+        description=f"{rule.description} Severity {severity}: {DRIFT_SEVERITY_MEANING[severity]}",
+    )
+
+
+def _related(finding: Finding, rule: RuleInfo) -> list[dict[str, Any]]:
+    """The policy that a finding located elsewhere (its baseline entry) comes from."""
+    if finding.kind != "policy" or rule.location is None or rule.location == finding.location:
+        return []
+    return [
+        {
+            "id": 1,
+            "physicalLocation": {
+                "artifactLocation": _uri(rule.location.path),
+                "region": {"startLine": max(1, rule.location.line)},
+            },
+            "message": {"text": f"policy {sarif_text(rule.id)}"},
+        }
+    ]
+
+
+def _result(finding: Finding, fingerprint: str, rule_index: int, rule: RuleInfo) -> dict[str, Any]:
     name = f"{finding.account}/{finding.region}/{finding.resource_type}/{finding.resource_id}"
     properties: dict[str, Any] = {
         "account": finding.account,
@@ -126,6 +175,7 @@ def _result(finding: Finding, fingerprint: str, rule_index: int) -> dict[str, An
         "arn": finding.arn,
         "severity": finding.severity,
         "kind": finding.kind,
+        "ruleId": finding.rule_id,
         "fingerprint": fingerprint,
         "compliance": list(finding.compliance),
         "evidence": dict(finding.evidence),
@@ -133,8 +183,8 @@ def _result(finding: Finding, fingerprint: str, rule_index: int) -> dict[str, An
     }
     if finding.attribution is not None:
         properties["attribution"] = finding.attribution.to_dict()
-    return {
-        "ruleId": finding.rule_id,
+    result: dict[str, Any] = {
+        "ruleId": sarif_rule_id(finding),
         "ruleIndex": rule_index,
         "kind": "fail",
         "level": LEVEL[finding.severity],
@@ -160,6 +210,10 @@ def _result(finding: Finding, fingerprint: str, rule_index: int) -> dict[str, An
         },
         "properties": properties,
     }
+    related = _related(finding, rule)
+    if related:
+        result["relatedLocations"] = related
+    return result
 
 
 def _notification(text: str, level: str = "warning") -> dict[str, Any]:
@@ -218,7 +272,18 @@ def _log(
     they are consumed, so a large log never holds every result dict at once)."""
     pairs = ordered(findings)
     kept = pairs[:max_results]
-    rules, index = rule_catalog(run, (finding for finding, _ in kept))
+    catalog, _ = rule_catalog(run, (finding for finding, _ in kept))
+    by_id = {rule.id: rule for rule in catalog}
+    # Drift rules appear once per severity that occurs; policy rules all appear.
+    variants = {
+        (f.rule_id, f.severity) for f, _ in kept if f.kind == "drift" and f.rule_id in by_id
+    }
+    rules = sorted(
+        [rule for rule in catalog if rule.kind != "drift"]
+        + [_severity_variant(by_id[rule_id], severity) for rule_id, severity in variants],
+        key=lambda rule: rule.id,
+    )
+    index = {rule.id: position for position, rule in enumerate(rules)}
     driver: dict[str, Any] = {
         "name": "netwarden",
         "fullName": "netwarden AWS network compliance scanner",
@@ -240,7 +305,7 @@ def _log(
         "results": items_placeholder(),
         "properties": _run_properties(run, len(pairs), len(kept)),
     }
-    results = (_result(f, fp, index[f.rule_id]) for f, fp in kept)
+    results = (_result(f, fp, index[sarif_rule_id(f)], by_id[f.rule_id]) for f, fp in kept)
     return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [sarif_run]}, results
 
 

@@ -118,12 +118,13 @@ def test_review_locates_widening_changes_at_the_changed_lines(
     assert lines[sg["location"]["line"] - 1].strip() == "- cidr: 0.0.0.0/0"
     assert "from_port: 22" in lines[sg["location"]["line"]]
 
-    # The rule pack judged the proposed state: SSH from the internet, located in the baseline.
+    # The rule pack judged the proposed state: SSH from the internet, located at the changed
+    # line of the same resource (GitHub annotates only changed lines of a pull request).
     report = json.loads((repo / "review-reports" / "findings.json").read_text())
     ssh = [f for f in report["findings"] if f["rule_id"] == "NW-SG-002"]
     assert [f["resource_id"] for f in ssh] == ["sg-web"]
     assert ssh[0]["location"]["path"] == f"baselines/{ACCOUNT}/{REGION}.yaml"
-    assert lines[ssh[0]["location"]["line"] - 1].strip() == "sg-web:"
+    assert ssh[0]["location"]["line"] == sg["location"]["line"]
     # Only what the change introduced: 22 is judged, 443 (approved, unchanged) is not.
     unapproved = [f for f in report["findings"] if f["rule_id"] == "NW-SG-001"]
     ports = [p["FromPort"] for f in unapproved for p in f["evidence"]["MatchedIpPermissions"]]

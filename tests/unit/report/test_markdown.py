@@ -8,6 +8,7 @@ from dataclasses import replace
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from scanner.model import RemediationAction
 from scanner.report import markdown
 from scanner.report.escape import code_block, md, md_code
 from tests.unit.report.fixtures import FINDINGS, HOSTILE, RUN, hostile_finding, sg_finding
@@ -35,9 +36,10 @@ def _hostile_report() -> str:
 def test_sections_in_order() -> None:
     text = markdown.render(FINDINGS, RUN)
     headings = [line for line in text.splitlines() if line.startswith("## ")]
+    # The summary first, so it fits a screen before the details.
     assert headings == [
-        "## Scope",
         "## Executive summary",
+        "## Scope",
         "## Coverage",
         "## Drift",
         "## Findings",
@@ -69,15 +71,36 @@ def test_counts_by_severity_and_control() -> None:
     assert "6 finding(s): 4 policy violation(s) and 2 drifted resource(s)" in html
 
 
-def test_compliance_table_lists_passing_and_failing_controls() -> None:
+def test_compliance_table_is_honest_about_partial_coverage() -> None:
     text = markdown.render([sg_finding()], RUN)
     rows = {
         line.split("|")[2].strip(): line
         for line in text.splitlines()
         if line.startswith("| ") and "`CIS-AWS-" in line
     }
-    assert "fail" in rows["`CIS-AWS-5.2`"]
-    assert "pass" in rows["`CIS-AWS-3.7`"]
+    assert rows["`CIS-AWS-5.2`"].rstrip(" |").endswith("| findings")
+    # The pack checks part of a control: no findings is said, a pass is never claimed.
+    assert rows["`CIS-AWS-3.7`"].rstrip(" |").endswith("| no findings")
+    assert not any(cell.strip() == "pass" for row in rows.values() for cell in row.split("|"))
+
+
+def test_summary_lists_the_most_severe_and_drift_says_what_changed() -> None:
+    text = markdown.render(FINDINGS, replace(RUN, account_names={"123456789012": "prod"}))
+    summary = text[: text.index("## Scope")]
+    assert "### Most severe" in summary and "sg-0a1b2c3d" in summary
+    drift = text[text.index("## Drift") : text.index("## Findings")]
+    assert "What changed" in drift and "+ " in drift
+    assert "`123456789012` (prod)" in text
+
+
+def test_a_step_without_a_command_has_no_empty_code_block() -> None:
+    manual = replace(
+        sg_finding(),
+        remediation=(RemediationAction(description="Ask the owner", cli="", api=None),),
+    )
+    text = markdown.render([manual], RUN)
+    assert "1. Ask the owner" in text
+    assert "```bash\n```" not in text and "```bash\n\n```" not in text
 
 
 def test_clean_and_complete_scan() -> None:

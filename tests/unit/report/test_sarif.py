@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import random
-import re
 from dataclasses import replace
 
 from scanner.model import Location
@@ -45,7 +44,9 @@ def test_one_rule_per_policy_and_drift_kind_with_everything_github_shows() -> No
     rules = run["tool"]["driver"]["rules"]
     ids = [rule["id"] for rule in rules]
     assert ids == sorted(ids)
-    assert set(ids) == {r.id for r in RUN.rules} | {r.id for r in DRIFT_RULES}
+    drift = {f"{f.rule_id}/{f.severity}" for f in FINDINGS if f.kind == "drift"}
+    assert set(ids) == {r.id for r in RUN.rules} | drift
+    assert {i.rsplit("/", 1)[0] for i in drift} <= {r.id for r in DRIFT_RULES}
     for rule in rules:
         for key in (
             "name",
@@ -68,6 +69,19 @@ def test_one_rule_per_policy_and_drift_kind_with_everything_github_shows() -> No
         else:
             low, high = SEVERITY_RANGES[severity]
             assert low <= float(props["security-severity"]) <= high
+        if rule["id"].startswith("drift/"):
+            assert rule["id"].endswith(f"/{severity}")  # the drift's own severity
+
+
+def test_drift_security_severity_is_the_drifts_own() -> None:
+    narrowing = replace(drift_finding(), severity="low")
+    widening = replace(drift_finding(line=40), severity="high", resource_id="sg-0wide")
+    run = _run(assert_valid_sarif(sarif.render([narrowing, widening], RUN)))
+    by_id = {rule["id"]: rule for rule in run["tool"]["driver"]["rules"]}
+    assert float(by_id["drift/modified/low"]["properties"]["security-severity"]) < 4.0
+    assert float(by_id["drift/modified/high"]["properties"]["security-severity"]) >= 7.0
+    assert {r["ruleId"] for r in run["results"]} == {"drift/modified/low", "drift/modified/high"}
+    assert {r["properties"]["ruleId"] for r in run["results"]} == {"drift/modified"}
 
 
 def test_every_result_points_at_its_rule_and_a_physical_location() -> None:
@@ -89,32 +103,51 @@ def test_every_result_points_at_its_rule_and_a_physical_location() -> None:
     assert "%SRCROOT%" in run["originalUriBaseIds"]
 
 
-def test_policy_results_at_the_policy_line_drift_at_the_baseline_entry() -> None:
-    run = _run(json.loads(sarif.render([sg_finding(), drift_finding(line=31)], RUN)))
+def test_results_at_their_location_and_the_policy_related_when_elsewhere() -> None:
+    at_entry = replace(
+        sg_finding("sg-0listed"), location=Location("baselines/123456789012/us-east-1.yaml", 7)
+    )
+    findings = [sg_finding(), at_entry, drift_finding(line=31)]
+    run = _run(json.loads(sarif.render(findings, RUN)))
     where = {
-        r["ruleId"]: (
+        (r["properties"]["kind"], r["properties"]["resourceId"]): (
             r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
             r["locations"][0]["physicalLocation"]["region"]["startLine"],
+            [
+                (
+                    x["physicalLocation"]["artifactLocation"]["uri"],
+                    x["physicalLocation"]["region"]["startLine"],
+                )
+                for x in r.get("relatedLocations", [])
+            ],
         )
         for r in run["results"]
     }
-    assert where["NW-SG-001"] == ("policies/network.yml", 12)
-    assert where["drift/modified"] == ("baselines/123456789012/us-east-1.yaml", 31)
+    # Not in the baseline: at the policy line, nothing related.
+    assert where[("policy", "sg-0a1b2c3d")] == ("policies/network.yml", 12, [])
+    # In the baseline: at its entry, the policy related.
+    assert where[("policy", "sg-0listed")] == (
+        "baselines/123456789012/us-east-1.yaml",
+        7,
+        [("policies/network.yml", 12)],
+    )
+    assert where[("drift", drift_finding().resource_id)][:2] == (
+        "baselines/123456789012/us-east-1.yaml",
+        31,
+    )
 
 
-def test_message_names_resource_arn_account_region_and_evidence() -> None:
-    run = _run(json.loads(sarif.render([sg_finding()], RUN)))
-    text = run["results"][0]["message"]["text"]
-    for part in (
-        "sg-0a1b2c3d",
-        "arn:aws:ec2:us-east-1:123456789012:security-group/sg-0a1b2c3d",
-        "123456789012",
-        "us-east-1",
-        "0.0.0.0/0",
-        "Evidence:",
-    ):
+def test_message_is_short_and_the_evidence_is_in_properties() -> None:
+    finding = sg_finding()
+    [result] = _run(json.loads(sarif.render([finding], RUN)))["results"]
+    text = result["message"]["text"]
+    for part in ("sg-0a1b2c3d", "123456789012", "us-east-1", "aws.security-group"):
         assert part in text
+    assert "Evidence" not in text and "{" not in text and len(text) < 400
     assert text.endswith(".")
+    assert result["properties"]["evidence"] == dict(finding.evidence)
+    logical = result["locations"][0]["logicalLocations"][0]
+    assert logical["fullyQualifiedName"] == finding.arn
 
 
 def test_levels_follow_severity() -> None:
@@ -125,15 +158,16 @@ def test_levels_follow_severity() -> None:
 def test_clean_scan_has_empty_results_and_scope_id() -> None:
     run = _run(assert_valid_sarif(sarif.render([], RUN)))
     assert run["results"] == []
-    assert run["automationDetails"]["id"] == "netwarden/123456789012+210987654321/"
-    one = replace(RUN, accounts=("123456789012",))
-    assert _run(json.loads(sarif.render([], one)))["automationDetails"]["id"] == (
-        "netwarden/123456789012/"
-    )
-    many = replace(RUN, accounts=tuple(f"{i:012d}" for i in range(9)))
-    assert re.fullmatch(
-        r"netwarden/9-accounts-[0-9a-f]{12}/",
-        _run(json.loads(sarif.render([], many)))["automationDetails"]["id"],
+    assert run["automationDetails"]["id"] == "netwarden/"
+    # Adding an account never changes the category (old alerts would stay open forever).
+    for accounts in (("123456789012",), tuple(f"{i:012d}" for i in range(9))):
+        other = replace(RUN, accounts=accounts)
+        assert _run(json.loads(sarif.render([], other)))["automationDetails"]["id"] == (
+            "netwarden/"
+        )
+    named = replace(RUN, scope="netwarden-shard-2")
+    assert _run(json.loads(sarif.render([], named)))["automationDetails"]["id"] == (
+        "netwarden-shard-2/"
     )
 
 

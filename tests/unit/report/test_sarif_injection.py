@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 from scanner.report import sarif
 from tests.unit.report.fixtures import HOSTILE, RUN, hostile_finding
@@ -10,7 +11,8 @@ from tests.unit.report.helpers import assert_valid_sarif
 
 
 def test_hostile_text_is_inert_in_messages_and_intact_in_properties() -> None:
-    finding = hostile_finding()
+    base = hostile_finding()
+    finding = replace(base, message=f"{base.message} [click](https://evil.example)")
     log = assert_valid_sarif(sarif.render([finding], RUN))
     result = log["runs"][0]["results"][0]
     text = result["message"]["text"]

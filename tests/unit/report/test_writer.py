@@ -17,6 +17,7 @@ def test_registry_names_and_files() -> None:
         "sarif": "netwarden.sarif",
         "markdown": "report.md",
         "json": "findings.json",
+        "html": "report.html",
     }
 
 
@@ -34,8 +35,10 @@ def test_writes_only_the_asked_formats(tmp_path: Path) -> None:
 
 
 def test_unknown_format_writes_nothing(tmp_path: Path) -> None:
-    with pytest.raises(ValueError, match=r"unknown report format 'html'.*known: json, markdown"):
-        write_reports(FINDINGS, RUN, tmp_path, ["sarif", "html"])
+    with pytest.raises(
+        ValueError, match=r"unknown report format 'pdf'.*known: html, json, markdown"
+    ):
+        write_reports(FINDINGS, RUN, tmp_path, ["sarif", "pdf"])
     assert list(tmp_path.iterdir()) == []
     assert parse_formats("SARIF,,markdown") == ("sarif", "markdown")
 
@@ -55,7 +58,7 @@ def test_run_info_accepts_lists_and_an_inventory_mapping() -> None:
     )
     assert run.accounts == ("2", "1")
     assert run.inventory == (("1", "us-east-1", "aws.vpc", 1), ("2", "us-east-1", "aws.vpc", 3))
-    assert run.scope_id == "netwarden/1+2/"
+    assert run.scope_id == "netwarden/"
 
 
 def test_run_info_from_a_snapshot() -> None:
