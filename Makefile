@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed-stamp
 
 LINT_PATHS := scanner tests $(wildcard bench)
 
-.PHONY: install test lint typecheck validate-policies unit fuzz demo bench clean sarif-tools
+.PHONY: install test lint typecheck validate-policies unit fuzz demo readme bench clean sarif-tools
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -56,6 +56,10 @@ fuzz: $(STAMP)
 
 demo: $(STAMP)
 	$(BIN)/netwarden demo -o reports/demo
+
+# The README's excerpt of the demo's report.md (tests/integration/test_demo.py checks it).
+readme: demo
+	$(BIN)/python -m scanner.demo.excerpt reports/demo/report.md README.md
 
 bench: $(STAMP)
 	$(BIN)/python -m bench

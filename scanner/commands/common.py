@@ -183,7 +183,11 @@ def snapshot_option(func: F) -> F:
 
 def baseline_dir_option(func: F) -> F:
     return click.option(
-        "--baseline-dir", default="baselines", show_default=True, type=click.Path(file_okay=False)
+        "--baseline-dir",
+        default="baselines",
+        show_default=True,
+        type=click.Path(file_okay=False),
+        help="The reviewed baseline: <account>/<region>.yaml files.",
     )(func)
 
 

@@ -8,7 +8,14 @@ from scanner.commands.common import handle_input_errors, policies_option
 
 
 @click.command("demo")
-@click.option("-o", "--output-dir", default="reports/demo", show_default=True)
+@click.option(
+    "-o",
+    "--output-dir",
+    default="reports/demo",
+    show_default=True,
+    type=click.Path(file_okay=False),
+    help="Where the demo writes its reports, baseline and snapshot.",
+)
 @policies_option
 @click.option("--remediate", is_flag=True, help="Also apply the plan and re-scan to zero drift.")
 @handle_input_errors

@@ -31,7 +31,14 @@ from scanner.snapshot import has_errors
 @aws_options
 @snapshot_option
 @baseline_dir_option
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="What to print on stdout: drift as text (a table at a terminal) or as JSON.",
+)
 @click.option(
     "--cloudtrail",
     help="CloudTrail logs to attribute drift: s3://bucket/prefix, a directory laid out as a "

@@ -25,7 +25,7 @@ from scanner.commands.common import (
 )
 from scanner.errors import ExitCode, InputError
 from scanner.fileio import write_text_atomic
-from scanner.remediate.plan import Step, build_plan, evidence_document, plan_document
+from scanner.remediate.plan import Step, build_plan, evidence_document
 from scanner.textsafe import one_line
 
 if TYPE_CHECKING:
@@ -73,14 +73,29 @@ def outcome_table(outcomes: list[Outcome]) -> str:
     is_flag=True,
     help="Also fix policy violations on resources the baseline approved.",
 )
-@click.option("--plan-out", type=click.Path(dir_okay=False), help="Write the plan as JSON.")
+@click.option(
+    "--plan-out",
+    type=click.Path(dir_okay=False),
+    help="Write the plan as JSON, with a digest of the state it was made for, to review.",
+)
+@click.option(
+    "--plan",
+    "plan_in",
+    type=click.Path(dir_okay=False, exists=True),
+    help="With --apply: apply exactly this reviewed plan (from --plan-out), refusing if a "
+    "step is not one netwarden derives now or if the resources changed since it was made.",
+)
 @click.option(
     "--evidence-dir",
     default="reports",
     show_default=True,
     help="Where the pre-change evidence snapshot is written on --apply.",
 )
-@click.option("--cloudtrail", help="CloudTrail logs, to add containment steps for the principal.")
+@click.option(
+    "--cloudtrail",
+    help="CloudTrail logs (s3://bucket/prefix, a directory, or 'lookup'), to add containment "
+    "steps for the principal behind each drift.",
+)
 @click.option("--apply", "do_apply", is_flag=True, help="Execute the plan (dry-run first).")
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation (needed without a TTY).")
 @handle_input_errors
@@ -90,6 +105,7 @@ def remediate_command(
     policies_dir: str,
     include_policy_fixes: bool,
     plan_out: str | None,
+    plan_in: str | None,
     evidence_dir: str,
     cloudtrail: str | None,
     do_apply: bool,
@@ -98,9 +114,19 @@ def remediate_command(
 ) -> None:
     """Remediation plan for drift and violations; --apply executes it."""
     from scanner.pipeline import ScanRequest, scan
+    from scanner.remediate.reviewed import (
+        check_reviewed,
+        load_reviewed_plan,
+        reviewed_plan_document,
+    )
 
     if do_apply and not yes and not sys.stdin.isatty():
         raise InputError("--apply without a terminal needs --yes")
+    if plan_in and not do_apply:
+        raise InputError("--plan applies a reviewed plan: use it with --apply")
+    if plan_in and plan_out:
+        raise InputError("use either --plan (apply a reviewed plan) or --plan-out (make one)")
+    reviewed = load_reviewed_plan(plan_in) if plan_in else None  # bad file: before any call
     request = ScanRequest(
         snapshot=snapshot_path,
         aws=aws_request(aws),
@@ -111,11 +137,18 @@ def remediate_command(
     )
     with progress_display() as bar:
         result = scan(request, bar)
-    snapshot = result.snapshot
-    steps = build_plan(list(result.findings), include_policy=include_policy_fixes)
+    snapshot = dict(result.snapshot)
+    if reviewed is not None:
+        # Every step netwarden could derive now (policy fixes included), to check the file.
+        current = build_plan(list(result.findings), include_policy=True)
+        check_reviewed(reviewed[0], reviewed[1], current, snapshot)
+        steps = reviewed[0]
+    else:
+        steps = build_plan(list(result.findings), include_policy=include_policy_fixes)
     click.echo(plan_table(steps) if steps else "Nothing to remediate.")
     if plan_out:
-        write_text_atomic(plan_out, json.dumps(plan_document(steps), indent=2) + "\n")
+        document = reviewed_plan_document(steps, snapshot)
+        write_text_atomic(plan_out, json.dumps(document, indent=2) + "\n")
         console.note(f"wrote {plan_out}")
     if not do_apply or not any(s.executable for s in steps):
         return

@@ -85,7 +85,9 @@ def scan_command(
             "(create one with `netwarden baseline create`)",
             err=True,
         )
-    console.note(result.summary())
+    from scanner.commands.summary import print_summary
+
+    print_summary(result.findings, result.summary())
     for path in result.written:
         console.note(f"wrote {path}")
     if result.incomplete:

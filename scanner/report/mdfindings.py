@@ -77,7 +77,9 @@ def _finding(finding: Finding, fingerprint: str, rule: RuleInfo) -> Iterator[str
         yield f"- **ARN:** {md_code(finding.arn)}\n"
     yield f"- **Account / region:** {md_code(finding.account)} / {md_code(finding.region)}\n"
     yield f"- **Severity:** {SEVERITY_TITLE[finding.severity]}\n"
-    what = "Baseline entry" if finding.kind == "drift" else "Policy"
+    # A policy finding on a resource the baseline lists is located at that entry.
+    at_policy = finding.kind == "policy" and rule.location in (None, finding.location)
+    what = "Policy" if at_policy else "Baseline entry"
     yield f"- **{what}:** {location(finding)}\n"
     if finding.kind == "drift":
         yield f"- **Changed by:** {changed_by(finding)}\n"

@@ -29,3 +29,9 @@ def test_demo_tells_the_whole_story(tmp_path: Path) -> None:
     assert {"drift/added", "drift/modified", "drift/removed"} <= rules
     assert "ci-deploy" in (out / "report.md").read_text()
     assert "drift after remediation: 0 resource(s)" in result.output
+    # The README's excerpt is this report's (make readme regenerates it).
+    from scanner.demo.excerpt import excerpt, normalize, readme_block
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    report = (out / "report.md").read_text().replace(str(out), "reports/demo")
+    assert normalize(readme_block(readme)) == normalize(excerpt(report)), "run make readme"

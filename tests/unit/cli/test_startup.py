@@ -68,3 +68,26 @@ def test_help_of_a_command_does_not_import_aws_or_custodian() -> None:
     # `netwarden scan --help` is read often; the AWS and policy machinery loads when it runs.
     loaded = _top(_modules_after(["scan", "--help"]))
     assert not loaded & {"boto3", "botocore", "c7n", "moto"}, sorted(loaded)
+
+
+def _leaves(command: click.Command, path: tuple[str, ...] = ()) -> list[tuple[str, click.Command]]:
+    if not isinstance(command, click.Group):
+        return [(" ".join(path), command)]
+    ctx = click.Context(command)
+    out = []
+    for name in command.list_commands(ctx):
+        sub = command.get_command(ctx, name)
+        assert sub is not None
+        out += _leaves(sub, (*path, name))
+    return out
+
+
+def test_every_option_of_every_command_has_help() -> None:
+    missing = [
+        f"{name} {'/'.join(param.opts)}"
+        for name, command in _leaves(cli)
+        for param in command.params
+        if isinstance(param, click.Option) and not param.hidden and not param.help
+    ]
+    assert missing == []
+    assert all(command.help for _, command in _leaves(cli))

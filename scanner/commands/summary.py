@@ -1,0 +1,50 @@
+"""The end of a scan at a terminal: counts by severity and the most severe findings, as a
+rich panel on stderr. Anywhere else (CI logs, pipes) the one-line summary is printed."""
+
+from __future__ import annotations
+
+import sys
+from collections import Counter
+from collections.abc import Sequence
+
+from scanner import console
+from scanner.model import SEVERITIES, Finding
+from scanner.textsafe import one_line
+
+TOP = 5
+STYLES = {"critical": "bold magenta", "high": "bold red", "medium": "yellow", "low": "cyan"}
+
+
+def print_summary(findings: Sequence[Finding], line: str) -> None:
+    """A table at a terminal, ``line`` elsewhere; nothing with --quiet."""
+    if console.quiet():
+        return
+    if not sys.stderr.isatty():
+        console.note(line)
+        return
+    from rich.table import Table
+    from rich.text import Text
+
+    out = console.rich_console(sys.stderr)
+    active = [f for f in findings if f.waiver is None]
+    counts = Counter(f.severity for f in active)
+    table = Table(title=line, title_justify="left", show_header=True)
+    for severity in SEVERITIES:
+        table.add_column(severity, justify="right", style=STYLES.get(severity, ""))
+    table.add_row(*(str(counts[s]) for s in SEVERITIES))
+    out.print(table)
+    if not active:
+        return
+    top = Table(title=f"most severe ({min(TOP, len(active))} of {len(active)})", show_lines=False)
+    for column in ("severity", "rule", "resource", "account / region", "title"):
+        top.add_column(column)
+    for finding in sorted(active, key=Finding.sort_key)[:TOP]:
+        # Text(), never markup: resource ids and titles may come from whoever changed AWS.
+        top.add_row(
+            Text(finding.severity, style=STYLES.get(finding.severity, "")),
+            Text(finding.rule_id),
+            Text(one_line(finding.resource_id, 40)),
+            Text(f"{finding.account} / {finding.region}"),
+            Text(one_line(finding.title, 60)),
+        )
+    out.print(top)
