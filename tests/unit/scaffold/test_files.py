@@ -163,3 +163,15 @@ def test_exit_code_handling_of_each_netwarden_step(
     argv = (tmp_path / "argv").read_text()
     if step_id == "scan":
         assert "--shard 2/4" in argv and "--accounts" not in argv
+
+
+def test_waivers_file_and_its_example_load_with_the_waiver_loader() -> None:
+    from scanner.waivers.load import parse_waivers
+
+    text = scaffold(InitOptions())["waivers.yaml"]
+    assert parse_waivers(text, "waivers.yaml", {"NW-SG-005"}) == []
+    lines = text.splitlines()
+    start = lines.index("# waivers:")
+    example = "\n".join(line.removeprefix("# ") for line in lines[start:] if line.startswith("#"))
+    [waiver] = parse_waivers(example, "waivers.yaml", {"NW-SG-005"})
+    assert waiver.owner == "netops@example.com"
