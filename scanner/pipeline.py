@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import datetime as dt
 import os
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -44,6 +45,7 @@ if TYPE_CHECKING:
     from scanner.policy.loader import PolicyPack
     from scanner.policy.parallel import PendingFindings
     from scanner.report.run import RunInfo
+    from scanner.waivers import Waiver, WaiverOutcome
 
 __all__ = [
     "STAGES",
@@ -111,6 +113,11 @@ class ScanRequest:
     engine: str = "native"
     # The SARIF category (automationDetails.id without its "/"); None: "netwarden".
     category: str | None = None
+    # A waivers file (accepted risks); None applies no waiver. The command line passes
+    # --waivers F, or ./waivers.yaml when it exists.
+    waivers: str | os.PathLike[str] | None = None
+    # The day waivers are judged on (their expiry); None: today, in UTC.
+    today: dt.date | None = None
 
     def __post_init__(self) -> None:
         from scanner.report.writer import formats_from_flag
@@ -138,6 +145,8 @@ class ScanContext:
     findings: tuple[Finding, ...] = ()
     # Why the scan is incomplete (exit code 3), one reason per entry.
     incomplete: tuple[str, ...] = ()
+    waivers: tuple[Waiver, ...] = ()
+    waiver_outcome: WaiverOutcome | None = None
     run: RunInfo | None = None
     written: tuple[Path, ...] = ()
 
@@ -159,6 +168,13 @@ class ScanResult:
     incomplete: tuple[str, ...]
     written: tuple[Path, ...]
     snapshot: Mapping[str, Any]
+    # What the waivers did (None without a waivers file): applied, expired, stale.
+    waivers: WaiverOutcome | None = None
+
+    @property
+    def active(self) -> tuple[Finding, ...]:
+        """The findings no waiver accepts: the ones that count for --fail-on."""
+        return tuple(f for f in self.findings if f.waiver is None)
 
     @property
     def coverage_gaps(self) -> tuple[Mapping[str, str], ...]:
@@ -169,22 +185,26 @@ class ScanResult:
         """One line: how many findings, by severity, drift and policy."""
         from scanner.model import SEVERITIES
 
-        counts = {s: sum(1 for f in self.findings if f.severity == s) for s in SEVERITIES}
+        active = self.active
+        counts = {s: sum(1 for f in active if f.severity == s) for s in SEVERITIES}
         parts = [f"{counts[s]} {s}" for s in SEVERITIES if counts[s]]
-        drift = sum(1 for f in self.findings if f.kind == "drift")
+        drift = sum(1 for f in active if f.kind == "drift")
+        waived = len(self.findings) - len(active)
+        accepted = f"; {waived} accepted risk(s) (waived)" if waived else ""
         return (
-            f"{len(self.findings)} finding(s) ({', '.join(parts) or 'none'}); "
-            f"{drift} drift, {len(self.findings) - drift} policy"
+            f"{len(active)} finding(s) ({', '.join(parts) or 'none'}); "
+            f"{drift} drift, {len(active) - drift} policy{accepted}"
         )
 
 
 def exit_code(result: ScanResult, fail_on: str) -> int:
-    """The contract's exit code for a scan: 1 when a finding is at or above ``fail_on``
-    (``none``: never), 3 when the scan is incomplete, 0 otherwise, with 1 before 3."""
+    """The contract's exit code for a scan: 1 when a finding no waiver accepts is at or
+    above ``fail_on`` (``none``: never), 3 when the scan is incomplete, 0 otherwise, with 1
+    before 3."""
     from scanner.model import severity_at_least
 
     codes = []
-    if any(severity_at_least(f.severity, fail_on) for f in result.findings):
+    if any(severity_at_least(f.severity, fail_on) for f in result.active):
         codes.append(ExitCode.FINDINGS)
     if result.incomplete:
         codes.append(ExitCode.INCOMPLETE)
@@ -232,6 +252,25 @@ def load_policies(ctx: ScanContext) -> ScanContext:
     from scanner.policy.loader import load_policy_pack
 
     return ctx.advance(pack=load_policy_pack(ctx.request.policies_dir))
+
+
+def load_waivers(ctx: ScanContext) -> ScanContext:
+    """The waivers file, read and validated before any AWS call (a bad waiver is exit 2 at
+    its file and line)."""
+    if ctx.request.waivers is None:
+        return ctx
+    from scanner.waivers import load_waivers as load
+
+    if ctx.pack is not None:
+        known = [p.metadata.id for p in ctx.pack.policies]
+    else:
+        # A drift-only run (diff) still checks the rule ids against the rule pack the scan
+        # uses: one waivers file serves both, and a typo must not wait for the nightly scan.
+        from scanner.pack import choose
+        from scanner.policy.loader import load_policy_pack
+
+        known = [p.metadata.id for p in load_policy_pack(choose(None).path).policies]
+    return ctx.advance(waivers=tuple(load(ctx.request.waivers, known)))
 
 
 def find_baseline(ctx: ScanContext) -> ScanContext:
@@ -324,6 +363,45 @@ def gather_findings(ctx: ScanContext) -> ScanContext:
     return ctx.advance(findings=tuple(sorted((*ctx.drift, *ctx.policy), key=Finding.sort_key)))
 
 
+def apply_waivers(ctx: ScanContext) -> ScanContext:
+    """Mark the findings a waiver in force accepts; note the expired and stale waivers."""
+    if ctx.request.waivers is None:
+        return ctx
+    from scanner.waivers import apply_waivers as apply
+
+    today = ctx.request.today or dt.datetime.now(dt.UTC).date()
+    outcome = apply(ctx.findings, ctx.waivers, today)
+    assert ctx.snapshot is not None
+    outcome = only_checked_stale(
+        outcome,
+        policies=ctx.pack is not None,
+        drift=ctx.drift_checked,
+        accounts=frozenset(ctx.snapshot.get("accounts", {})),
+    )
+    return ctx.advance(findings=tuple(outcome.findings), waiver_outcome=outcome)
+
+
+def only_checked_stale(
+    outcome: WaiverOutcome, *, policies: bool, drift: bool, accounts: frozenset[str]
+) -> WaiverOutcome:
+    """A waiver is stale only where this run could have matched it: a policy rule's when
+    policies were evaluated (not in ``diff``), a drift kind's when drift was checked, and an
+    account's when that account was scanned (not on another shard)."""
+    from scanner.waivers import DRIFT_RULE_IDS
+
+    def could_match(waiver: Waiver) -> bool:
+        if waiver.account is not None and waiver.account not in accounts:
+            return False
+        if waiver.rule == "*":
+            return policies or drift
+        if waiver.rule == "drift/*" or waiver.rule in DRIFT_RULE_IDS:
+            return drift
+        return policies
+
+    stale = tuple(w for w in outcome.stale if could_match(w))
+    return dataclasses.replace(outcome, stale=stale)
+
+
 def check_coverage(ctx: ScanContext) -> ScanContext:
     """An account, region or type that could not be read makes the scan incomplete."""
     from scanner.snapshot import has_errors
@@ -353,8 +431,22 @@ def describe_run(ctx: ScanContext) -> ScanContext:
         baseline_dir=request.baseline_dir,
         baseline_commit=commit,
         scope=request.category,
+        waivers=waiver_report(ctx.waiver_outcome, request.waivers),
     )
     return ctx.advance(run=run)
+
+
+def waiver_report(outcome: WaiverOutcome | None, file: Any) -> Mapping[str, Any] | None:
+    """What the reports say about the waivers file: the waivers in force and how many
+    findings each accepted, the expired ones, the stale ones; None without a file."""
+    if outcome is None:
+        return None
+    return {
+        "file": str(file),
+        "applied": [{**w.describe(), "findings": n} for w, n in outcome.applied],
+        "expired": [{**e.waiver.describe(), "findings": len(e.findings)} for e in outcome.expired],
+        "stale": [w.describe() for w in outcome.stale],
+    }
 
 
 def write_reports(ctx: ScanContext) -> ScanContext:
@@ -372,6 +464,7 @@ Stage = Callable[[ScanContext], ScanContext]
 
 STAGES: tuple[Stage, ...] = (
     load_policies,
+    load_waivers,
     read_snapshot,
     find_baseline,
     start_policies,
@@ -382,6 +475,7 @@ STAGES: tuple[Stage, ...] = (
     gather_findings,
     # Stages that annotate or filter findings go here, in this order as they are built:
     # exposure (issue 13), traffic from flow logs (14), waivers, the previous run's status.
+    apply_waivers,
     check_coverage,
     describe_run,
     write_reports,
@@ -416,4 +510,5 @@ def scan(request: ScanRequest, progress: ProgressCallback | None = None) -> Scan
         incomplete=ctx.incomplete,
         written=ctx.written,
         snapshot=ctx.snapshot,
+        waivers=ctx.waiver_outcome,
     )

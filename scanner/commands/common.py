@@ -275,3 +275,45 @@ def category_option(default: str | None, help_text: str) -> Callable[[F], F]:
         )(func)
 
     return decorate
+
+
+def waivers_option(func: F) -> F:
+    """``--waivers F``: the accepted risks; default ``./waivers.yaml`` when it exists."""
+    return click.option(
+        "--waivers",
+        "waivers_path",
+        type=click.Path(dir_okay=False),
+        help="Waivers file (accepted risks, each with reason, owner and expiry) "
+        "[default: ./waivers.yaml when it exists].",
+    )(func)
+
+
+def waivers_file(option: str | None) -> str | None:
+    """The waivers file a command reads: ``--waivers F`` (it must exist), else
+    ``./waivers.yaml`` when there is one, else none."""
+    from scanner.waivers import DEFAULT_FILE
+
+    if option:
+        return option
+    return DEFAULT_FILE if os.path.isfile(DEFAULT_FILE) else None
+
+
+def warn_about_waivers(outcome: Any) -> None:
+    """One warning per expired or stale waiver (a ``WaiverOutcome``), on stderr."""
+    from scanner.textsafe import one_line
+
+    if outcome is None:
+        return
+    for lapsed in outcome.expired:
+        waiver = lapsed.waiver
+        click.echo(
+            f"netwarden: warning: {waiver.path}:{waiver.line}: waiver expired on "
+            f"{waiver.expires.isoformat()}; {len(lapsed.findings)} finding(s) count again",
+            err=True,
+        )
+    for waiver in outcome.stale:
+        click.echo(
+            f"netwarden: warning: {waiver.path}:{waiver.line}: waiver matches no finding "
+            f"(stale): {one_line(waiver.rule)} on {one_line(waiver.resource)}",
+            err=True,
+        )

@@ -19,6 +19,9 @@ from scanner.commands.common import (
     obtain_snapshot,
     progress_display,
     snapshot_option,
+    waivers_file,
+    waivers_option,
+    warn_about_waivers,
 )
 from scanner.drift import render
 from scanner.drift.against import compute_drift
@@ -44,12 +47,14 @@ from scanner.snapshot import has_errors
     help="CloudTrail logs to attribute drift: s3://bucket/prefix, a directory laid out as a "
     "trail writes it, or 'lookup' (the LookupEvents API).",
 )
+@waivers_option
 @handle_input_errors
 def diff_command(
     snapshot_path: str | None,
     baseline_dir: str,
     output_format: str,
     cloudtrail: str | None,
+    waivers_path: str | None,
     **aws: Any,
 ) -> None:
     """Show drift from the baseline; exit 1 when there is drift."""
@@ -63,6 +68,7 @@ def diff_command(
         policies_dir=None,
         cloudtrail=cloudtrail,
         baseline_commit=False,
+        waivers=waivers_file(waivers_path),
     )
     with progress_display() as bar:
         result = scan(request, bar)
@@ -72,15 +78,21 @@ def diff_command(
         for f in result.findings
         if f.kind == "drift" and f.attribution
     }
+    waived = {
+        (f.account, f.region, f.resource_id): f.waiver
+        for f in result.findings
+        if f.kind == "drift" and f.waiver is not None
+    }
     if output_format == "json":
-        click.echo(render.as_json(deltas, who if cloudtrail else None), nl=False)
+        click.echo(render.as_json(deltas, who if cloudtrail else None, waived), nl=False)
     elif sys.stdout.isatty():
-        render.print_table(deltas, who)
+        render.print_table(deltas, who, waived)
     else:
-        click.echo(render.as_text(deltas, who), nl=False)
+        click.echo(render.as_text(deltas, who, waived), nl=False)
+    warn_about_waivers(result.waivers)
     if result.incomplete:
         click.echo("netwarden: warning: the snapshot is incomplete (see its errors)", err=True)
-    # Every drift is at least "info": diff fails on any drift.
+    # Every drift is at least "info": diff fails on any drift a waiver does not accept.
     raise click.exceptions.Exit(exit_code(result, fail_on="info"))
 
 

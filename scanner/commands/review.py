@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -16,6 +17,9 @@ from scanner.commands.common import (
     handle_input_errors,
     output_dir_option,
     policies_option,
+    waivers_file,
+    waivers_option,
+    warn_about_waivers,
 )
 from scanner.drift import render
 from scanner.drift.findings import drift_findings
@@ -49,6 +53,7 @@ from scanner.textsafe import one_line
     "Code-scanning category of the review's SARIF (its own, so a pull request's review never "
     "closes the nightly scan's alerts).",
 )
+@waivers_option
 @handle_input_errors
 def review_command(
     base_ref: str,
@@ -58,6 +63,7 @@ def review_command(
     output_format: str,
     fail_on: str,
     category: str,
+    waivers_path: str | None,
 ) -> None:
     """Pull-request check: what a change to baselines/ does, located at file:line."""
     from scanner.baseline.unproject import snapshot_of
@@ -73,6 +79,10 @@ def review_command(
         [*drift_findings(deltas), *introduced_policy_findings(old, new, pack, deltas)],
         key=Finding.sort_key,
     )
+    waivers_path = waivers_file(waivers_path)
+    report = None
+    if waivers_path is not None:
+        findings, report = _waive(findings, waivers_path, pack, deltas)
     policy = [f for f in findings if f.kind == "policy"]
     if output_format == "json":
         document = json.loads(render.as_json(deltas))
@@ -82,9 +92,10 @@ def review_command(
         click.echo(render.as_text(deltas), nl=False)
         for finding in policy:
             where = f"{finding.location.path}:{finding.location.line}"
+            accepted = " [accepted risk]" if finding.waiver is not None else ""
             click.echo(
                 f"[{finding.severity.upper()}] {finding.rule_id} {one_line(finding.title)}: "
-                f"{one_line(finding.resource_id)} ({where})"
+                f"{one_line(finding.resource_id)} ({where}){accepted}"
             )
     run = run_info_from_snapshot(
         snapshot_of(new),
@@ -94,8 +105,31 @@ def review_command(
         baseline_dir=baseline_dir,
         collected_at=f"proposed baseline (working tree) against {base_ref}",
         scope=category,
+        waivers=report,
     )
     for path in write_reports(findings, run, Path(output_dir), ("sarif", "markdown", "json")):
         console.note(f"wrote {path}")
-    failing = any(severity_at_least(f.severity, fail_on) for f in findings)
+    failing = any(severity_at_least(f.severity, fail_on) and f.waiver is None for f in findings)
     raise click.exceptions.Exit(ExitCode.FINDINGS if failing else ExitCode.OK)
+
+
+def _waive(
+    findings: list[Finding], path: str, pack: Any, deltas: Any
+) -> tuple[list[Finding], dict[str, Any]]:
+    """The review's findings with the waivers applied, and what the reports say about them.
+
+    A review sees only what the pull request changes, so no waiver is called stale here.
+    """
+    import dataclasses
+    import datetime as dt
+
+    from scanner.pipeline import waiver_report
+    from scanner.waivers import apply_waivers, load_waivers
+
+    waivers = load_waivers(path, [p.metadata.id for p in pack.policies])
+    outcome = apply_waivers(findings, waivers, dt.datetime.now(dt.UTC).date())
+    outcome = dataclasses.replace(outcome, stale=())
+    warn_about_waivers(outcome)
+    report = waiver_report(outcome, path)
+    assert report is not None
+    return sorted(outcome.findings, key=Finding.sort_key), dict(report)

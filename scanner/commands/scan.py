@@ -18,6 +18,9 @@ from scanner.commands.common import (
     policies_option,
     progress_display,
     snapshot_option,
+    waivers_file,
+    waivers_option,
+    warn_about_waivers,
 )
 from scanner.formats import DEFAULT_FORMATS, REPORT_FORMATS
 
@@ -50,6 +53,7 @@ from scanner.formats import DEFAULT_FORMATS, REPORT_FORMATS
     "for the filters it does not implement) or custodian (Custodian's classes for every policy).",
 )
 @category_option("netwarden", "Code-scanning category: SARIF automationDetails.id is NAME/.")
+@waivers_option
 @handle_input_errors
 def scan_command(
     snapshot_path: str | None,
@@ -61,6 +65,7 @@ def scan_command(
     cloudtrail: str | None,
     engine: str,
     category: str,
+    waivers_path: str | None,
     **aws: Any,
 ) -> None:
     """The whole pipeline: collect (or --snapshot), diff, evaluate, report."""
@@ -76,6 +81,7 @@ def scan_command(
         formats=tuple(formats.split(",")),
         engine=engine,
         category=category,
+        waivers=waivers_file(waivers_path),
     )
     with progress_display() as bar:
         result = scan(request, bar)
@@ -87,6 +93,7 @@ def scan_command(
         )
     from scanner.commands.summary import print_summary
 
+    warn_about_waivers(result.waivers)
     print_summary(result.findings, result.summary())
     for path in result.written:
         console.note(f"wrote {path}")

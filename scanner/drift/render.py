@@ -5,26 +5,33 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from itertools import groupby
+from typing import Any
 
 from scanner.drift.engine import Delta
 from scanner.model import Attribution
 from scanner.textsafe import one_line
 
 Who = Mapping[tuple[str, str, str], Attribution]
+# (account, region, resource id) -> the waiver that accepts that drift.
+Waived = Mapping[tuple[str, str, str], Mapping[str, Any]]
 
 
 def _key(delta: Delta) -> tuple[str, str, str]:
     return (delta.account, delta.region, delta.resource_id)
 
 
-def as_json(deltas: Sequence[Delta], who: Who | None = None) -> str:
-    """``{"drift": [DELTA, ...]}``; with CloudTrail, each DELTA also has ``attribution``."""
+def as_json(deltas: Sequence[Delta], who: Who | None = None, waived: Waived | None = None) -> str:
+    """``{"drift": [DELTA, ...]}``; with CloudTrail, each DELTA also has ``attribution``;
+    a drift a waiver accepts has ``waiver``."""
     out = []
     for delta in deltas:
         entry = delta.to_dict()
         if who is not None:
             found = who.get(_key(delta))
             entry["attribution"] = found.to_dict() if found else None
+        waiver = (waived or {}).get(_key(delta))
+        if waiver is not None:
+            entry["waiver"] = dict(waiver)
         out.append(entry)
     return json.dumps({"drift": out}, indent=2, sort_keys=False) + "\n"
 
@@ -50,7 +57,16 @@ def _attribution_line(who: Attribution) -> str:
     )
 
 
-def as_text(deltas: Sequence[Delta], who: Who | None = None) -> str:
+def waiver_line(waiver: Mapping[str, Any]) -> str:
+    """``accepted risk until 2027-03-31 (owner): reason [waivers.yaml:4]``"""
+    return (
+        f"accepted risk until {one_line(waiver.get('expires'))} ({one_line(waiver.get('owner'))})"
+        f": {one_line(waiver.get('reason'), 200)} "
+        f"[{one_line(waiver.get('path'))}:{waiver.get('line')}]"
+    )
+
+
+def as_text(deltas: Sequence[Delta], who: Who | None = None, waived: Waived | None = None) -> str:
     """Drift grouped by account/region and type, one line per resource and per change."""
     if not deltas:
         return "No drift: the live network matches the baseline.\n"
@@ -69,13 +85,20 @@ def as_text(deltas: Sequence[Delta], who: Who | None = None) -> str:
                 found = (who or {}).get(_key(delta))
                 if found:
                     out.append(f"        {_attribution_line(found)}")
+                waiver = (waived or {}).get(_key(delta))
+                if waiver is not None:
+                    out.append(f"        {waiver_line(waiver)}")
     counts = {s: sum(1 for d in deltas if d.severity == s) for s in ("high", "medium", "low")}
     summary = ", ".join(f"{n} {s}" for s, n in counts.items() if n)
-    out.append(f"\n{len(deltas)} drifted resource(s): {summary}")
+    accepted = sum(1 for d in deltas if _key(d) in (waived or {}))
+    tail = f"; {accepted} of them accepted by a waiver" if accepted else ""
+    out.append(f"\n{len(deltas)} drifted resource(s): {summary}{tail}")
     return "\n".join(out) + "\n"
 
 
-def print_table(deltas: Sequence[Delta], who: Who | None = None) -> None:
+def print_table(
+    deltas: Sequence[Delta], who: Who | None = None, waived: Waived | None = None
+) -> None:
     """Drift as a rich table, for a person at a terminal."""
     from rich.table import Table
     from rich.text import Text
@@ -92,13 +115,17 @@ def print_table(deltas: Sequence[Delta], who: Who | None = None) -> None:
     styles = {"high": "bold red", "medium": "yellow", "low": "green"}
     for delta in deltas:
         found = (who or {}).get(_key(delta))
+        waiver = (waived or {}).get(_key(delta))
+        changes = "\n".join(_describe(delta)) or delta.change
+        if waiver is not None:
+            changes += "\n" + waiver_line(waiver)
         # Text(), never markup: resource names and values come from whoever changed AWS.
         table.add_row(
             Text(delta.severity, style=styles.get(delta.severity, "")),
             Text(f"{delta.account} / {delta.region}"),
             Text(delta.resource_type),
             Text(f"{one_line(delta.resource_id)} ({delta.change})"),
-            Text("\n".join(_describe(delta)) or delta.change),
+            Text(changes),
             Text(_attribution_line(found) if found else ""),
         )
     console.print(table)

@@ -268,8 +268,12 @@ def _findings(
 
 def _accepted(pairs: Sequence[tuple[Finding, str]], run: RunInfo) -> Iterator[str]:
     waived = [f for f, _ in pairs if f.waiver is not None]
-    if not waived:
+    report = run.waivers or {}
+    if not waived and not report:
         return
+    yield '<section id="accepted"><h2>Accepted risks</h2>'
+    if report.get("file"):
+        yield f"<p>Waivers read from {_code(report['file'])}.</p>"
     rows = [
         [
             _badge(f.severity),
@@ -283,7 +287,26 @@ def _accepted(pairs: Sequence[tuple[Finding, str]], run: RunInfo) -> Iterator[st
         for f in waived
     ]
     headers = ["Severity", "Rule", "Account", "Resource", "Reason", "Owner", "Expires"]
-    yield '<section id="accepted"><h2>Accepted risks</h2>' + _table(headers, rows) + "</section>"
+    yield _table(headers, rows) if rows else "<p>No finding is accepted by a waiver.</p>"
+    for kind, text in (
+        ("expired", "Expired waivers: they no longer apply, their findings count again."),
+        ("stale", "Stale waivers: they match no finding; remove them."),
+    ):
+        listed = report.get(kind, [])
+        if listed:
+            cells = [
+                [
+                    _code(w.get("rule", "")),
+                    _code(w.get("resource", "")),
+                    _e(w.get("owner", "")),
+                    _e(w.get("expires", "")),
+                    f"{_code(w.get('path', ''))} line {_e(str(w.get('line', '')))}",
+                ]
+                for w in listed
+            ]
+            yield f"<h3>{_e(text)}</h3>"
+            yield _table(["Rule", "Resource", "Owner", "Expires", "Waiver"], cells)
+    yield "</section>"
 
 
 def _compliance(pairs: Sequence[tuple[Finding, str]], rules: list[RuleInfo], run: RunInfo) -> str:

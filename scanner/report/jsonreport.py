@@ -31,6 +31,7 @@ def run_metadata(run: RunInfo) -> dict[str, Any]:
             {"account": a, "region": r, "type": t, "count": n} for a, r, t, n in run.inventory
         ],
         "rules": [rule.id for rule in run.rules],
+        **({"waivers": dict(run.waivers)} if run.waivers is not None else {}),
     }
 
 
@@ -38,8 +39,10 @@ def run_metadata(run: RunInfo) -> dict[str, Any]:
 def render(findings: Sequence[Finding], run: RunInfo) -> str:
     """``{"schema", "run", "summary", "findings"}``: one finding per line, most severe first."""
     pairs = ordered(findings)
-    severities = Counter(finding.severity for finding, _ in pairs)
-    kinds = Counter(finding.kind for finding, _ in pairs)
+    # Counts are of the findings that count (--fail-on): a waived one is listed, not counted.
+    active = [finding for finding, _ in pairs if finding.waiver is None]
+    severities = Counter(finding.severity for finding in active)
+    kinds = Counter(finding.kind for finding in active)
     document = {
         "schema": SCHEMA,
         "run": run_metadata(run),
@@ -47,6 +50,7 @@ def render(findings: Sequence[Finding], run: RunInfo) -> str:
             "total": len(pairs),
             "by_severity": {severity: severities.get(severity, 0) for severity in SEVERITIES},
             "by_kind": {kind: kinds.get(kind, 0) for kind in ("policy", "drift")},
+            "waived": len(pairs) - len(active),
             "complete": not run.coverage_gaps,
         },
         "findings": items_placeholder(),

@@ -9,7 +9,8 @@ Every string that AWS (or whoever named a resource) provides goes through
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any
 
 from scanner.model import SEVERITIES, Finding
 from scanner.report.base import ordered, reporter
@@ -227,19 +228,92 @@ def _inventory(run: RunInfo) -> Iterator[str]:
     yield "### Totals by type\n\n" + table(["Type", "Resources"], totals)
 
 
+def _waiver_at(waiver: Mapping[str, Any]) -> str:
+    return f"{md_code(waiver.get('path', ''))} line {waiver.get('line', '?')}"
+
+
+def _accepted(waived: Sequence[tuple[Finding, str]], run: RunInfo) -> Iterator[str]:
+    """The findings a waiver accepts, and the waivers that expired or match nothing."""
+    report = run.waivers or {}
+    expired, stale = report.get("expired", []), report.get("stale", [])
+    if not waived and not report:
+        return
+    yield "## Accepted risks\n\n"
+    if report.get("file"):
+        yield f"Waivers read from {md_code(report['file'])}.\n\n"
+    if waived:
+        yield (
+            f"{len(waived)} finding(s) are accepted by a waiver: they are listed here and in "
+            "findings.json, and do not count for `--fail-on`.\n\n"
+        )
+        rows = [
+            [
+                SEVERITY_TITLE[f.severity],
+                md_code(f.rule_id),
+                md_code(f.resource_id),
+                f"{_account(run, f.account)} / {md_code(f.region)}",
+                md((f.waiver or {}).get("reason", "")),
+                md((f.waiver or {}).get("owner", "")),
+                md((f.waiver or {}).get("expires", "")),
+                _waiver_at(f.waiver or {}),
+            ]
+            for f, _ in waived
+        ]
+        headers = ["Severity", "Rule", "Resource", "Account / region", "Reason", "Owner"]
+        yield table([*headers, "Expires", "Waiver"], rows) + "\n"
+    else:
+        yield "No finding is accepted by a waiver.\n\n"
+    if expired:
+        yield (
+            "### Expired waivers\n\nThese no longer apply: the findings they accepted count "
+            "again. Renew them (with a new review) or fix the findings.\n\n"
+        )
+        rows = [
+            [
+                md_code(w.get("rule", "")),
+                md_code(w.get("resource", "")),
+                md(w.get("owner", "")),
+                md(w.get("expires", "")),
+                str(w.get("findings", 0)),
+                _waiver_at(w),
+            ]
+            for w in expired
+        ]
+        yield table(["Rule", "Resource", "Owner", "Expired", "Findings", "Waiver"], rows) + "\n"
+    if stale:
+        yield "### Stale waivers\n\nThese match no finding of this scan; remove them.\n\n"
+        rows = [
+            [
+                md_code(w.get("rule", "")),
+                md_code(w.get("resource", "")),
+                md(w.get("owner", "")),
+                md(w.get("expires", "")),
+                _waiver_at(w),
+            ]
+            for w in stale
+        ]
+        yield table(["Rule", "Resource", "Owner", "Expires", "Waiver"], rows) + "\n"
+
+
 @reporter("markdown", "report.md")
 def render(findings: Sequence[Finding], run: RunInfo) -> str:
     """The auditors' report as Markdown text (deterministic; linear in findings)."""
-    pairs = ordered(findings)
-    rule_list, _ = rule_catalog(run, (finding for finding, _ in pairs))
+    every = ordered(findings)
+    rule_list, _ = rule_catalog(run, (finding for finding, _ in every))
     rules = {rule.id: rule for rule in rule_list}
+    # A waived finding is an accepted risk: listed in its own section, counted nowhere else.
+    pairs = [p for p in every if p[0].waiver is None]
+    waived = [p for p in every if p[0].waiver is not None]
     chunks: list[str] = ["# netwarden compliance report\n\n"]
     chunks.extend(_summary(pairs, rules))
+    if waived:
+        chunks.append(f"{len(waived)} more finding(s) are accepted risks (see Accepted risks).\n\n")
     chunks.extend(_top(pairs, run))
     chunks.extend(_scope(run, len(pairs)))
     chunks.extend(_coverage(run))
     chunks.extend(_drift(pairs, run))
     chunks.extend(findings_section(pairs, rules))
+    chunks.extend(_accepted(waived, run))
     chunks.extend(_compliance(pairs, rule_list, bool(run.coverage_gaps)))
     chunks.extend(_inventory(run))
     return "".join(chunks)

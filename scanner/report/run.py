@@ -159,6 +159,10 @@ class RunInfo:
     # The netwarden that collected the snapshot, when it is not the one writing the reports
     # (``tool_version``): a snapshot may come from another machine or an older release.
     snapshot_tool_version: str | None = None
+    # The waivers file and what it did: {"file", "applied": [WAIVER + "findings"],
+    # "expired": [WAIVER + "findings"], "stale": [WAIVER]} (scanner.pipeline.waiver_report);
+    # None when no waivers file was read.
+    waivers: Mapping[str, Any] | None = None
 
     def __post_init__(self) -> None:
         # Accept lists and an {(account, region, type): n} inventory; keep tuples, sorted rows.

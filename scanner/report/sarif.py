@@ -213,7 +213,31 @@ def _result(finding: Finding, fingerprint: str, rule_index: int, rule: RuleInfo)
     related = _related(finding, rule)
     if related:
         result["relatedLocations"] = related
+    if finding.waiver is not None:
+        # An accepted risk: code scanning shows it as dismissed, with who accepted it and why.
+        properties["waiver"] = dict(finding.waiver)
+        result["suppressions"] = [
+            {
+                "kind": "external",
+                "status": "accepted",
+                "justification": sarif_text(waiver_justification(finding.waiver), 1000),
+                "location": {
+                    "physicalLocation": {
+                        "artifactLocation": _uri(str(finding.waiver.get("path", ""))),
+                        "region": {"startLine": max(1, int(finding.waiver.get("line") or 1))},
+                    }
+                },
+            }
+        ]
     return result
+
+
+def waiver_justification(waiver: Mapping[str, Any]) -> str:
+    """The waiver as one sentence: reason, owner, expiry."""
+    return (
+        f"{waiver.get('reason', '')} (owner {waiver.get('owner', '?')}, "
+        f"expires {waiver.get('expires', '?')})"
+    )
 
 
 def _notification(text: str, level: str = "warning") -> dict[str, Any]:
@@ -228,6 +252,23 @@ def _notifications(run: RunInfo, total: int, kept: int, limit: int) -> list[dict
                 f"Only the {kept} most severe of {total} findings are in this SARIF run "
                 f"(GitHub accepts at most {limit} results per run); findings.json and report.md "
                 "list all of them."
+            )
+        )
+    waivers = run.waivers or {}
+    for waiver in waivers.get("expired", []):
+        notes.append(
+            _notification(
+                f"Waiver at {waiver.get('path')}:{waiver.get('line')} ({waiver.get('rule')} on "
+                f"{waiver.get('resource')}) expired on {waiver.get('expires')}; the "
+                f"{waiver.get('findings', 0)} finding(s) it accepted count again."
+            )
+        )
+    for waiver in waivers.get("stale", []):
+        notes.append(
+            _notification(
+                f"Waiver at {waiver.get('path')}:{waiver.get('line')} ({waiver.get('rule')} on "
+                f"{waiver.get('resource')}) matches no finding (stale): remove it.",
+                "note",
             )
         )
     for gap in run.coverage_gaps[:MAX_GAP_NOTES]:
@@ -261,6 +302,7 @@ def _run_properties(run: RunInfo, total: int, kept: int) -> dict[str, Any]:
         "coverageGaps": len(run.coverage_gaps),
         "findingsTotal": total,
         "resultsIncluded": kept,
+        **({"waivers": dict(run.waivers)} if run.waivers is not None else {}),
         "truncated": kept < total,
     }
 

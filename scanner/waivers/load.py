@@ -15,6 +15,7 @@ The format (CONTRACT.md)::
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from collections.abc import Collection, Mapping
 from pathlib import Path
@@ -33,7 +34,7 @@ ACCOUNT = re.compile(r"^\d{12}$")
 REGION_PATTERN = re.compile(r"^[a-z0-9*?\[\]-]+$")
 
 
-def load_waivers(path: str | Path, known_rules: Collection[str]) -> list[Waiver]:
+def load_waivers(path: str | os.PathLike[str], known_rules: Collection[str]) -> list[Waiver]:
     """Read and validate a waivers file; ``known_rules`` are the pack's rule ids."""
     file = Path(path)
     try:

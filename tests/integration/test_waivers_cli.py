@@ -1,0 +1,126 @@
+"""Waivers end to end against the moto server: scan and diff collect from AWS, read
+waivers.yaml, and write what each waiver did into every report."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from scanner.cli import cli
+from tests.conftest import ACCOUNT, AwsEnv
+
+POLICIES = str(Path(__file__).resolve().parents[2] / "policies")
+REGION = "us-east-1"
+
+
+def _open_ssh(aws: AwsEnv, name: str) -> str:
+    ec2 = aws.client("ec2", REGION)
+    vpc = ec2.describe_vpcs()["Vpcs"][0]["VpcId"]
+    group: str = ec2.create_security_group(GroupName=name, Description=name, VpcId=vpc)["GroupId"]
+    ec2.authorize_security_group_ingress(
+        GroupId=group,
+        IpPermissions=[
+            {
+                "IpProtocol": "tcp",
+                "FromPort": 22,
+                "ToPort": 22,
+                "IpRanges": [{"CidrIp": "0.0.0.0/0"}],
+            }
+        ],
+    )
+    return group
+
+
+def _waiver(rule: str, resource: str, expires: str = "2099-12-31") -> str:
+    return (
+        f'  - rule: {rule}\n    resource: {resource}\n    account: "{ACCOUNT}"\n'
+        f"    region: {REGION}\n    reason: Bastion kept for the migration, SEC-7\n"
+        f"    owner: netops@example.com\n    expires: {expires}\n"
+    )
+
+
+def _invoke(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(cli, list(args))
+    assert "Traceback" not in result.output, result.output
+    return result.exit_code, result.output
+
+
+def test_scan_waives_a_finding_collected_from_aws(
+    aws: AwsEnv, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    group = _open_ssh(aws, "bastion")
+    monkeypatch.chdir(tmp_path)
+    common = ["scan", "--regions", REGION, "--policies", POLICIES, "--baseline-dir", "none"]
+    code, output = _invoke(*common, "-o", "before", "--fail-on", "critical")
+    assert code == 1, output  # SSH open to the world is critical
+    # ./waivers.yaml is read without --waivers; a stale waiver is warned about.
+    (tmp_path / "waivers.yaml").write_text(
+        "waivers:\n" + _waiver("NW-SG-002", group) + _waiver("NW-SG-005", "sg-nothing*")
+    )
+    code, output = _invoke(*common, "-o", "after", "--fail-on", "critical")
+    assert code == 0, output
+    assert "waivers.yaml:9: waiver matches no finding (stale)" in output
+    doc = json.loads((tmp_path / "after" / "findings.json").read_text())
+    waived = [f for f in doc["findings"] if f.get("waiver")]
+    assert [(f["rule_id"], f["resource_id"]) for f in waived] == [("NW-SG-002", group)]
+    assert waived[0]["waiver"] == {
+        "reason": "Bastion kept for the migration, SEC-7",
+        "owner": "netops@example.com",
+        "expires": "2099-12-31",
+        "path": "waivers.yaml",
+        "line": 2,
+    }
+    assert [w["resource"] for w in doc["run"]["waivers"]["stale"]] == ["sg-nothing*"]
+    sarif = json.loads((tmp_path / "after" / "netwarden.sarif").read_text())
+    suppressed = [r for r in sarif["runs"][0]["results"] if "suppressions" in r]
+    assert [r["properties"]["ruleId"] for r in suppressed] == ["NW-SG-002"]
+    assert suppressed[0]["suppressions"][0]["status"] == "accepted"
+    assert "## Accepted risks" in (tmp_path / "after" / "report.md").read_text()
+
+
+def test_an_expired_waiver_fails_the_scan_again(aws: AwsEnv, tmp_path: Path) -> None:
+    group = _open_ssh(aws, "bastion")
+    waivers = tmp_path / "w.yaml"
+    waivers.write_text("waivers:\n" + _waiver("NW-SG-002", group, expires="2020-01-01"))
+    code, output = _invoke(
+        "scan", "--regions", REGION, "--policies", POLICIES, "--baseline-dir",
+        str(tmp_path / "none"), "-o", str(tmp_path / "out"), "--fail-on", "critical",
+        "--waivers", str(waivers),
+    )  # fmt: skip
+    assert code == 1, output
+    assert f"{waivers}:2: waiver expired on 2020-01-01; 1 finding(s) count again" in output
+
+
+def test_a_bad_waiver_exits_2_at_its_line_before_any_aws_call(aws: AwsEnv, tmp_path: Path) -> None:
+    waivers = tmp_path / "w.yaml"
+    waivers.write_text("waivers:\n" + _waiver("NW-SG-002", "sg-1").replace("    owner:", "    #"))
+    out = tmp_path / "out"
+    code, output = _invoke(
+        "scan", "--regions", REGION, "--policies", POLICIES, "-o", str(out),
+        "--waivers", str(waivers),
+    )  # fmt: skip
+    assert code == 2
+    assert f"netwarden: error: {waivers}:2: waiver has no 'owner'" in output
+    assert not out.exists()
+    code, output = _invoke("diff", "--regions", REGION, "--waivers", str(tmp_path / "missing"))
+    assert code == 2 and "cannot read waivers" in output
+
+
+def test_diff_accepts_a_waived_drift(aws: AwsEnv, tmp_path: Path) -> None:
+    baselines = str(tmp_path / "baselines")
+    assert _invoke("baseline", "create", "--regions", REGION, "--baseline-dir", baselines)[0] == 0
+    group = _open_ssh(aws, "added-later")
+    waivers = tmp_path / "w.yaml"
+    waivers.write_text("waivers:\n" + _waiver("drift/added", group))
+    diff = ["diff", "--regions", REGION, "--baseline-dir", baselines, "--format", "json"]
+    code, output = _invoke(*diff)
+    assert code == 1, output
+    code, output = _invoke(*diff, "--waivers", str(waivers))
+    assert code == 0, output
+    document = json.loads(output)
+    assert [(d["resource_id"], d["waiver"]["owner"]) for d in document["drift"]] == [
+        (group, "netops@example.com")
+    ]
