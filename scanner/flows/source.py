@@ -1,0 +1,126 @@
+"""Finding the flow-log files of a source (a local directory or ``s3://bucket/prefix``),
+pruning them by the window from their paths alone, and bringing S3 objects to local disk.
+
+DuckDB could read S3 itself only through its httpfs extension, which it downloads at run
+time; these machines (and many CI runners) cannot, so objects are downloaded with boto3
+under the scan's credentials into a temporary directory and read from there.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from scanner.errors import InputError
+from scanner.flows.layout import LogFile, Window, classify
+
+DOWNLOAD_THREADS = 4
+
+
+@dataclass(frozen=True)
+class Selection:
+    """The files a window reads, and how many the path dates ruled out unopened."""
+
+    files: tuple[LogFile, ...]
+    pruned: int = 0  # dated files outside the window
+    undated_skipped: int = 0  # files with no layout date, left out of a bounded window
+    listed: int = 0
+    notes: tuple[str, ...] = field(default=())
+
+
+def is_s3(source: str) -> bool:
+    return source.startswith("s3://")
+
+
+def split_s3(url: str) -> tuple[str, str]:
+    bucket, _, prefix = url.removeprefix("s3://").partition("/")
+    if not bucket:
+        raise InputError(f"not an s3://bucket/prefix address: {url!r}")
+    return bucket, prefix
+
+
+def list_local(root: str | os.PathLike[str]) -> list[LogFile]:
+    """Every flow-log file under a directory, in path order."""
+    base = Path(root)
+    if not base.is_dir():
+        raise InputError("flow logs: no such directory", str(base))
+    found = []
+    for path in sorted(base.rglob("*")):
+        if path.is_file():
+            relative = path.relative_to(base).as_posix()
+            listed = classify(relative, path.stat().st_size)
+            if listed is not None:
+                found.append(replace(listed, path=str(path)))
+    return found
+
+
+def list_s3(url: str, client: Any) -> list[LogFile]:
+    """Every flow-log object under ``s3://bucket/prefix`` (keys as paths), in key order."""
+    bucket, prefix = split_s3(url)
+    found = []
+    for page in client.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix):
+        for entry in page.get("Contents", []):
+            listed = classify(entry["Key"], int(entry.get("Size", 0)))
+            if listed is not None:
+                found.append(listed)
+    return sorted(found, key=lambda f: f.path)
+
+
+def select(files: Iterable[LogFile], window: Window) -> Selection:
+    """The files whose path date can hold records of the window (none is opened)."""
+    chosen: list[LogFile] = []
+    pruned = undated = listed = 0
+    for file in files:
+        listed += 1
+        if window.admits(file):
+            chosen.append(file)
+        elif file.day is None:
+            undated += 1
+        else:
+            pruned += 1
+    notes: tuple[str, ...] = ()
+    if undated:
+        notes = (
+            f"{undated} file(s) outside the AWS and Hive layouts have no date in their path "
+            "and were not read for a bounded window",
+        )
+    return Selection(tuple(chosen), pruned, undated, listed, notes)
+
+
+def download(
+    url: str,
+    files: Iterable[LogFile],
+    client: Any,
+    dest: Path,
+    on_file: Callable[[LogFile], None] | None = None,
+) -> list[LogFile]:
+    """Each S3 object to ``dest`` under its key (a few at a time); the files, now local."""
+    bucket, _prefix = split_s3(url)
+    wanted = list(files)
+
+    def fetch(file: LogFile) -> LogFile:
+        target = dest / file.path.lstrip("/")
+        # A key is attacker-influenced text: it must stay under dest.
+        if ".." in Path(file.path).parts:
+            raise InputError("refusing an S3 key with '..' in it", f"s3://{bucket}/{file.path}")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        client.download_file(bucket, file.path, str(target))
+        local = replace(file, path=str(target))
+        if on_file is not None:
+            on_file(local)
+        return local
+
+    with ThreadPoolExecutor(max_workers=DOWNLOAD_THREADS) as pool:
+        return list(pool.map(fetch, wanted))
+
+
+def s3_client(profile: str | None = None, endpoint_url: str | None = None) -> Any:
+    """An S3 client under the scan's credentials (profile, environment, endpoint)."""
+    import boto3
+
+    session = boto3.Session(profile_name=profile) if profile else boto3.Session()
+    return session.client("s3", endpoint_url=endpoint_url)
