@@ -44,6 +44,7 @@ if TYPE_CHECKING:
     from scanner.model import Finding
     from scanner.policy.loader import PolicyPack
     from scanner.policy.parallel import PendingFindings
+    from scanner.previous import PreviousRun
     from scanner.report.run import RunInfo
     from scanner.waivers import Waiver, WaiverOutcome
 
@@ -118,6 +119,9 @@ class ScanRequest:
     waivers: str | os.PathLike[str] | None = None
     # The day waivers are judged on (their expiry); None: today, in UTC.
     today: dt.date | None = None
+    # A previous run (its report directory or findings.json): each finding is marked new or
+    # existing, and the ones gone since are listed as resolved.
+    previous: str | os.PathLike[str] | None = None
 
     def __post_init__(self) -> None:
         from scanner.report.writer import formats_from_flag
@@ -147,6 +151,9 @@ class ScanContext:
     incomplete: tuple[str, ...] = ()
     waivers: tuple[Waiver, ...] = ()
     waiver_outcome: WaiverOutcome | None = None
+    previous: PreviousRun | None = None
+    # Findings of the previous run that are gone ({"fingerprint", "rule_id", ...}).
+    resolved: tuple[Mapping[str, Any], ...] = ()
     run: RunInfo | None = None
     written: tuple[Path, ...] = ()
 
@@ -170,6 +177,14 @@ class ScanResult:
     snapshot: Mapping[str, Any]
     # What the waivers did (None without a waivers file): applied, expired, stale.
     waivers: WaiverOutcome | None = None
+    # With a previous run: its findings that are gone (each finding has ``status`` then).
+    resolved: tuple[Mapping[str, Any], ...] = ()
+    compared: bool = False
+
+    @property
+    def new(self) -> tuple[Finding, ...]:
+        """The findings that were not in the previous run (all of them without one)."""
+        return tuple(f for f in self.findings if f.status != "existing")
 
     @property
     def active(self) -> tuple[Finding, ...]:
@@ -191,9 +206,18 @@ class ScanResult:
         drift = sum(1 for f in active if f.kind == "drift")
         waived = len(self.findings) - len(active)
         accepted = f"; {waived} accepted risk(s) (waived)" if waived else ""
-        return (
+        line = (
             f"{len(active)} finding(s) ({', '.join(parts) or 'none'}); "
             f"{drift} drift, {len(active) - drift} policy{accepted}"
+        )
+        if not self.compared:
+            return line
+        # What is new leads: that is what a nightly reader acts on.
+        new = [f for f in active if f.status == "new"]
+        worst = [s for s in SEVERITIES if any(f.severity == s for f in new)]
+        most = f", most severe {worst[0]}" if worst else ""
+        return (
+            f"{len(new)} new{most}, {len(self.resolved)} resolved since the previous run; " + line
         )
 
 
@@ -271,6 +295,15 @@ def load_waivers(ctx: ScanContext) -> ScanContext:
 
         known = [p.metadata.id for p in load_policy_pack(choose(None).path).policies]
     return ctx.advance(waivers=tuple(load(ctx.request.waivers, known)))
+
+
+def load_previous(ctx: ScanContext) -> ScanContext:
+    """The previous run's findings.json, read before any AWS call (bad input: exit 2)."""
+    if ctx.request.previous is None:
+        return ctx
+    from scanner.previous import load_previous as load
+
+    return ctx.advance(previous=load(ctx.request.previous))
 
 
 def find_baseline(ctx: ScanContext) -> ScanContext:
@@ -402,6 +435,18 @@ def only_checked_stale(
     return dataclasses.replace(outcome, stale=stale)
 
 
+def compare_previous(ctx: ScanContext) -> ScanContext:
+    """Each finding new or existing against the previous run; what is gone is resolved
+    (only where this scan could have seen it again)."""
+    if ctx.previous is None:
+        return ctx
+    from scanner.previous import compare, scope_of_snapshot
+
+    assert ctx.snapshot is not None
+    comparison = compare(ctx.findings, ctx.previous, scope_of_snapshot(ctx.snapshot))
+    return ctx.advance(findings=tuple(comparison.findings), resolved=comparison.resolved)
+
+
 def check_coverage(ctx: ScanContext) -> ScanContext:
     """An account, region or type that could not be read makes the scan incomplete."""
     from scanner.snapshot import has_errors
@@ -432,8 +477,24 @@ def describe_run(ctx: ScanContext) -> ScanContext:
         baseline_commit=commit,
         scope=request.category,
         waivers=waiver_report(ctx.waiver_outcome, request.waivers),
+        previous=previous_report(ctx),
     )
     return ctx.advance(run=run)
+
+
+def previous_report(ctx: ScanContext) -> Mapping[str, Any] | None:
+    """What the reports say about the previous run: which one, how many findings are new
+    and existing, and the resolved ones; None without a previous run."""
+    if ctx.previous is None:
+        return None
+    new = sum(1 for f in ctx.findings if f.status == "new")
+    return {
+        "path": ctx.previous.path,
+        "collected_at": ctx.previous.collected_at,
+        "new": new,
+        "existing": len(ctx.findings) - new,
+        "resolved": [dict(r) for r in ctx.resolved],
+    }
 
 
 def waiver_report(outcome: WaiverOutcome | None, file: Any) -> Mapping[str, Any] | None:
@@ -465,6 +526,7 @@ Stage = Callable[[ScanContext], ScanContext]
 STAGES: tuple[Stage, ...] = (
     load_policies,
     load_waivers,
+    load_previous,
     read_snapshot,
     find_baseline,
     start_policies,
@@ -476,6 +538,7 @@ STAGES: tuple[Stage, ...] = (
     # Stages that annotate or filter findings go here, in this order as they are built:
     # exposure (issue 13), traffic from flow logs (14), waivers, the previous run's status.
     apply_waivers,
+    compare_previous,
     check_coverage,
     describe_run,
     write_reports,
@@ -511,4 +574,6 @@ def scan(request: ScanRequest, progress: ProgressCallback | None = None) -> Scan
         written=ctx.written,
         snapshot=ctx.snapshot,
         waivers=ctx.waiver_outcome,
+        resolved=ctx.resolved,
+        compared=ctx.previous is not None,
     )

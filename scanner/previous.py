@@ -10,6 +10,7 @@ groups could not be read, resolves nothing.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -105,7 +106,7 @@ def compare(findings: Iterable[Finding], previous: PreviousRun, scope: Scope) ->
     return Comparison(marked, tuple(resolved))
 
 
-def load_previous(path: str | Path) -> PreviousRun:
+def load_previous(path: str | os.PathLike[str]) -> PreviousRun:
     """Read a previous run: a report directory holding findings.json, or the file itself."""
     target = Path(path)
     file = target / "findings.json" if target.is_dir() else target

@@ -54,6 +54,13 @@ from scanner.formats import DEFAULT_FORMATS, REPORT_FORMATS
 )
 @category_option("netwarden", "Code-scanning category: SARIF automationDetails.id is NAME/.")
 @waivers_option
+@click.option(
+    "--previous",
+    "previous_path",
+    type=click.Path(exists=False),
+    help="A previous run (its report directory or findings.json): mark each finding new or "
+    "existing, and list what was resolved since.",
+)
 @handle_input_errors
 def scan_command(
     snapshot_path: str | None,
@@ -66,6 +73,7 @@ def scan_command(
     engine: str,
     category: str,
     waivers_path: str | None,
+    previous_path: str | None,
     **aws: Any,
 ) -> None:
     """The whole pipeline: collect (or --snapshot), diff, evaluate, report."""
@@ -82,6 +90,7 @@ def scan_command(
         engine=engine,
         category=category,
         waivers=waivers_file(waivers_path),
+        previous=previous_path,
     )
     with progress_display() as bar:
         result = scan(request, bar)
@@ -94,7 +103,7 @@ def scan_command(
     from scanner.commands.summary import print_summary
 
     warn_about_waivers(result.waivers)
-    print_summary(result.findings, result.summary())
+    print_summary(result.findings, result.summary(), compared=result.compared)
     for path in result.written:
         console.note(f"wrote {path}")
     if result.incomplete:

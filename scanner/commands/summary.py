@@ -15,8 +15,9 @@ TOP = 5
 STYLES = {"critical": "bold magenta", "high": "bold red", "medium": "yellow", "low": "cyan"}
 
 
-def print_summary(findings: Sequence[Finding], line: str) -> None:
-    """A table at a terminal, ``line`` elsewhere; nothing with --quiet."""
+def print_summary(findings: Sequence[Finding], line: str, compared: bool = False) -> None:
+    """A table at a terminal, ``line`` elsewhere; nothing with --quiet. Against a previous
+    run (``compared``) the table of findings lists the new ones."""
     if console.quiet():
         return
     if not sys.stderr.isatty():
@@ -33,9 +34,12 @@ def print_summary(findings: Sequence[Finding], line: str) -> None:
         table.add_column(severity, justify="right", style=STYLES.get(severity, ""))
     table.add_row(*(str(counts[s]) for s in SEVERITIES))
     out.print(table)
+    if compared:
+        active = [f for f in active if f.status == "new"]
     if not active:
         return
-    top = Table(title=f"most severe ({min(TOP, len(active))} of {len(active)})", show_lines=False)
+    what = "new since the previous run" if compared else "most severe"
+    top = Table(title=f"{what} ({min(TOP, len(active))} of {len(active)})", show_lines=False)
     for column in ("severity", "rule", "resource", "account / region", "title"):
         top.add_column(column)
     for finding in sorted(active, key=Finding.sort_key)[:TOP]:

@@ -126,6 +126,45 @@ def _heat_table(findings: Sequence[Finding], run: RunInfo) -> Iterator[str]:
     )
 
 
+def _changes(pairs: Sequence[tuple[Finding, str]], run: RunInfo) -> Iterator[str]:
+    previous = run.previous
+    if previous is None:
+        return
+    new = [f for f, _ in pairs if f.status == "new" and f.waiver is None]
+    resolved = list(previous.get("resolved", []))
+    yield '<section id="changes"><h2>Since the previous run</h2>'
+    yield (
+        f"<p>Compared with the run collected at {_e(previous.get('collected_at') or '?')}: "
+        f"<b>{len(new)} new</b>, {len(resolved)} resolved.</p>"
+    )
+    headers = ["Severity", "Rule", "Resource", "Account / region", "Title"]
+    if new:
+        rows = [
+            [
+                _badge(f.severity),
+                _code(f.rule_id),
+                _code(f.resource_id),
+                f"{_account(run, f.account)} / {_code(f.region)}",
+                _e(f.title),
+            ]
+            for f in new[:200]
+        ]
+        yield "<h3>New</h3>" + _table(headers, rows)
+    if resolved:
+        rows = [
+            [
+                _badge(str(r["severity"])) if r.get("severity") in COLOURS else _e("?"),
+                _code(r.get("rule_id", "")),
+                _code(r.get("resource_id", "")),
+                f"{_account(run, str(r.get('account', '')))} / {_code(r.get('region', ''))}",
+                _e(r.get("title") or ""),
+            ]
+            for r in resolved[:200]
+        ]
+        yield "<h3>Resolved</h3>" + _table(headers, rows)
+    yield "</section>"
+
+
 def _scope(run: RunInfo, total: int) -> Iterator[str]:
     rows = [
         ["Accounts", ", ".join(_account(run, a) for a in run.accounts) or "none"],
@@ -359,6 +398,7 @@ def render(findings: Sequence[Finding], run: RunInfo) -> str:
         "<h1>netwarden compliance report</h1>"
         f'<p class="muted">{_e(run.collected_at)} · scope {_code(run.scope_id)}</p>'
     ]
+    chunks.extend(_changes(pairs, run))
     chunks.extend(_summary(pairs, run))
     chunks.extend(_scope(run, len(pairs)))
     chunks.extend(_coverage(run))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from scanner.model import SEVERITIES, Finding
@@ -32,7 +32,18 @@ def run_metadata(run: RunInfo) -> dict[str, Any]:
         ],
         "rules": [rule.id for rule in run.rules],
         **({"waivers": dict(run.waivers)} if run.waivers is not None else {}),
+        **({"previous": _previous(run.previous)} if run.previous is not None else {}),
     }
+
+
+def _previous(previous: Mapping[str, Any]) -> dict[str, Any]:
+    # The resolved list is the document's own top-level field (CONTRACT.md), not repeated.
+    return {k: v for k, v in previous.items() if k != "resolved"}
+
+
+def _delta(previous: Mapping[str, Any], pairs: Sequence[tuple[Finding, str]]) -> dict[str, Any]:
+    new = sum(1 for finding, _ in pairs if finding.status == "new")
+    return {"new": new, "existing": len(pairs) - new, "resolved": len(previous["resolved"])}
 
 
 @reporter("json", "findings.json")
@@ -52,7 +63,10 @@ def render(findings: Sequence[Finding], run: RunInfo) -> str:
             "by_kind": {kind: kinds.get(kind, 0) for kind in ("policy", "drift")},
             "waived": len(pairs) - len(active),
             "complete": not run.coverage_gaps,
+            **(_delta(run.previous, pairs) if run.previous is not None else {}),
         },
         "findings": items_placeholder(),
     }
+    if run.previous is not None:
+        document["resolved"] = list(run.previous.get("resolved", []))
     return dumps_with_items(document, (finding.to_dict() for finding, _ in pairs))

@@ -295,6 +295,57 @@ def _accepted(waived: Sequence[tuple[Finding, str]], run: RunInfo) -> Iterator[s
         yield table(["Rule", "Resource", "Owner", "Expires", "Waiver"], rows) + "\n"
 
 
+MAX_CHANGES_LISTED = 50  # new / resolved rows in the lead section; the rest are below
+
+
+def _changes(pairs: Sequence[tuple[Finding, str]], run: RunInfo) -> Iterator[str]:
+    """What changed since the previous run, first: what a nightly reader acts on."""
+    previous = run.previous
+    if previous is None:
+        return
+    new = [f for f, _ in pairs if f.status == "new"]
+    resolved = list(previous.get("resolved", []))
+    existing = len(pairs) - len(new)
+    when = md(previous.get("collected_at") or "unknown time")
+    yield "## Since the previous run\n\n"
+    yield (
+        f"Compared with the run collected at {when} ({md_code(previous.get('path', ''))}): "
+        f"**{len(new)} new**, {len(resolved)} resolved, {existing} still open.\n\n"
+    )
+    if new:
+        yield f"### New ({len(new)})\n\n"
+        rows = [
+            [
+                SEVERITY_TITLE[f.severity],
+                md_code(f.rule_id),
+                md(f.title),
+                md_code(f.resource_id),
+                f"{_account(run, f.account)} / {md_code(f.region)}",
+            ]
+            for f in new[:MAX_CHANGES_LISTED]
+        ]
+        yield table(["Severity", "Rule", "Title", "Resource", "Account / region"], rows) + "\n"
+        if len(new) > MAX_CHANGES_LISTED:
+            yield f"And {len(new) - MAX_CHANGES_LISTED} more (status new in Findings).\n\n"
+    else:
+        yield "Nothing new.\n\n"
+    if resolved:
+        yield f"### Resolved ({len(resolved)})\n\n"
+        rows = [
+            [
+                SEVERITY_TITLE.get(str(r.get("severity")), md(r.get("severity") or "")),
+                md_code(r.get("rule_id", "")),
+                md(r.get("title") or ""),
+                md_code(r.get("resource_id", "")),
+                f"{_account(run, str(r.get('account', '')))} / {md_code(r.get('region', ''))}",
+            ]
+            for r in resolved[:MAX_CHANGES_LISTED]
+        ]
+        yield table(["Severity", "Rule", "Title", "Resource", "Account / region"], rows) + "\n"
+        if len(resolved) > MAX_CHANGES_LISTED:
+            yield f"And {len(resolved) - MAX_CHANGES_LISTED} more (findings.json lists all).\n\n"
+
+
 @reporter("markdown", "report.md")
 def render(findings: Sequence[Finding], run: RunInfo) -> str:
     """The auditors' report as Markdown text (deterministic; linear in findings)."""
@@ -305,6 +356,7 @@ def render(findings: Sequence[Finding], run: RunInfo) -> str:
     pairs = [p for p in every if p[0].waiver is None]
     waived = [p for p in every if p[0].waiver is not None]
     chunks: list[str] = ["# netwarden compliance report\n\n"]
+    chunks.extend(_changes(pairs, run))
     chunks.extend(_summary(pairs, rules))
     if waived:
         chunks.append(f"{len(waived)} more finding(s) are accepted risks (see Accepted risks).\n\n")

@@ -77,6 +77,8 @@ def _finding(finding: Finding, fingerprint: str, rule: RuleInfo) -> Iterator[str
         yield f"- **ARN:** {md_code(finding.arn)}\n"
     yield f"- **Account / region:** {md_code(finding.account)} / {md_code(finding.region)}\n"
     yield f"- **Severity:** {SEVERITY_TITLE[finding.severity]}\n"
+    if finding.status is not None:
+        yield f"- **Since the previous run:** {finding.status}\n"
     # A policy finding on a resource the baseline lists is located at that entry.
     at_policy = finding.kind == "policy" and rule.location in (None, finding.location)
     what = "Policy" if at_policy else "Baseline entry"

@@ -163,6 +163,9 @@ class RunInfo:
     # "expired": [WAIVER + "findings"], "stale": [WAIVER]} (scanner.pipeline.waiver_report);
     # None when no waivers file was read.
     waivers: Mapping[str, Any] | None = None
+    # Against a previous run (--previous): {"path", "collected_at", "new", "existing",
+    # "resolved": [{"fingerprint", "rule_id", "resource_id", ...}]}; None without one.
+    previous: Mapping[str, Any] | None = None
 
     def __post_init__(self) -> None:
         # Accept lists and an {(account, region, type): n} inventory; keep tuples, sorted rows.

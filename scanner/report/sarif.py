@@ -213,6 +213,10 @@ def _result(finding: Finding, fingerprint: str, rule_index: int, rule: RuleInfo)
     related = _related(finding, rule)
     if related:
         result["relatedLocations"] = related
+    if finding.status is not None:
+        # Against --previous: SARIF's own word for it (GitHub computes its own as well).
+        result["baselineState"] = "new" if finding.status == "new" else "unchanged"
+        properties["status"] = finding.status
     if finding.waiver is not None:
         # An accepted risk: code scanning shows it as dismissed, with who accepted it and why.
         properties["waiver"] = dict(finding.waiver)
@@ -303,6 +307,7 @@ def _run_properties(run: RunInfo, total: int, kept: int) -> dict[str, Any]:
         "findingsTotal": total,
         "resultsIncluded": kept,
         **({"waivers": dict(run.waivers)} if run.waivers is not None else {}),
+        **({"previous": dict(run.previous)} if run.previous is not None else {}),
         "truncated": kept < total,
     }
 
