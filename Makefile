@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed-stamp
 
 LINT_PATHS := scanner tests $(wildcard bench)
 
-.PHONY: install test lint typecheck validate-policies unit fuzz demo readme bench clean sarif-tools
+.PHONY: install test lint typecheck layers validate-policies unit fuzz demo readme bench clean sarif-tools
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -25,6 +25,10 @@ lint: $(STAMP)
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
+
+# The architecture in pyproject.toml ([tool.importlinter]): layers, and no import cycle.
+layers: $(STAMP)
+	$(BIN)/lint-imports --no-cache
 
 unit: $(STAMP)
 	$(BIN)/pytest -q tests/unit
@@ -47,7 +51,7 @@ sarif-tools:
 	  fi; \
 	fi
 
-test: lint typecheck validate-policies sarif-tools
+test: lint typecheck layers validate-policies sarif-tools
 	$(BIN)/pytest -q
 
 # The native engine's differential tests with thousands of generated examples per property.

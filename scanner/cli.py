@@ -1,4 +1,4 @@
-"""The `netwarden` command line (CONTRACT.md).
+"""The `netwarden` command line (docs/contract.md).
 
 Subcommands are imported when they run (``scanner.lazycli``), so ``netwarden --help`` and
 the commands that need neither boto3 nor Cloud Custodian start fast.
@@ -42,7 +42,7 @@ COMMANDS: dict[str, LazyCommand] = {
         "scanner.commands.init:init_command",
         "Scaffold a repository to run netwarden in GitHub: nightly scan and PR review.",
     ),
-    "policies": LazyCommand("scanner.policy.cli:policies", "Check and list the rule pack."),
+    "policies": LazyCommand("scanner.commands.policies:policies", "Check and list the rule pack."),
     "remediate": LazyCommand(
         "scanner.commands.remediate:remediate_command",
         "Remediation plan for drift and violations; --apply executes it.",

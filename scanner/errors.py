@@ -1,4 +1,4 @@
-"""Errors the CLI turns into exit codes, and the exit codes themselves (CONTRACT.md)."""
+"""Errors the CLI turns into exit codes, and the exit codes themselves (docs/contract.md)."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
-"""Plain, immutable data shared by every stage: resources, findings, remediation, locations.
+"""Plain, immutable data shared by every stage: findings, remediation, locations.
 
-Resources stay raw boto3 dicts (as Cloud Custodian keeps them); ``Resource`` only adds
-identity around one. ``Finding`` carries every field CONTRACT.md lists.
+Resources stay raw boto3 dicts, as Cloud Custodian keeps them. ``Finding`` carries every
+field of a finding that docs/contract.md lists.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Literal
 
 Severity = Literal["critical", "high", "medium", "low", "info"]
@@ -31,17 +31,6 @@ def severity_at_least(severity: str, threshold: str) -> bool:
 def canonical_json(value: Any) -> str:
     """A stable JSON text for hashing and comparing (sorted keys, no whitespace)."""
     return json.dumps(value, sort_keys=True, separators=(",", ":"), default=str)
-
-
-@dataclass(frozen=True)
-class Resource:
-    """One raw item from a Describe call, with the identity the rest of the pipeline needs."""
-
-    type: str
-    id: str
-    account: str
-    region: str
-    data: Mapping[str, Any] = field(compare=False, hash=False, repr=False)
 
 
 @dataclass(frozen=True)

@@ -350,12 +350,12 @@ def check_drift(ctx: ScanContext) -> ScanContext:
         return ctx
     from scanner.drift.against import compute_drift
     from scanner.drift.findings import drift_findings
+    from scanner.remediate.drift_plan import revert_actions
 
     assert ctx.snapshot is not None
     deltas = compute_drift(ctx.snapshot, ctx.request.baseline_dir, ctx.baselines)
-    return ctx.advance(
-        drift_checked=True, deltas=tuple(deltas), drift=tuple(drift_findings(deltas))
-    )
+    findings = drift_findings(deltas, revert_actions)
+    return ctx.advance(drift_checked=True, deltas=tuple(deltas), drift=tuple(findings))
 
 
 def attribute_drift(ctx: ScanContext) -> ScanContext:

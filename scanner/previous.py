@@ -20,8 +20,8 @@ from scanner.errors import InputError
 from scanner.model import Finding
 
 FINDINGS_SCHEMA = "netwarden/findings/v1"
-# What a resolved entry keeps of the previous finding: CONTRACT.md's three fields plus what a
-# reader (and a Security Hub re-import) needs to say what it was.
+# What a resolved entry keeps of the previous finding: docs/contract.md's three fields plus
+# what a reader (and a Security Hub re-import) needs to say what it was.
 RESOLVED_FIELDS = (
     "fingerprint",
     "rule_id",

@@ -1,6 +1,6 @@
 """The snapshot: every collected raw item, per account, region and Custodian resource type.
 
-Layout (CONTRACT.md)::
+Layout (docs/contract.md)::
 
     {"schema": "netwarden/snapshot/v1", "collected_at", "tool_version",
      "accounts": {ACCOUNT: {"regions": {REGION: {"resources": {TYPE: [RAW_ITEM, ...]},
@@ -12,14 +12,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from scanner import gcpolicy
 from scanner.errors import InputError
 from scanner.fileio import write_text_atomic
-from scanner.model import Resource
 
 SCHEMA = "netwarden/snapshot/v1"
 
@@ -69,23 +68,6 @@ def load(path: str | Path) -> dict[str, Any]:
     if not isinstance(data.get("accounts"), dict):
         raise InputError("snapshot has no 'accounts' mapping", str(file), 1)
     return data
-
-
-def iter_resources(snapshot: Mapping[str, Any], resource_id: Any = None) -> Iterator[Resource]:
-    """Every item in the snapshot as a Resource, in a deterministic order.
-
-    ``resource_id`` maps a type name to a function that returns an item's id; by default the
-    collector registry says which key holds the id.
-    """
-    if resource_id is None:
-        from scanner.collect.collectors import resource_id_of
-
-        resource_id = resource_id_of
-    for account, account_data in sorted(snapshot.get("accounts", {}).items()):
-        for region, region_data in sorted(account_data.get("regions", {}).items()):
-            for rtype, items in sorted(region_data.get("resources", {}).items()):
-                for item in items:
-                    yield Resource(rtype, resource_id(rtype, item), account, region, item)
 
 
 def region_items(

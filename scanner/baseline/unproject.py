@@ -13,7 +13,7 @@ from scanner import __version__
 from scanner.baseline.projection import ALARM_FIELDS
 from scanner.baseline.store import RegionBaseline
 from scanner.collect.collectors import COLLECTORS
-from scanner.remediate.drift_plan import (
+from scanner.ec2params import (
     ip_permission,
     nacl_entry_params,
     route_destination,

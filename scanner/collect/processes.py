@@ -18,7 +18,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any
 
 from scanner.aws.session import AccountSession, AwsContext
-from scanner.collect.runner import Unit, run_units_in_threads
+from scanner.collect.units import Unit, run_units_in_threads
 from scanner.interrupts import stop_pool, worker_init
 
 Counts = tuple[dict[str, int], int]

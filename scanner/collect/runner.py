@@ -15,7 +15,6 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,11 +22,11 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from scanner import __version__
 from scanner.aws.session import AccountSession, AccountTarget, AwsContext
-from scanner.collect.collectors import COLLECTORS, Collector, resource_id_of
-
-# has_errors moved to scanner.snapshot (it needs no boto3); still importable from here.
-from scanner.snapshot import SCHEMA, to_json_compatible
-from scanner.snapshot import has_errors as has_errors
+from scanner.collect import processes
+from scanner.collect.collectors import COLLECTORS, Collector
+from scanner.collect.units import Unit, error_record, run_units_in_threads
+from scanner.forking import worker_processes
+from scanner.snapshot import SCHEMA
 
 ProgressHook = Callable[[str], None]
 
@@ -39,81 +38,6 @@ class CollectOptions:
     max_workers: int = 16  # requests in flight at once, over all processes
     endpoint_url: str | None = None
     processes: int | None = None  # None: one per CPU this process may use (1: threads only)
-
-
-@dataclass(frozen=True)
-class Unit:
-    """One unit of work: a collector in one region of one account."""
-
-    account: str
-    region: str
-    collector: Collector
-
-
-def error_record(rtype: str, exc: BaseException) -> dict[str, str]:
-    """A snapshot ``errors`` entry for a failed read."""
-    if isinstance(exc, ClientError):
-        error = exc.response.get("Error", {})
-        code = str(error.get("Code") or "ClientError")
-        message = str(error.get("Message") or exc)
-    else:
-        code = type(exc).__name__
-        message = str(exc)
-    return {"type": rtype, "code": code, "message": message}
-
-
-def read_all(client: Any, collector: Collector) -> list[dict[str, Any]]:
-    """Every item of one type in one region: one paginated call sequence, largest pages."""
-    items: list[Any] = []
-    params = dict(collector.params)
-    if client.can_paginate(collector.operation):
-        pagination: dict[str, Any] = {}
-        if collector.page_size:
-            pagination["PageSize"] = collector.page_size
-        paginator = client.get_paginator(collector.operation)
-        for page in paginator.paginate(**params, PaginationConfig=pagination):
-            items.extend(page.get(collector.result_key, []))
-    else:
-        response = getattr(client, collector.operation)(**params)
-        items.extend(response.get(collector.result_key, []))
-    if collector.keep is not None:
-        items = [item for item in items if collector.keep(item)]
-    if collector.enrich is not None:
-        items = collector.enrich(client, items)
-    return sorted(items, key=lambda item: resource_id_of(collector.type, item))
-
-
-def collect_unit(session: AccountSession, unit: Unit) -> tuple[Unit, Any]:
-    """One unit's items (JSON-compatible: what a snapshot file holds), or its error record."""
-    try:
-        client = session.client(unit.collector.service, unit.region)
-        return unit, to_json_compatible(read_all(client, unit.collector))
-    except (ClientError, BotoCoreError) as exc:
-        return unit, error_record(unit.collector.type, exc)
-
-
-def run_units_in_threads(
-    units: list[Unit], sessions: dict[str, AccountSession], max_workers: int
-) -> Iterator[tuple[Unit, Any]]:
-    """Every unit's result, as each completes."""
-    from scanner.interrupts import stop_pool
-
-    pool = ThreadPoolExecutor(max_workers=max(1, max_workers))
-    finished = False
-    try:
-        futures: list[Future[tuple[Unit, Any]]] = [
-            pool.submit(collect_unit, sessions[unit.account], unit) for unit in units
-        ]
-        for future in as_completed(futures):
-            yield future.result()
-        finished = True
-    finally:
-        if finished:
-            pool.shutdown(wait=True)
-        else:
-            # Interrupted or failing: the calls in flight are not waited for (each can take
-            # a read timeout and every retry); pending ones are dropped.
-            stop_pool(pool)
 
 
 def selected_collectors(types: Iterable[str] | None) -> list[Collector]:
@@ -214,9 +138,6 @@ def run_units(
 ) -> Iterator[tuple[Unit, Any]]:
     """Every unit's result as it completes: in worker processes when that helps, else in
     this process's threads."""
-    from scanner.collect import processes
-    from scanner.forking import worker_processes
-
     blocks = {(unit.account, unit.region) for unit in units}
     wanted = worker_processes(len(blocks), options.processes)
     if wanted > 1:

@@ -40,7 +40,7 @@ def handle_input_errors(func: F) -> F:
 
 
 def aws_options(func: F) -> F:
-    """The AWS options every command that talks to AWS shares (CONTRACT.md)."""
+    """The AWS options every command that talks to AWS shares (docs/contract.md)."""
     options = [
         click.option("--profile", help="AWS profile to use (or to assume roles from)."),
         click.option(

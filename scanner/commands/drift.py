@@ -10,6 +10,7 @@ import click
 
 from scanner import console
 from scanner.baseline import store
+from scanner.commands import drift_output
 from scanner.commands.common import (
     aws_options,
     aws_request,
@@ -23,7 +24,6 @@ from scanner.commands.common import (
     waivers_option,
     warn_about_waivers,
 )
-from scanner.drift import render
 from scanner.drift.against import compute_drift
 from scanner.drift.engine import Delta
 from scanner.errors import ExitCode, InputError
@@ -84,11 +84,11 @@ def diff_command(
         if f.kind == "drift" and f.waiver is not None
     }
     if output_format == "json":
-        click.echo(render.as_json(deltas, who if cloudtrail else None, waived), nl=False)
+        click.echo(drift_output.as_json(deltas, who if cloudtrail else None, waived), nl=False)
     elif sys.stdout.isatty():
-        render.print_table(deltas, who, waived)
+        drift_output.print_table(deltas, who, waived)
     else:
-        click.echo(render.as_text(deltas, who, waived), nl=False)
+        click.echo(drift_output.as_text(deltas, who, waived), nl=False)
     warn_about_waivers(result.waivers)
     if result.incomplete:
         click.echo("netwarden: warning: the snapshot is incomplete (see its errors)", err=True)

@@ -10,6 +10,7 @@ import click
 
 from scanner import console
 from scanner.baseline import gitsource, store
+from scanner.commands import drift_output
 from scanner.commands.common import (
     baseline_dir_option,
     category_option,
@@ -21,11 +22,8 @@ from scanner.commands.common import (
     waivers_option,
     warn_about_waivers,
 )
-from scanner.drift import render
-from scanner.drift.findings import drift_findings
-from scanner.drift.review import introduced_policy_findings, review_deltas
 from scanner.errors import ExitCode
-from scanner.model import Finding, severity_at_least
+from scanner.model import severity_at_least
 from scanner.textsafe import one_line
 
 
@@ -70,14 +68,13 @@ def review_command(
     from scanner.policy.loader import load_policy_pack
     from scanner.report import write_reports
     from scanner.report.run import pack_rules, run_info_from_snapshot
+    from scanner.review import review_findings
 
     pack = load_policy_pack(policies_dir)
     old = gitsource.load_at_revision(baseline_dir, base_ref)
     new = store.load_dir(baseline_dir)
-    deltas = review_deltas(old, new, lambda a, r: store.baseline_path(baseline_dir, a, r))
-    findings = sorted(
-        [*drift_findings(deltas), *introduced_policy_findings(old, new, pack, deltas)],
-        key=Finding.sort_key,
+    deltas, findings = review_findings(
+        old, new, pack, lambda a, r: store.baseline_path(baseline_dir, a, r)
     )
     waivers_path = waivers_file(waivers_path)
     report = None
@@ -85,11 +82,11 @@ def review_command(
         findings, report = _waive(findings, waivers_path, pack, deltas)
     policy = [f for f in findings if f.kind == "policy"]
     if output_format == "json":
-        document = json.loads(render.as_json(deltas))
+        document = json.loads(drift_output.as_json(deltas))
         document["policy"] = [f.to_dict() for f in policy]
         click.echo(json.dumps(document, indent=2))
     else:
-        click.echo(render.as_text(deltas), nl=False)
+        click.echo(drift_output.as_text(deltas), nl=False)
         for finding in policy:
             where = f"{finding.location.path}:{finding.location.line}"
             accepted = " [accepted risk]" if finding.waiver is not None else ""

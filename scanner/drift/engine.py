@@ -20,7 +20,7 @@ from scanner.model import Location, Severity
 
 @dataclass(frozen=True)
 class Delta:
-    """One changed resource (CONTRACT.md's DELTA)."""
+    """One changed resource (docs/contract.md's DELTA)."""
 
     account: str
     region: str

@@ -1,24 +1,33 @@
-"""Drift deltas as findings (pure), so one report carries both drift and policy results."""
+"""Drift deltas as findings (pure), so one report carries both drift and policy results.
+
+A drift finding's remediation is the plan that reverts the delta, which
+``scanner.remediate.drift_plan.revert_actions`` makes; the caller passes it in (the pipeline
+does), because remediation is a stage above drift: it reads deltas.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from scanner.arns import arn_for
 from scanner.drift.engine import Delta
-from scanner.model import Finding
-from scanner.remediate.drift_plan import revert_actions
+from scanner.model import Finding, RemediationAction
 from scanner.textsafe import one_line
 
 # An unapproved change to the reviewed configuration: NIST SP 800-53 baseline configuration
 # (CM-2), configuration change control (CM-3), configuration settings (CM-6). The one list of
 # drift controls: the reports' drift rules use it too.
 DRIFT_COMPLIANCE = ("NIST-800-53-CM-2", "NIST-800-53-CM-3", "NIST-800-53-CM-6")
+# What reverts one delta (``scanner.remediate.drift_plan.revert_actions``).
+Reverter = Callable[[Delta], tuple[RemediationAction, ...]]
+
+# The title of each drift kind, for its findings and for its rule in the reports
+# (``scanner.report.run.DRIFT_RULES``): one wording wherever a drift is named.
 TITLES = {
-    "added": "Resource not in the baseline",
-    "removed": "Baseline resource missing",
-    "modified": "Resource differs from the baseline",
+    "added": "Network resource added outside the baseline",
+    "removed": "Network resource removed outside the baseline",
+    "modified": "Network resource changed outside the baseline",
 }
 
 
@@ -36,7 +45,7 @@ def _message(delta: Delta) -> str:
     return f"{what} differs from the baseline: {details}{more}."
 
 
-def drift_finding(delta: Delta) -> Finding:
+def drift_finding(delta: Delta, revert: Reverter) -> Finding:
     evidence: dict[str, Any] = {
         "change": delta.change,
         "changes": [c.to_dict() for c in delta.changes],
@@ -57,11 +66,11 @@ def drift_finding(delta: Delta) -> Finding:
         resource_id=delta.resource_id,
         arn=arn_for(delta.resource_type, delta.resource_id, delta.account, delta.region),
         evidence=evidence,
-        remediation=revert_actions(delta),
+        remediation=revert(delta),
         compliance=DRIFT_COMPLIANCE,
         location=delta.location,
     )
 
 
-def drift_findings(deltas: Iterable[Delta]) -> list[Finding]:
-    return [drift_finding(d) for d in deltas]
+def drift_findings(deltas: Iterable[Delta], revert: Reverter) -> list[Finding]:
+    return [drift_finding(d, revert) for d in deltas]

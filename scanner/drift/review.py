@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
 
 from scanner.baseline.store import RegionBaseline, RegionKey
 from scanner.drift.changes import Change
 from scanner.drift.engine import Delta, diff_region
-from scanner.model import Finding, Location
+from scanner.model import Location
 
 
 def _element_line(new: RegionBaseline, delta: Delta, change: Change) -> int | None:
@@ -50,32 +50,3 @@ def review_deltas(
         for delta in diff_region(account, region, before, live):
             deltas.append(dataclasses.replace(delta, location=_relocate(proposed, delta)))
     return deltas
-
-
-def introduced_policy_findings(
-    old: Mapping[RegionKey, RegionBaseline],
-    new: Mapping[RegionKey, RegionBaseline],
-    pack: Any,
-    deltas: Sequence[Delta] = (),
-) -> list[Finding]:
-    """Policy findings the proposed baseline has and the base revision's did not, located
-    at the changed line of the resource's delta (GitHub annotates only changed lines of a
-    pull request), else at the resource's entry in the proposed file."""
-    changed = {(d.account, d.region, d.resource_type, d.resource_id): d.location for d in deltas}
-    from scanner.baseline.unproject import snapshot_of
-    from scanner.policy.evaluate import evaluate
-
-    before = {f.fingerprint for f in evaluate(snapshot_of(old), pack)}
-    introduced = []
-    for finding in evaluate(snapshot_of(new), pack):
-        if finding.fingerprint in before:
-            continue
-        key = (finding.account, finding.region, finding.resource_type, finding.resource_id)
-        proposed = new.get((finding.account, finding.region))
-        if key in changed:
-            finding = dataclasses.replace(finding, location=changed[key])
-        elif proposed is not None:
-            where = proposed.locate(finding.resource_type, finding.resource_id)
-            finding = dataclasses.replace(finding, location=where)
-        introduced.append(finding)
-    return introduced

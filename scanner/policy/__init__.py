@@ -4,6 +4,7 @@ Public API:
 
 - :func:`scanner.policy.loader.load_policy_pack` -> :class:`~scanner.policy.loader.PolicyPack`
 - :func:`scanner.policy.evaluate.evaluate` -> ``list[scanner.model.Finding]``
-- :data:`scanner.policy.cli.policies`, the ``netwarden policies validate|list`` click group
 - :mod:`scanner.policy.filters`, netwarden's Custodian filters (imported by the two above)
+
+``netwarden policies validate|list`` is :mod:`scanner.commands.policies`.
 """

@@ -17,7 +17,7 @@ import jsonschema
 
 from scanner.model import SEVERITIES, Severity
 
-# Control ids exactly as CONTRACT.md writes them.
+# Control ids exactly as docs/contract.md writes them.
 COMPLIANCE_PATTERNS = {
     "CIS": re.compile(r"^CIS-AWS-\d+\.\d+$"),  # CIS-AWS-5.2
     "FSBP": re.compile(r"^FSBP-[A-Za-z][A-Za-z0-9]*\.\d+$"),  # FSBP-EC2.19

@@ -20,6 +20,7 @@ from botocore.awsrequest import AWSResponse
 from scanner.aws.loader import use_shared_loader
 from scanner.errors import InputError
 from scanner.policy import answers
+from scanner.policy.copies import clone_item
 
 SNAPSHOT_URL = "https://snapshot.netwarden.invalid/"
 
@@ -120,8 +121,6 @@ def _fresh(body: Any) -> Any:
     """A response body that shares nothing a filter may change with the snapshot: lists of
     items are copied as evaluation copies the items it filters (a deep copy of every answer
     was a fifth of evaluation time); anything else is copied deeply."""
-    from scanner.policy.evaluate import clone_item
-
     if isinstance(body, dict):
         return {
             key: [clone_item(item) for item in value]

@@ -7,32 +7,16 @@ from typing import Any
 
 from scanner.drift.changes import Change
 from scanner.drift.engine import Delta
+from scanner.ec2params import (
+    ip_permission,
+    nacl_entry_params,
+    route_destination,
+    route_target_param,
+)
 from scanner.model import RemediationAction
 from scanner.remediate.cli_text import action, manual
 
 Fields = Mapping[str, Any]
-
-_PROTOCOL_NUMBERS = {"tcp": "6", "udp": "17", "icmp": "1", "icmpv6": "58", "all": "-1"}
-
-
-def ip_permission(rule: Fields) -> dict[str, Any]:
-    """A flattened baseline rule back in the API's IpPermissions shape."""
-    perm: dict[str, Any] = {"IpProtocol": rule["protocol"]}
-    if "from_port" in rule:
-        perm["FromPort"], perm["ToPort"] = rule["from_port"], rule["to_port"]
-    described = {"Description": rule["description"]} if rule.get("description") else {}
-    if "cidr" in rule:
-        perm["IpRanges"] = [{"CidrIp": rule["cidr"], **described}]
-    elif "ipv6_cidr" in rule:
-        perm["Ipv6Ranges"] = [{"CidrIpv6": rule["ipv6_cidr"], **described}]
-    elif "prefix_list" in rule:
-        perm["PrefixListIds"] = [{"PrefixListId": rule["prefix_list"], **described}]
-    elif "group" in rule:
-        pair = {"GroupId": rule["group"], **described}
-        if rule.get("group_owner"):
-            pair["UserId"] = rule["group_owner"]
-        perm["UserIdGroupPairs"] = [pair]
-    return perm
 
 
 def _sg_rule(delta: Delta, change: Change) -> list[RemediationAction]:
@@ -69,34 +53,6 @@ def _sg_rule(delta: Delta, change: Change) -> list[RemediationAction]:
     ]
 
 
-def route_target_param(route: Fields) -> dict[str, str]:
-    target = str(route["target"])
-    prefixes = {
-        "igw-": "GatewayId",
-        "vgw-": "GatewayId",
-        "nat-": "NatGatewayId",
-        "pcx-": "VpcPeeringConnectionId",
-        "tgw-": "TransitGatewayId",
-        "eni-": "NetworkInterfaceId",
-        "i-": "InstanceId",
-        "eigw-": "EgressOnlyInternetGatewayId",
-        "vpce-": "VpcEndpointId",
-    }
-    for prefix, param in prefixes.items():
-        if target.startswith(prefix):
-            return {param: target}
-    return {"GatewayId": target}
-
-
-def route_destination(route: Fields) -> dict[str, str]:
-    dest = str(route["destination"])
-    if dest.startswith("pl-"):
-        return {"DestinationPrefixListId": dest}
-    if ":" in dest:
-        return {"DestinationIpv6CidrBlock": dest}
-    return {"DestinationCidrBlock": dest}
-
-
 def _route(delta: Delta, change: Change) -> list[RemediationAction]:
     rtb, region = {"RouteTableId": delta.resource_id}, delta.region
     if change.change == "added":
@@ -128,25 +84,6 @@ def _route(delta: Delta, change: Change) -> list[RemediationAction]:
             region,
         )
     ]
-
-
-def nacl_entry_params(acl_id: str, entry: Fields, egress: bool) -> dict[str, Any]:
-    params: dict[str, Any] = {
-        "NetworkAclId": acl_id,
-        "RuleNumber": entry["rule_number"],
-        "Protocol": _PROTOCOL_NUMBERS.get(str(entry["protocol"]), str(entry["protocol"])),
-        "RuleAction": entry["action"],
-        "Egress": egress,
-    }
-    if "cidr" in entry:
-        params["CidrBlock"] = entry["cidr"]
-    if "ipv6_cidr" in entry:
-        params["Ipv6CidrBlock"] = entry["ipv6_cidr"]
-    if "from_port" in entry:
-        params["PortRange"] = {"From": entry["from_port"], "To": entry["to_port"]}
-    if "icmp" in entry:
-        params["IcmpTypeCode"] = dict(entry["icmp"])
-    return params
 
 
 def _nacl(delta: Delta, change: Change) -> list[RemediationAction]:

@@ -1,4 +1,5 @@
-"""``findings.json``: every finding with every CONTRACT.md field, plus the run's metadata (pure)."""
+"""``findings.json``: every finding with every field docs/contract.md lists, and the run's
+metadata (pure)."""
 
 from __future__ import annotations
 

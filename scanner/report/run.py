@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from scanner import HOMEPAGE
-from scanner.drift.findings import DRIFT_COMPLIANCE
+from scanner.drift.findings import DRIFT_COMPLIANCE, TITLES
 from scanner.model import Finding, Location, Severity
 
 DEFAULT_CATEGORY = "netwarden"
@@ -67,7 +67,7 @@ DRIFT_RULES: tuple[RuleInfo, ...] = (
     RuleInfo(
         id="drift/added",
         name="NetworkResourceAddedOutsideBaseline",
-        title="Network resource added outside the baseline",
+        title=TITLES["added"],
         severity="high",
         kind="drift",
         description=(
@@ -89,7 +89,7 @@ DRIFT_RULES: tuple[RuleInfo, ...] = (
     RuleInfo(
         id="drift/modified",
         name="NetworkResourceChangedOutsideBaseline",
-        title="Network resource changed outside the baseline",
+        title=TITLES["modified"],
         severity="high",
         kind="drift",
         description=(
@@ -111,7 +111,7 @@ DRIFT_RULES: tuple[RuleInfo, ...] = (
     RuleInfo(
         id="drift/removed",
         name="NetworkResourceRemovedOutsideBaseline",
-        title="Network resource removed outside the baseline",
+        title=TITLES["removed"],
         severity="high",
         kind="drift",
         description=(

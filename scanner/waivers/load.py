@@ -1,6 +1,6 @@
 """Reading ``waivers.yaml``: every problem is an InputError at the file and line (exit 2).
 
-The format (CONTRACT.md)::
+The format (docs/contract.md)::
 
     waivers:
       - rule: NW-SG-005            # a rule id, drift/added|modified|removed, drift/* or *

@@ -48,7 +48,7 @@ class Waiver:
         return bool(target) and fnmatchcase(target, self.resource)
 
     def reference(self) -> dict[str, Any]:
-        """What a waived finding carries (CONTRACT.md): reason, owner, expiry, file and line."""
+        """What a waived finding carries (docs/contract.md): reason, owner, expiry, file, line."""
         return {
             "reason": self.reason,
             "owner": self.owner,

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from scanner.aws.session import AccountTarget
-from scanner.collect import runner
+from scanner.collect import runner, units
 from scanner.collect.runner import CollectOptions, collect
 from scanner.forking import can_fork
 from tests.conftest import AwsEnv
@@ -61,7 +61,7 @@ def boom(*_: Any, **__: Any) -> Any:
 def test_a_worker_that_breaks_fails_the_collection(
     aws: AwsEnv, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(runner, "read_all", boom)  # inherited by the forked workers
+    monkeypatch.setattr(units, "read_all", boom)  # inherited by the forked workers
     with pytest.raises(RuntimeError, match="a bug in a collector"):
         run(2)
 
@@ -82,7 +82,7 @@ def test_a_failing_worker_does_not_hang_a_busy_one(
         time.sleep(1)  # still working when the parent learns of the failure
         return big
 
-    monkeypatch.setattr(runner, "read_all", read_all)
+    monkeypatch.setattr(units, "read_all", read_all)
     outcome: list[BaseException] = []
 
     def attempt() -> None:

@@ -22,7 +22,8 @@ from click.testing import CliRunner
 from scanner.cli import cli
 from scanner.demo.server import MotoServer
 from scanner.model import Finding
-from scanner.policy.evaluate import account_regions, clone_item, evaluate, native_plans
+from scanner.policy.copies import clone_item
+from scanner.policy.evaluate import account_regions, evaluate, native_plans
 from scanner.policy.loader import PolicyPack, load_policy_pack
 from scanner.policy.native import Block
 from scanner.snapshot import region_items

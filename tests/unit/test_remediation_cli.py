@@ -168,6 +168,6 @@ def test_revoke_uses_the_exact_offending_permission() -> None:
             }
         ],
     }
-    finding = drift_finding(delta)
+    finding = drift_finding(delta, revert_actions)
     assert finding.rule_id == "drift/modified" and finding.severity == "high"
     assert finding.remediation == (step,)

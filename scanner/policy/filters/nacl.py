@@ -16,8 +16,9 @@ from c7n.filters import Filter
 from c7n.resources.vpc import NetworkAcl
 from c7n.utils import type_schema
 
+from scanner.protocols import PORTED_PROTOCOLS, PROTOCOL_NUMBERS
+
 ANNOTATION = "c7n:nacl-open-ingress"
-PROTOCOL_NUMBERS = {"tcp": "6", "udp": "17"}
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
@@ -113,7 +114,7 @@ class NaclOpenIngress(Filter):
             "items": {"type": "integer", "minimum": 0, "maximum": 65535},
         },
         cidrs={"type": "array", "minItems": 1, "items": {"type": "string"}},
-        protocols={"type": "array", "minItems": 1, "items": {"enum": ["tcp", "udp"]}},
+        protocols={"type": "array", "minItems": 1, "items": {"enum": list(PORTED_PROTOCOLS)}},
     )
     permissions = ("ec2:DescribeNetworkAcls",)
 

@@ -19,6 +19,7 @@ from scanner.policy.native.errors import Unsupported
 from scanner.policy.native.networks import Network, parse_network
 from scanner.policy.native.nodes import Item, Node, Work
 from scanner.policy.native.value import ValueTest
+from scanner.protocols import PORTED_PROTOCOLS, PROTOCOL_NUMBERS
 
 if TYPE_CHECKING:
     from scanner.policy.native.block import Block
@@ -33,7 +34,7 @@ class OpenIngress(Node):
         self.cidrs = list(data.get("cidrs", ["0.0.0.0/0", "::/0"]))
         self.protocols = list(data.get("protocols", ["tcp"]))
         self.ports = list(data["ports"])
-        if not all(isinstance(p, str) and p in nacl.PROTOCOL_NUMBERS for p in self.protocols):
+        if not all(isinstance(p, str) and p in PORTED_PROTOCOLS for p in self.protocols):
             raise Unsupported("a protocol open-ingress does not know")
         if not all(isinstance(p, int) for p in self.ports):
             raise Unsupported("a port that is not an integer")
@@ -42,7 +43,7 @@ class OpenIngress(Node):
         except (TypeError, ValueError):
             raise Unsupported("a cidr that does not parse") from None
         self.questions = [
-            (source, nacl.PROTOCOL_NUMBERS[protocol], port)
+            (source, PROTOCOL_NUMBERS[protocol], port)
             for source in sources
             for protocol in self.protocols
             for port in self.ports

@@ -15,6 +15,7 @@ from scanner.attribution.sources import local_records, lookup_records
 from scanner.drift.engine import Delta
 from scanner.drift.findings import drift_finding
 from scanner.model import Location
+from scanner.remediate.drift_plan import revert_actions
 
 ACCOUNT, REGION = "111111111111", "us-east-1"
 ATTACKER = {
@@ -195,7 +196,7 @@ def test_each_delta_gets_its_latest_successful_event(tmp_path: Path) -> None:
 
 def test_findings_carry_principal_key_ip_agent_and_containment(tmp_path: Path) -> None:
     write_trail(tmp_path, {"28": [SSH_OPEN, FLOW_LOG_DELETE]})
-    findings = [drift_finding(d) for d in DELTAS[:2]]
+    findings = [drift_finding(d, revert_actions) for d in DELTAS[:2]]
     attributed = attribute(findings, DELTAS, local_records(tmp_path))
     who = attributed[0].attribution
     assert who is not None

@@ -12,7 +12,7 @@ from botocore.exceptions import ClientError
 from botocore.stub import Stubber
 
 from scanner.collect.collectors import COLLECTORS
-from scanner.collect.runner import error_record, read_all
+from scanner.collect.units import error_record, read_all
 
 
 def ec2_client() -> object:

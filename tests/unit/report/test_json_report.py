@@ -1,4 +1,4 @@
-"""findings.json: every CONTRACT.md field, run metadata, deterministic."""
+"""findings.json: every docs/contract.md field, run metadata, deterministic."""
 
 from __future__ import annotations
 

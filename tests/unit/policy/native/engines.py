@@ -16,10 +16,10 @@ from typing import Any
 
 from hypothesis import HealthCheck, settings
 
+from scanner.policy.copies import clone_item
 from scanner.policy.evaluate import (
     _custodian_filter,
     _items,
-    clone_item,
     native_plans,
     with_trusted_accounts,
 )

@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 
-from scanner.policy.evaluate import clone_item, evaluate, native_plans
+from scanner.policy.copies import clone_item
+from scanner.policy.evaluate import evaluate, native_plans
 from scanner.policy.loader import PolicyPack
 from scanner.policy.native import Block
 from tests.unit.policy.native.engines import PACK, TRUSTED, compiled, custodian, native, policy_def

@@ -1,4 +1,4 @@
-"""Drift as text for people and as JSON for machines (pure)."""
+"""Drift as `diff` and `review` print it: text and a rich table for people, JSON for machines."""
 
 from __future__ import annotations
 

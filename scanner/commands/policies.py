@@ -7,21 +7,18 @@ from typing import TYPE_CHECKING
 import click
 
 from scanner import console
-from scanner.commands.common import PACK_META, policies_option
-from scanner.errors import ExitCode, InputError
+from scanner.commands.common import PACK_META, handle_input_errors, policies_option
 
 if TYPE_CHECKING:
     from scanner.policy.loader import PolicyPack
 
 
 def _load(directory: str) -> PolicyPack:
+    """The pack (a bad one raises InputError: the one-line error and exit 2 of every command)."""
+    # Loading imports Cloud Custodian; `netwarden policies --help` must not pay for it.
     from scanner.policy.loader import load_policy_pack
 
-    try:
-        pack = load_policy_pack(directory)
-    except InputError as exc:
-        click.echo(str(exc), err=True)  # one line, as every bad input
-        raise click.exceptions.Exit(int(ExitCode.BAD_INPUT)) from None
+    pack = load_policy_pack(directory)
     choice = click.get_current_context().meta.get(PACK_META)
     if choice is not None:
         console.note(choice.describe())
@@ -35,6 +32,7 @@ def policies() -> None:
 
 @policies.command("validate")
 @policies_option
+@handle_input_errors
 def validate_command(policies_dir: str) -> None:
     """Validate every policy with Custodian's schema and netwarden's metadata rules."""
     pack = _load(policies_dir)
@@ -58,6 +56,7 @@ def table_rows(pack: PolicyPack) -> list[list[str]]:
 
 @policies.command("list")
 @policies_option
+@handle_input_errors
 def list_command(policies_dir: str) -> None:
     """List the policies: id, name, resource, severity and compliance references."""
     from tabulate import tabulate

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from scanner.policy.cli import policies
+from scanner.commands.policies import policies
 from tests.unit.policy.conftest import POLICIES
 
 
@@ -41,4 +41,5 @@ def test_bad_policy_is_one_line_on_stderr_and_exit_2(tmp_path: Path) -> None:
         assert result.exit_code == 2
         assert result.stdout == ""
         [line] = result.stderr.splitlines()
-        assert line.startswith(f"{bad}:5: ") and "flow-logz" in line
+        # The error line of every command: the file and line of the bad policy.
+        assert line.startswith(f"netwarden: error: {bad}:5: ") and "flow-logz" in line

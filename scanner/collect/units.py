@@ -1,0 +1,90 @@
+"""One unit of collection (a collector in one region of one account) and the threads that
+run units: what the parent process and each forked collection worker share
+(:mod:`scanner.collect.runner`, :mod:`scanner.collect.processes`)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
+from dataclasses import dataclass
+from typing import Any
+
+from botocore.exceptions import BotoCoreError, ClientError
+
+from scanner.aws.session import AccountSession
+from scanner.collect.collectors import Collector, resource_id_of
+from scanner.interrupts import stop_pool
+from scanner.snapshot import to_json_compatible
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One unit of work: a collector in one region of one account."""
+
+    account: str
+    region: str
+    collector: Collector
+
+
+def error_record(rtype: str, exc: BaseException) -> dict[str, str]:
+    """A snapshot ``errors`` entry for a failed read."""
+    if isinstance(exc, ClientError):
+        error = exc.response.get("Error", {})
+        code = str(error.get("Code") or "ClientError")
+        message = str(error.get("Message") or exc)
+    else:
+        code = type(exc).__name__
+        message = str(exc)
+    return {"type": rtype, "code": code, "message": message}
+
+
+def read_all(client: Any, collector: Collector) -> list[dict[str, Any]]:
+    """Every item of one type in one region: one paginated call sequence, largest pages."""
+    items: list[Any] = []
+    params = dict(collector.params)
+    if client.can_paginate(collector.operation):
+        pagination: dict[str, Any] = {}
+        if collector.page_size:
+            pagination["PageSize"] = collector.page_size
+        paginator = client.get_paginator(collector.operation)
+        for page in paginator.paginate(**params, PaginationConfig=pagination):
+            items.extend(page.get(collector.result_key, []))
+    else:
+        response = getattr(client, collector.operation)(**params)
+        items.extend(response.get(collector.result_key, []))
+    if collector.keep is not None:
+        items = [item for item in items if collector.keep(item)]
+    if collector.enrich is not None:
+        items = collector.enrich(client, items)
+    return sorted(items, key=lambda item: resource_id_of(collector.type, item))
+
+
+def collect_unit(session: AccountSession, unit: Unit) -> tuple[Unit, Any]:
+    """One unit's items (JSON-compatible: what a snapshot file holds), or its error record."""
+    try:
+        client = session.client(unit.collector.service, unit.region)
+        return unit, to_json_compatible(read_all(client, unit.collector))
+    except (ClientError, BotoCoreError) as exc:
+        return unit, error_record(unit.collector.type, exc)
+
+
+def run_units_in_threads(
+    units: list[Unit], sessions: dict[str, AccountSession], max_workers: int
+) -> Iterator[tuple[Unit, Any]]:
+    """Every unit's result, as each completes."""
+    pool = ThreadPoolExecutor(max_workers=max(1, max_workers))
+    finished = False
+    try:
+        futures: list[Future[tuple[Unit, Any]]] = [
+            pool.submit(collect_unit, sessions[unit.account], unit) for unit in units
+        ]
+        for future in as_completed(futures):
+            yield future.result()
+        finished = True
+    finally:
+        if finished:
+            pool.shutdown(wait=True)
+        else:
+            # Interrupted or failing: the calls in flight are not waited for (each can take
+            # a read timeout and every retry); pending ones are dropped.
+            stop_pool(pool)

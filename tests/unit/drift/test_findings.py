@@ -1,0 +1,106 @@
+"""Drift deltas as findings (literal data): one title per drift kind, the caller's revert plan."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from scanner.drift.changes import Change
+from scanner.drift.engine import Delta
+from scanner.drift.findings import DRIFT_COMPLIANCE, TITLES, drift_finding, drift_findings
+from scanner.model import Location, RemediationAction
+from scanner.report.run import DRIFT_RULES
+
+WHERE = Location("baselines/111111111111/eu-west-1.yaml", 12)
+SSH = {"protocol": "tcp", "from_port": 22, "to_port": 22, "cidr": "0.0.0.0/0"}
+MODIFIED = Delta(
+    "111111111111",
+    "eu-west-1",
+    "aws.security-group",
+    "sg-0web",
+    "modified",
+    "high",
+    (Change(("ingress",), "added", new=SSH, element=True),),
+    WHERE,
+    before={"ingress": []},
+    after={"ingress": [SSH]},
+)
+ADDED = Delta(
+    "111111111111",
+    "eu-west-1",
+    "aws.internet-gateway",
+    "igw-0rogue",
+    "added",
+    "medium",
+    (),
+    WHERE,
+    after={"vpcs": ["vpc-1"]},
+)
+REMOVED = Delta(
+    "111111111111",
+    "eu-west-1",
+    "aws.flow-log",
+    "fl-0prod",
+    "removed",
+    "high",
+    (),
+    WHERE,
+    before={"ResourceId": "vpc-1"},
+)
+STEP = RemediationAction(description="a step", cli="aws ec2 something", api=None)
+
+
+def _revert(delta: Delta) -> tuple[RemediationAction, ...]:
+    return (STEP,) if delta.change != "added" else ()
+
+
+@pytest.mark.parametrize("delta", [MODIFIED, ADDED, REMOVED], ids=lambda d: d.change)
+def test_a_finding_is_titled_as_its_rule_in_the_reports(delta: Delta) -> None:
+    finding = drift_finding(delta, _revert)
+    rules = {rule.id: rule for rule in DRIFT_RULES}
+    assert finding.rule_id == f"drift/{delta.change}"
+    assert finding.title == TITLES[delta.change] == rules[finding.rule_id].title
+    assert finding.kind == "drift" and finding.severity == delta.severity
+    assert finding.compliance == DRIFT_COMPLIANCE == rules[finding.rule_id].compliance
+    assert finding.location == WHERE
+
+
+def test_the_remediation_is_what_the_caller_reverts_with() -> None:
+    assert drift_finding(MODIFIED, _revert).remediation == (STEP,)
+    assert drift_finding(ADDED, _revert).remediation == ()
+
+
+def test_evidence_keeps_the_changes_and_the_side_that_exists() -> None:
+    modified = drift_finding(MODIFIED, _revert).evidence
+    assert modified == {
+        "change": "modified",
+        "changes": [{"field": "ingress", "change": "added", "element": True, "new": SSH}],
+    }
+    assert drift_finding(ADDED, _revert).evidence["after"] == {"vpcs": ["vpc-1"]}
+    assert drift_finding(REMOVED, _revert).evidence["before"] == {"ResourceId": "vpc-1"}
+
+
+def test_messages_say_what_changed_where() -> None:
+    assert drift_finding(ADDED, _revert).message == (
+        "aws.internet-gateway igw-0rogue in account 111111111111, eu-west-1 exists but is not "
+        "in the baseline."
+    )
+    assert drift_finding(REMOVED, _revert).message.endswith(
+        "is in the baseline but no longer exists."
+    )
+    modified = drift_finding(MODIFIED, _revert).message
+    assert modified.startswith("aws.security-group sg-0web in account 111111111111, eu-west-1")
+    assert "added ingress: " in modified and "0.0.0.0/0" in modified
+
+
+def test_many_changes_are_summarised_after_five() -> None:
+    changes = tuple(Change(("tags", f"k{i}"), "added", new=str(i)) for i in range(7))
+    many = dataclasses.replace(MODIFIED, severity="low", changes=changes)
+    message = drift_finding(many, _revert).message
+    assert message.count("added tags.k") == 5 and message.endswith(" (+2 more).")
+
+
+def test_findings_keep_the_order_of_the_deltas() -> None:
+    found = drift_findings([REMOVED, ADDED], _revert)
+    assert [f.resource_id for f in found] == ["fl-0prod", "igw-0rogue"]
