@@ -23,7 +23,7 @@ from scanner.commands.common import (
     warn_about_waivers,
 )
 from scanner.errors import ExitCode
-from scanner.model import severity_at_least
+from scanner.model import Finding, severity_at_least
 from scanner.textsafe import one_line
 
 
