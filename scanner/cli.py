@@ -38,6 +38,10 @@ COMMANDS: dict[str, LazyCommand] = {
         "scanner.commands.drift:diff_command",
         "Show drift from the baseline; exit 1 when there is drift.",
     ),
+    "flows": LazyCommand(
+        "scanner.commands.flows:flows_group",
+        "Query VPC Flow Logs with the playbook's named queries (DuckDB or Athena).",
+    ),
     "init": LazyCommand(
         "scanner.commands.init:init_command",
         "Scaffold a repository to run netwarden in GitHub: nightly scan and PR review.",

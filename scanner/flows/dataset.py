@@ -7,7 +7,16 @@ from dataclasses import dataclass, field
 
 from scanner.flows.layout import Window
 from scanner.flows.reader import DEFAULT_MEMORY_LIMIT, FlowStore, LoadStats
-from scanner.flows.source import Selection, download, is_s3, list_local, list_s3, s3_client, select
+from scanner.flows.source import (
+    Selection,
+    aws_errors,
+    download,
+    is_s3,
+    list_local,
+    list_s3,
+    s3_client,
+    select,
+)
 
 # (phase, done, total): "download" per object, "load" per batch of files.
 FlowProgress = Callable[[str, int, int], None]
@@ -35,8 +44,9 @@ class OpenedFlows:
 def open_flows(options: FlowsOptions, on_progress: FlowProgress | None = None) -> OpenedFlows:
     """A loaded :class:`FlowStore` (the caller closes it) and what was selected."""
     if is_s3(options.source):
-        client = s3_client(options.profile, options.endpoint_url)
-        selection = select(list_s3(options.source, client), options.window)
+        with aws_errors(f"listing {options.source}"):
+            client = s3_client(options.profile, options.endpoint_url)
+            selection = select(list_s3(options.source, client), options.window)
     else:
         client = None
         selection = select(list_local(options.source), options.window)
@@ -51,7 +61,8 @@ def open_flows(options: FlowsOptions, on_progress: FlowProgress | None = None) -
                 if on_progress is not None:
                     on_progress("download", done[0], total)
 
-            files = download(options.source, files, client, store.workdir / "s3", downloaded)
+            with aws_errors(f"downloading from {options.source}"):
+                files = download(options.source, files, client, store.workdir / "s3", downloaded)
 
         def loaded(done: int, total: int) -> None:
             if on_progress is not None:

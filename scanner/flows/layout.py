@@ -135,12 +135,14 @@ class Window:
             return False
         return not (self.until is not None and first >= self.until + DELIVERY_LAG)
 
-    def days(self) -> tuple[date, date] | None:
-        """The first and last delivery day a bounded window reads (for partition filters)."""
-        if self.since is None or self.until is None:
-            return None
-        last = self.until + DELIVERY_LAG - timedelta(microseconds=1)
-        return self.since.date(), last.date()
+    def days(self) -> tuple[date | None, date | None]:
+        """The first and last delivery day the window reads (None: open at that end), the
+        same days :meth:`admits` keeps, for Athena's partition filters."""
+        first = self.since.date() if self.since else None
+        last = None
+        if self.until is not None:
+            last = (self.until + DELIVERY_LAG - timedelta(microseconds=1)).date()
+        return first, last
 
 
 _RELATIVE = re.compile(r"^(?P<n>\d+)(?P<unit>[mhd])$")

@@ -9,8 +9,9 @@ under the scan's credentials into a temporary directory and read from there.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -116,6 +117,23 @@ def download(
 
     with ThreadPoolExecutor(max_workers=DOWNLOAD_THREADS) as pool:
         return list(pool.map(fetch, wanted))
+
+
+@contextmanager
+def aws_errors(what: str) -> Iterator[None]:
+    """AWS refusing (no such bucket or workgroup, access denied, no credentials, no endpoint)
+    is bad input for the command (exit 2), named by what was being done."""
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    try:
+        yield
+    except ClientError as exc:
+        error = exc.response.get("Error", {})
+        raise InputError(
+            f"{what}: {error.get('Code', 'error')}: {error.get('Message', exc)}"
+        ) from None
+    except BotoCoreError as exc:
+        raise InputError(f"{what}: {exc}") from None
 
 
 def s3_client(profile: str | None = None, endpoint_url: str | None = None) -> Any:
