@@ -29,7 +29,7 @@ import contextlib
 import dataclasses
 import datetime as dt
 import os
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -149,6 +149,8 @@ class ScanContext:
     findings: tuple[Finding, ...] = ()
     # Why the scan is incomplete (exit code 3), one reason per entry.
     incomplete: tuple[str, ...] = ()
+    # What the reports' coverage section says besides the gaps: {"kind", "message"} each.
+    notes: tuple[Mapping[str, str], ...] = ()
     waivers: tuple[Waiver, ...] = ()
     waiver_outcome: WaiverOutcome | None = None
     previous: PreviousRun | None = None
@@ -180,6 +182,8 @@ class ScanResult:
     # With a previous run: its findings that are gone (each finding has ``status`` then).
     resolved: tuple[Mapping[str, Any], ...] = ()
     compared: bool = False
+    # Coverage notes besides read errors ({"kind", "message"}): unbaselined regions, ...
+    notes: tuple[Mapping[str, str], ...] = ()
 
     @property
     def new(self) -> tuple[Finding, ...]:
@@ -345,17 +349,44 @@ def start_policies(ctx: ScanContext) -> ScanContext:
 
 
 def check_drift(ctx: ScanContext) -> ScanContext:
-    """Drift against the baseline, as deltas and drift findings (skipped without one)."""
+    """Drift against the baseline, as deltas and drift findings (skipped without one).
+
+    Only the regions that have a baseline file are compared: a collected region without one
+    would report every resource in it as "added". Those regions are one coverage note.
+    """
     if not ctx.baselines:
         return ctx
+    from scanner.consolidate import baseline_coverage
     from scanner.drift.against import compute_drift
     from scanner.drift.findings import drift_findings
     from scanner.remediate.drift_plan import revert_actions
 
     assert ctx.snapshot is not None
-    deltas = compute_drift(ctx.snapshot, ctx.request.baseline_dir, ctx.baselines)
+    collected = [
+        (account, region)
+        for account, data in ctx.snapshot.get("accounts", {}).items()
+        for region in data.get("regions", {})
+    ]
+    coverage = baseline_coverage(collected, ctx.baselines)
+    snapshot = ctx.snapshot
+    notes = ctx.notes
+    note = coverage.note()
+    if note is not None:
+        snapshot = _only_regions(snapshot, coverage.baselined)
+        notes = (*notes, note)
+    deltas = compute_drift(snapshot, ctx.request.baseline_dir, ctx.baselines)
     findings = drift_findings(deltas, revert_actions)
-    return ctx.advance(drift_checked=True, deltas=tuple(deltas), drift=tuple(findings))
+    return ctx.advance(drift_checked=True, deltas=tuple(deltas), drift=tuple(findings), notes=notes)
+
+
+def _only_regions(snapshot: Mapping[str, Any], keep: Collection[tuple[str, str]]) -> dict[str, Any]:
+    """The snapshot restricted to the (account, region) pairs in ``keep`` (items shared)."""
+    accounts: dict[str, Any] = {}
+    for account, data in snapshot.get("accounts", {}).items():
+        regions = {r: v for r, v in data.get("regions", {}).items() if (account, r) in keep}
+        if regions:
+            accounts[account] = {**data, "regions": regions}
+    return {**snapshot, "accounts": accounts}
 
 
 def attribute_drift(ctx: ScanContext) -> ScanContext:
@@ -435,6 +466,25 @@ def only_checked_stale(
     return dataclasses.replace(outcome, stale=stale)
 
 
+def fold_account_level(ctx: ScanContext) -> ScanContext:
+    """An account-level check (CloudTrail, Config, GuardDuty, the change alarms) fails in
+    every region lacking the control: one finding per account and rule, listing those
+    regions, instead of one per region."""
+    from scanner.consolidate import fold_account_level as fold
+
+    assert ctx.snapshot is not None
+    regions = {
+        account: list(data.get("regions", {}))
+        for account, data in ctx.snapshot.get("accounts", {}).items()
+    }
+    folded = fold(ctx.findings, regions)
+    return ctx.advance(findings=tuple(sorted(folded, key=_sort_key)))
+
+
+def _sort_key(finding: Finding) -> tuple[Any, ...]:
+    return finding.sort_key()
+
+
 def compare_previous(ctx: ScanContext) -> ScanContext:
     """Each finding new or existing against the previous run; what is gone is resolved
     (only where this scan could have seen it again)."""
@@ -478,6 +528,7 @@ def describe_run(ctx: ScanContext) -> ScanContext:
         scope=request.category,
         waivers=waiver_report(ctx.waiver_outcome, request.waivers),
         previous=previous_report(ctx),
+        notes=ctx.notes,
     )
     return ctx.advance(run=run)
 
@@ -538,6 +589,7 @@ STAGES: tuple[Stage, ...] = (
     # Stages that annotate or filter findings go here, in this order as they are built:
     # exposure (issue 13), traffic from flow logs (14), waivers, the previous run's status.
     apply_waivers,
+    fold_account_level,
     compare_previous,
     check_coverage,
     describe_run,
@@ -576,4 +628,5 @@ def scan(request: ScanRequest, progress: ProgressCallback | None = None) -> Scan
         waivers=ctx.waiver_outcome,
         resolved=ctx.resolved,
         compared=ctx.previous is not None,
+        notes=ctx.notes,
     )

@@ -317,3 +317,11 @@ def warn_about_waivers(outcome: Any) -> None:
             f"(stale): {one_line(waiver.rule)} on {one_line(waiver.resource)}",
             err=True,
         )
+
+
+def print_notes(notes: Any) -> None:
+    """The scan's coverage notes (unbaselined regions, a failed notification), on stderr."""
+    from scanner.textsafe import one_line
+
+    for note in notes:
+        click.echo(f"netwarden: note: {one_line(str(note.get('message', '')), 2000)}", err=True)

@@ -18,6 +18,7 @@ from scanner.commands.common import (
     fail,
     handle_input_errors,
     obtain_snapshot,
+    print_notes,
     progress_display,
     snapshot_option,
     waivers_file,
@@ -90,6 +91,7 @@ def diff_command(
     else:
         click.echo(drift_output.as_text(deltas, who, waived), nl=False)
     warn_about_waivers(result.waivers)
+    print_notes(result.notes)
     if result.incomplete:
         click.echo("netwarden: warning: the snapshot is incomplete (see its errors)", err=True)
     # Every drift is at least "info": diff fails on any drift a waiver does not accept.

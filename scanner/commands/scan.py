@@ -16,6 +16,7 @@ from scanner.commands.common import (
     handle_input_errors,
     output_dir_option,
     policies_option,
+    print_notes,
     progress_display,
     snapshot_option,
     waivers_file,
@@ -103,6 +104,7 @@ def scan_command(
     from scanner.commands.summary import print_summary
 
     warn_about_waivers(result.waivers)
+    print_notes(result.notes)
     print_summary(result.findings, result.summary(), compared=result.compared)
     for path in result.written:
         console.note(f"wrote {path}")

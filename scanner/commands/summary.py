@@ -39,14 +39,19 @@ def print_summary(findings: Sequence[Finding], line: str, compared: bool = False
     if not active:
         return
     what = "new since the previous run" if compared else "most severe"
-    top = Table(title=f"{what} ({min(TOP, len(active))} of {len(active)})", show_lines=False)
-    for column in ("severity", "rule", "resource", "account / region", "title"):
+    from scanner.consolidate import group_related
+
+    # One row per resource and rule family, with every rule id of the group.
+    groups = group_related(sorted(active, key=Finding.sort_key))
+    top = Table(title=f"{what} ({min(TOP, len(groups))} of {len(groups)})", show_lines=False)
+    for column in ("severity", "rules", "resource", "account / region", "title"):
         top.add_column(column)
-    for finding in sorted(active, key=Finding.sort_key)[:TOP]:
+    for group in groups[:TOP]:
+        finding = group.lead
         # Text(), never markup: resource ids and titles may come from whoever changed AWS.
         top.add_row(
             Text(finding.severity, style=STYLES.get(finding.severity, "")),
-            Text(finding.rule_id),
+            Text(", ".join(group.rule_ids)),
             Text(one_line(finding.resource_id, 40)),
             Text(f"{finding.account} / {finding.region}"),
             Text(one_line(finding.title, 60)),

@@ -184,6 +184,8 @@ def _scope(run: RunInfo, total: int) -> Iterator[str]:
 
 def _coverage(run: RunInfo) -> Iterator[str]:
     yield '<section id="coverage"><h2>Coverage</h2>'
+    for note in run.notes:
+        yield f"<p><b>Note ({_e(note.get('kind', ''))}):</b> {_e(note.get('message', ''))}</p>"
     if not run.coverage_gaps:
         yield "<p>Every resource type was read in every account and region in scope.</p>"
     else:

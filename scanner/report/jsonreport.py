@@ -28,6 +28,7 @@ def run_metadata(run: RunInfo) -> dict[str, Any]:
         "baseline": {"dir": run.baseline_dir, "commit": run.baseline_commit},
         "api_calls": run.api_calls,
         "coverage_gaps": [dict(gap) for gap in run.coverage_gaps],
+        **({"notes": [dict(note) for note in run.notes]} if run.notes else {}),
         "inventory": [
             {"account": a, "region": r, "type": t, "count": n} for a, r, t, n in run.inventory
         ],

@@ -12,6 +12,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
+from scanner.consolidate import group_related
 from scanner.model import SEVERITIES, Finding
 from scanner.report.base import ordered, reporter
 from scanner.report.compliance import control_rows
@@ -63,21 +64,24 @@ def _scope(run: RunInfo, total: int) -> Iterator[str]:
 
 
 def _top(pairs: Sequence[tuple[Finding, str]], run: RunInfo) -> Iterator[str]:
+    """The most severe problems, one row per resource and rule family (the SSH rule and the
+    unapproved-port rule on one permission are one row, with both rule ids)."""
     if not pairs:
         return
-    shown = pairs[:TOP_FINDINGS]
-    yield f"### Most severe ({len(shown)} of {len(pairs)})\n\n"
+    groups = group_related(f for f, _ in pairs)
+    shown = groups[:TOP_FINDINGS]
+    yield f"### Most severe ({len(shown)} of {len(groups)} problems, {len(pairs)} findings)\n\n"
     rows = [
         [
-            SEVERITY_TITLE[f.severity],
-            md_code(f.rule_id),
-            md(f.title),
-            md_code(f.resource_id),
-            f"{_account(run, f.account)} / {md_code(f.region)}",
+            SEVERITY_TITLE[g.lead.severity],
+            ", ".join(md_code(r) for r in g.rule_ids),
+            md(g.lead.title),
+            md_code(g.lead.resource_id),
+            f"{_account(run, g.lead.account)} / {md_code(g.lead.region)}",
         ]
-        for f, _ in shown
+        for g in shown
     ]
-    yield table(["Severity", "Rule", "Title", "Resource", "Account / region"], rows) + "\n"
+    yield table(["Severity", "Rules", "Title", "Resource", "Account / region"], rows) + "\n"
 
 
 def _summary(pairs: Sequence[tuple[Finding, str]], rules: dict[str, RuleInfo]) -> Iterator[str]:
@@ -129,6 +133,10 @@ def _summary(pairs: Sequence[tuple[Finding, str]], rules: dict[str, RuleInfo]) -
 
 def _coverage(run: RunInfo) -> Iterator[str]:
     yield "## Coverage\n\n"
+    for note in run.notes:
+        yield f"- **Note ({md(note.get('kind', ''))}):** {md(note.get('message', ''))}\n"
+    if run.notes:
+        yield "\n"
     if not run.coverage_gaps:
         yield "Every resource type was read in every account and region in scope.\n\n"
         return

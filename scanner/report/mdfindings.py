@@ -4,7 +4,7 @@ evidence and step-by-step remediation (pure, linear in the number of findings)."
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from itertools import groupby
 
 from scanner.model import Finding
@@ -69,7 +69,9 @@ def _rule_intro(rule: RuleInfo) -> Iterator[str]:
         yield "**References:** " + ", ".join(f"<{r}>" for r in rule.references) + "\n\n"
 
 
-def _finding(finding: Finding, fingerprint: str, rule: RuleInfo) -> Iterator[str]:
+def _finding(
+    finding: Finding, fingerprint: str, rule: RuleInfo, related: Sequence[Finding] = ()
+) -> Iterator[str]:
     yield (f"##### {md(finding.resource_id)} — {md(finding.account)} / {md(finding.region)}\n\n")
     yield f"{md(finding.message)}\n\n"
     yield f"- **Resource:** {md_code(finding.resource_type)} {md_code(finding.resource_id)}\n"
@@ -87,6 +89,9 @@ def _finding(finding: Finding, fingerprint: str, rule: RuleInfo) -> Iterator[str
         yield f"- **Changed by:** {changed_by(finding)}\n"
     if finding.compliance:
         yield "- **Controls:** " + ", ".join(md_code(c) for c in finding.compliance) + "\n"
+    if related:
+        others = ", ".join(f"{md_code(f.rule_id)} ({f.severity})" for f in related)
+        yield f"- **Same problem, also reported by:** {others}\n"
     yield f"- **Fingerprint:** {md_code(fingerprint)}\n\n"
     evidence = json.dumps(dict(finding.evidence), indent=2, sort_keys=True, default=str)
     # Folded: the evidence is there for who needs it, and the report stays readable.
@@ -110,6 +115,20 @@ def _indented(block: str) -> str:
     return "".join(f"   {line}" if line.strip() else line for line in block.splitlines(True))
 
 
+def related_findings(findings: Iterable[Finding]) -> dict[str, tuple[Finding, ...]]:
+    """For each finding (by fingerprint), the others of its group: the same resource and
+    rule family (``scanner.consolidate.group_related``)."""
+    from scanner.consolidate import group_related
+
+    out: dict[str, tuple[Finding, ...]] = {}
+    for group in group_related(findings):
+        if len(group.findings) < 2:
+            continue
+        for member in group.findings:
+            out[member.fingerprint] = tuple(f for f in group.findings if f is not member)
+    return out
+
+
 def findings_section(
     pairs: Sequence[tuple[Finding, str]], rules: Mapping[str, RuleInfo]
 ) -> Iterator[str]:
@@ -119,6 +138,7 @@ def findings_section(
     if not pairs:
         yield "No findings.\n\n"
         return
+    related = related_findings(f for f, _ in pairs)
     for severity, by_severity in groupby(pairs, key=lambda p: p[0].severity):
         group = list(by_severity)
         yield f"### {SEVERITY_TITLE[severity]} ({len(group)})\n\n"
@@ -128,4 +148,4 @@ def findings_section(
             yield f"#### {md(rule_id)}: {md(rule.title)} ({len(items)})\n\n"
             yield from _rule_intro(rule)
             for finding, fingerprint in items:
-                yield from _finding(finding, fingerprint, rule)
+                yield from _finding(finding, fingerprint, rule, related.get(fingerprint, ()))

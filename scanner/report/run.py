@@ -166,6 +166,9 @@ class RunInfo:
     # Against a previous run (--previous): {"path", "collected_at", "new", "existing",
     # "resolved": [{"fingerprint", "rule_id", "resource_id", ...}]}; None without one.
     previous: Mapping[str, Any] | None = None
+    # Coverage notes that are not read errors ({"kind", "message"}): regions without a
+    # baseline file, a notification or import that failed.
+    notes: tuple[Mapping[str, str], ...] = ()
 
     def __post_init__(self) -> None:
         # Accept lists and an {(account, region, type): n} inventory; keep tuples, sorted rows.
@@ -173,7 +176,7 @@ class RunInfo:
         if isinstance(inventory, Mapping):
             inventory = [(a, r, t, int(n)) for (a, r, t), n in inventory.items()]
         object.__setattr__(self, "inventory", tuple(sorted(tuple(row) for row in inventory)))
-        for name in ("accounts", "regions", "coverage_gaps", "rules"):
+        for name in ("accounts", "regions", "coverage_gaps", "rules", "notes"):
             object.__setattr__(self, name, tuple(getattr(self, name)))
         names: Any = self.account_names
         pairs = names.items() if isinstance(names, Mapping) else names

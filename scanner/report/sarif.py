@@ -258,6 +258,8 @@ def _notifications(run: RunInfo, total: int, kept: int, limit: int) -> list[dict
                 "list all of them."
             )
         )
+    for note in run.notes:
+        notes.append(_notification(str(note.get("message", "")), "note"))
     waivers = run.waivers or {}
     for waiver in waivers.get("expired", []):
         notes.append(
