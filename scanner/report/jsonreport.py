@@ -39,7 +39,7 @@ def run_metadata(run: RunInfo) -> dict[str, Any]:
 
 
 def _previous(previous: Mapping[str, Any]) -> dict[str, Any]:
-    # The resolved list is the document's own top-level field (CONTRACT.md), not repeated.
+    # The resolved list is the document's own top-level field (docs/contract.md), not repeated.
     return {k: v for k, v in previous.items() if k != "resolved"}
 
 
