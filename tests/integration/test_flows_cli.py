@@ -1,4 +1,4 @@
-"""`netwarden flows` as CONTRACT.md says: one, several or all named queries over a local or
+"""`netwarden flows` as docs/contract.md says: one, several or all named queries over a local or
 S3 source; text, JSON, Markdown; exit codes; `--engine athena` through moto's Athena (the
 call sequence, the statement sent and the results read back); `flows athena-ddl`."""
 

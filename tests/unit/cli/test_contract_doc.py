@@ -89,12 +89,16 @@ def _command(path: str) -> click.Command | None:
 
 
 def _leaf_paths(group: click.Group, prefix: str = "") -> Iterator[str]:
+    """Every command that runs: each leaf, and each group that has options of its own
+    (``flows`` runs queries itself; ``flows athena-ddl`` is its subcommand)."""
     ctx = click.Context(group)
     for name in group.list_commands(ctx):
         command = group.get_command(ctx, name)
         assert command is not None
         path = f"{prefix} {name}".strip()
         if isinstance(command, click.Group):
+            if _defined(command):
+                yield path
             yield from _leaf_paths(command, path)
         else:
             yield path
