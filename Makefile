@@ -54,9 +54,10 @@ sarif-tools:
 test: lint typecheck layers validate-policies sarif-tools
 	$(BIN)/pytest -q
 
-# The native engine's differential tests with thousands of generated examples per property.
+# The native engine's differential tests and the exposure engine's brute-force comparison,
+# with thousands of generated examples per property.
 fuzz: $(STAMP)
-	NETWARDEN_FUZZ=1 $(BIN)/pytest -q tests/unit/policy/native
+	NETWARDEN_FUZZ=1 $(BIN)/pytest -q tests/unit/policy/native tests/unit/exposure/test_properties.py
 
 demo: $(STAMP)
 	$(BIN)/netwarden demo -o reports/demo
