@@ -2,7 +2,7 @@
 
 These are the records other stages join to (flow-log evidence matches an exposure by
 ``eni`` + ``private_address`` or ``address``, ``protocol`` and a port in
-``from_port..to_port``). Field names and values are CONTRACT.md's "Exposure" section;
+``from_port..to_port``). Field names and values are docs/contract.md's "Exposure" section;
 ``private_address``, ``vpc`` and ``subnet`` are additions that flow logs need (a flow record
 names the interface's private address, not its public one).
 
