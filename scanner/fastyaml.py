@@ -24,6 +24,10 @@ import yaml
 
 PathKey = tuple[Any, ...]
 
+# The deepest document netwarden reads (collections inside collections); a deeper one is
+# left to scanner.yamlio, which refuses it at its line.
+MAX_DEPTH = 64
+
 # Tabs, carriage returns, YAML 1.1's other line breaks, a byte-order mark, and what PyYAML
 # refuses as non-printable: all left to PyYAML.
 _OUTSIDE = re.compile(
@@ -135,6 +139,7 @@ class _Reader:
                 raise _GiveUp
             self.rows.append((number, len(raw) - len(content), content))
         self.pos = 0
+        self.depth = 0  # collections open at the current row
 
     def scalar(self, text: str) -> Any:
         first = text[0]
@@ -142,10 +147,10 @@ class _Reader:
             return self.scalars.string(_single_quoted(text))
         if first == '"':
             return self.scalars.string(_double_quoted(text))
-        if text == "{}":
-            return {}
-        if text == "[]":
-            return []
+        if text in ("{}", "[]"):
+            if self.depth >= MAX_DEPTH:  # an empty collection is a level too
+                raise _GiveUp
+            return {} if text == "{}" else []
         return self.scalars.plain(text)
 
     def split_key(self, content: str) -> tuple[Any, str] | None:
@@ -202,8 +207,14 @@ class _Reader:
                 return self.sequence(indent, path)
         return None
 
+    def enter(self) -> None:
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise _GiveUp
+
     def mapping(self, indent: int, path: PathKey | None) -> dict[Any, Any]:
         # The hot loop: plain keys and values already seen are looked up, not re-read.
+        self.enter()
         out: dict[Any, Any] = {}
         rows, known, lines = self.rows, self.scalars.known, self.lines
         record = path is not None and len(path) < self.deepest
@@ -236,9 +247,11 @@ class _Reader:
                 out[key] = known[rest]
             else:
                 out[key] = self.value_after(indent, rest, child, in_sequence=False)
+        self.depth -= 1
         return out
 
     def sequence(self, indent: int, path: PathKey | None) -> list[Any]:
+        self.enter()
         out: list[Any] = []
         while self.pos < len(self.rows):
             number, at, content = self.rows[self.pos]
@@ -259,6 +272,7 @@ class _Reader:
             if not inner and self.pos < len(self.rows) and self.rows[self.pos][1] > indent:
                 self.record(child, self.rows[self.pos][0])  # the block starts below the dash
             out.append(self.value_after(indent, inner, child, in_sequence=True))
+        self.depth -= 1
         return out
 
     def document(self) -> Any:

@@ -6,6 +6,8 @@ import os
 import tempfile
 from pathlib import Path
 
+from scanner.errors import InputError
+
 
 def _umask() -> int:
     current = os.umask(0o022)
@@ -28,6 +30,18 @@ def _stage(target: Path, text: str) -> Path:
         Path(tmp).unlink(missing_ok=True)
         raise
     return Path(tmp)
+
+
+def inside(directory: str | os.PathLike[str], *parts: str) -> Path:
+    """``directory/part/...``, refused (InputError) unless it resolves to a place inside
+    ``directory``: parts that come from input (an account id in a snapshot) must not be able
+    to climb out with ``..``, an absolute path or a symbolic link."""
+    root = Path(directory)
+    target = root.joinpath(*parts)
+    resolved_root = root.resolve()
+    if target.resolve() == resolved_root or not target.resolve().is_relative_to(resolved_root):
+        raise InputError(f"refusing to write outside {str(root)!r}", str(target))
+    return target
 
 
 def write_text_atomic(path: str | os.PathLike[str], text: str) -> Path:

@@ -16,9 +16,10 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from scanner import gcpolicy
+from scanner import gcpolicy, jsonpath
 from scanner.errors import InputError
 from scanner.fileio import write_text_atomic
+from scanner.names import account_problem, region_problem
 
 SCHEMA = "netwarden/snapshot/v1"
 
@@ -67,7 +68,22 @@ def load(path: str | Path) -> dict[str, Any]:
         raise InputError(f"not a netwarden snapshot (expected schema {SCHEMA!r})", str(file), 1)
     if not isinstance(data.get("accounts"), dict):
         raise InputError("snapshot has no 'accounts' mapping", str(file), 1)
+    _check_names(data, str(file))
     return data
+
+
+def _check_names(data: Mapping[str, Any], file: str) -> None:
+    """Account ids and region names become file names and API endpoints: only real ones."""
+    for account, account_data in data["accounts"].items():
+        problem = account_problem(account)
+        if problem:
+            raise InputError(f"{jsonpath.render(['accounts', account])}: {problem}", file)
+        regions = account_data.get("regions", {}) if isinstance(account_data, dict) else {}
+        for region in regions if isinstance(regions, dict) else ():
+            problem = region_problem(region)
+            if problem:
+                where = jsonpath.render(["accounts", account, "regions", region])
+                raise InputError(f"{where}: {problem}", file)
 
 
 def region_items(

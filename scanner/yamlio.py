@@ -3,7 +3,7 @@ and for locating findings at file:line."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -33,23 +33,135 @@ _DumperBase: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 _STR = "tag:yaml.org,2002:str"
 
 
-class _Loader(_LoaderBase):
-    """The safe loader, resolving each distinct plain scalar's tag once per document (a
-    baseline repeats the same protocols, ports and CIDRs thousands of times)."""
+# Deeper than this is not a policy, a baseline or an accounts file, and deep enough to
+# exhaust the C stack of PyYAML's recursive composer (50,000 ``[`` segfault the process) or
+# the recursion limit of whatever walks the data afterwards.
+MAX_DEPTH = fastyaml.MAX_DEPTH
 
-    def __init__(self, stream: Any) -> None:
-        super().__init__(stream)
+
+class _Composer:
+    """The document's node graph from the parser's events, as ``yaml.compose`` builds it,
+    but iteratively and at most :data:`MAX_DEPTH` collections deep. Each distinct plain
+    scalar's tag is resolved once per document (a baseline repeats the same protocols,
+    ports and CIDRs thousands of times); the safe loader has no path resolvers, so a
+    scalar's tag depends on its text alone."""
+
+    def __init__(self, file: str) -> None:
+        self._file = file
+        self._resolver = yaml.resolver.Resolver()
         self._tags: dict[tuple[Any, ...], str] = {}
 
-    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
-        if kind is not yaml.ScalarNode:
-            return super().resolve(kind, value, implicit)
-        # The safe loader has no path resolvers, so a scalar's tag depends on its text alone.
-        key = (value, implicit)
+    def _scalar_tag(self, event: yaml.ScalarEvent) -> str:
+        if event.tag is not None and event.tag != "!":
+            return str(event.tag)
+        key = (event.value, event.implicit)
         tag = self._tags.get(key)
         if tag is None:
-            tag = self._tags[key] = super().resolve(kind, value, implicit)
+            tag = self._tags[key] = self._resolver.resolve(
+                yaml.ScalarNode, event.value, event.implicit
+            )
         return tag
+
+    def _collection_tag(self, event: Any, kind: type[yaml.Node]) -> str:
+        if event.tag is not None and event.tag != "!":
+            return str(event.tag)
+        return str(self._resolver.resolve(kind, None, event.implicit))
+
+    def compose(self, text: str) -> yaml.Node | None:
+        anchors: dict[str, yaml.Node] = {}
+        stack: list[yaml.Node] = []  # open collections, innermost last
+        keys: list[yaml.Node | None] = []  # per open mapping: its key awaiting a value
+        root: yaml.Node | None = None
+        documents = 0
+        # Any: the stubs type an event's marks as the pure-Python or the C parser's.
+        events: Iterator[Any] = yaml.parse(text, Loader=_LoaderBase)
+        for event in events:
+            start, end = event.start_mark, event.end_mark
+            node: yaml.Node
+            if isinstance(event, yaml.AliasEvent):
+                if event.anchor not in anchors:
+                    raise yaml.composer.ComposerError(
+                        None, None, f"found undefined alias {event.anchor!r}", start
+                    )
+                node = anchors[event.anchor]
+            elif isinstance(event, yaml.ScalarEvent):
+                node = yaml.ScalarNode(
+                    self._scalar_tag(event),
+                    event.value,
+                    start,
+                    end,
+                    style=event.style,
+                )
+            elif isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+                if len(stack) >= MAX_DEPTH:
+                    raise InputError(
+                        f"nested more than {MAX_DEPTH} levels deep",
+                        self._file,
+                        int(start.line) + 1,
+                    )
+                kind = (
+                    yaml.SequenceNode
+                    if isinstance(event, yaml.SequenceStartEvent)
+                    else yaml.MappingNode
+                )
+                node = kind(
+                    self._collection_tag(event, kind),
+                    [],
+                    start,
+                    None,
+                    flow_style=event.flow_style,
+                )
+            elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+                stack.pop().end_mark = end
+                if isinstance(event, yaml.MappingEndEvent):
+                    keys.pop()
+                continue
+            elif isinstance(event, yaml.DocumentStartEvent):
+                documents += 1
+                if documents > 1:
+                    raise yaml.composer.ComposerError(
+                        "expected a single document in the stream",
+                        root.start_mark if root is not None else None,
+                        "but found another document",
+                        start,
+                    )
+                continue
+            else:  # stream start and end, document end
+                continue
+            anchor = getattr(event, "anchor", None)
+            if anchor is not None and not isinstance(event, yaml.AliasEvent):
+                if anchor in anchors:
+                    first = anchors[anchor].start_mark.line + 1
+                    raise yaml.composer.ComposerError(
+                        None,
+                        None,
+                        f"duplicate anchor {anchor!r} (first on line {first})",
+                        start,
+                    )
+                anchors[anchor] = node
+            self._attach(node, stack, keys)
+            if root is None:
+                root = node
+            if isinstance(node, (yaml.SequenceNode, yaml.MappingNode)) and not isinstance(
+                event, yaml.AliasEvent
+            ):
+                stack.append(node)
+                if isinstance(node, yaml.MappingNode):
+                    keys.append(None)
+        return root
+
+    @staticmethod
+    def _attach(node: yaml.Node, stack: list[yaml.Node], keys: list[yaml.Node | None]) -> None:
+        if not stack:
+            return
+        parent = stack[-1]
+        if isinstance(parent, yaml.SequenceNode):
+            parent.value.append(node)
+        elif keys[-1] is None:
+            keys[-1] = node
+        else:
+            parent.value.append((keys[-1], node))
+            keys[-1] = None
 
 
 class _Scalars:
@@ -71,6 +183,86 @@ class _Scalars:
             raise yaml.constructor.ConstructorError(
                 None, None, f"{node.value!r} is not a valid {node.tag}: {exc}", node.start_mark
             ) from None
+
+
+# How many nodes aliases may add to a document in all. A policy pack shares a port list
+# or a filter block by anchor and alias (tens of nodes); nine nested aliases of nine
+# ("billion laughs") would add 10**9 and exhaust memory in every consumer of the data.
+ALIAS_BUDGET = 100_000
+
+
+def _check_aliases(root: yaml.Node, text: str, file: str) -> None:
+    """Refuse a document whose aliases expand beyond :data:`ALIAS_BUDGET` nodes, or refer
+    to a node they are inside of (an infinite document); InputError at the alias's line.
+
+    The composed document is a graph: an alias is the same node object met again. One walk
+    in document order with the expanded size of each node memoised counts the expansion
+    without performing it, so the check costs one visit per distinct node."""
+    sizes: dict[int, int] = {}  # id(node): its expanded size in nodes, once walked
+    open_nodes: set[int] = set()  # nodes whose walk has begun but not ended
+    aliases = added = 0
+    stack: list[tuple[yaml.Node, Iterator[yaml.Node], list[int]]] = []
+
+    def children(node: yaml.Node) -> Iterator[yaml.Node]:
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                yield key
+                yield value
+        elif isinstance(node, yaml.SequenceNode):
+            yield from node.value
+
+    def enter(node: yaml.Node) -> None:
+        open_nodes.add(id(node))
+        stack.append((node, children(node), [1]))
+
+    enter(root)
+    while stack:
+        node, pending, total = stack[-1]
+        child = next(pending, None)
+        if child is None:
+            stack.pop()
+            open_nodes.discard(id(node))
+            sizes[id(node)] = total[0]
+            if stack:
+                stack[-1][2][0] += total[0]
+            continue
+        known = sizes.get(id(child))
+        if known is not None:  # met before: this occurrence is an alias
+            aliases += 1
+            added += known
+            total[0] += known
+            if added > ALIAS_BUDGET:
+                raise InputError(
+                    f"YAML aliases expand to more than {ALIAS_BUDGET} nodes "
+                    "(write the values out instead of nesting aliases)",
+                    file,
+                    _alias_line(text, aliases),
+                )
+        elif id(child) in open_nodes:
+            raise InputError(
+                "recursive YAML alias: it refers to a node it is inside of",
+                file,
+                _alias_line(text, aliases + 1),
+            )
+        elif isinstance(child, yaml.ScalarNode):
+            sizes[id(child)] = 1
+            total[0] += 1
+        else:
+            enter(child)
+
+
+def _alias_line(text: str, number: int) -> int | None:
+    """The line of the ``number``-th alias (1-based) in the text: the walk above meets the
+    aliases in document order, as the parser emits them."""
+    seen = 0
+    events: Iterator[Any] = yaml.parse(text, Loader=_LoaderBase)
+    for event in events:
+        if isinstance(event, yaml.AliasEvent):
+            seen += 1
+            if seen == number:
+                mark: Any = event.start_mark
+                return int(mark.line) + 1
+    return None
 
 
 def _construct(root: yaml.Node, lines: LineIndex, file: str, line_depth: int | None) -> Any:
@@ -144,7 +336,7 @@ def load_with_lines(text: str, file: str, line_depth: int | None = None) -> tupl
 def load_with_pyyaml(text: str, file: str, line_depth: int | None = None) -> tuple[Any, LineIndex]:
     """:func:`load_with_lines` through PyYAML only."""
     try:
-        node = yaml.compose(text, Loader=_Loader)
+        node = _Composer(file).compose(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
@@ -155,6 +347,7 @@ def load_with_pyyaml(text: str, file: str, line_depth: int | None = None) -> tup
     lines = LineIndex()
     if node is None:
         return None, lines
+    _check_aliases(node, text, file)
     try:
         return _construct(node, lines, file, line_depth), lines
     except yaml.constructor.ConstructorError as exc:

@@ -12,7 +12,9 @@ from scanner import gcpolicy, yamlio
 from scanner.baseline.projection import PROJECTIONS, is_live, project
 from scanner.collect.collectors import resource_id_of
 from scanner.errors import InputError
+from scanner.fileio import inside
 from scanner.model import Location
+from scanner.names import account_problem, region_problem
 
 TypeResources = dict[str, dict[str, dict[str, Any]]]  # {type: {id: fields}}
 RegionKey = tuple[str, str]  # (account, region)
@@ -45,7 +47,13 @@ class RegionBaseline:
 
 
 def baseline_path(baseline_dir: str | Path, account: str, region: str) -> Path:
-    return Path(baseline_dir) / account / f"{region}.yaml"
+    """``<baseline_dir>/<account>/<region>.yaml``. Both names come from a snapshot, which is
+    input: anything but an account id and a region name is refused, and the path must stay
+    inside the directory."""
+    problem = account_problem(account) or region_problem(region)
+    if problem:
+        raise InputError(f"no baseline path for {problem}", str(baseline_dir))
+    return inside(baseline_dir, account, f"{region}.yaml")
 
 
 def _canonical(value: Any) -> Any:

@@ -11,6 +11,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
+import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -241,11 +242,39 @@ def test_the_usual_layout_is_read_fast() -> None:
         assert oracle(CASES[name]) is not None, name
 
 
-def test_a_very_deep_document_is_left_to_pyyaml() -> None:
-    """The fast reader recurses; PyYAML does not. Depth must never be a traceback."""
-    deep = "".join("  " * i + f"k{i}:\n" for i in range(600)) + "  " * 600 + "x: 1\n"
+def _nested(depth: int, leaf: str = "x: 1") -> str:
+    """``depth`` mappings inside each other, with ``leaf`` in the innermost."""
+    return "".join("  " * i + f"k{i}:\n" for i in range(depth - 1)) + "  " * (depth - 1) + leaf
+
+
+@pytest.mark.parametrize("leaf", ["x: 1", "x: {}", "x: []", "x: [1]", "- 1"])
+def test_both_readers_agree_on_the_deepest_document(leaf: str) -> None:
+    """At MAX_DEPTH levels the fast reader and PyYAML read the same data; one level more
+    is refused by both (the fast reader gives up, PyYAML names the line)."""
+    inner_levels = 0 if leaf in ("x: 1", "- 1") else 1  # a collection inside the last mapping
+    deepest = fastyaml.MAX_DEPTH - inner_levels
+    for depth, accepted in ((deepest, True), (deepest + 1, False)):
+        text = _nested(depth, leaf) + "\n"
+        fast = fastyaml.load(text)
+        if accepted:
+            data, _ = yamlio.load_with_pyyaml(text, "deep.yaml")
+            assert data == yaml.safe_load(text)
+            # "[1]" is outside the fast reader's subset; the rest it reads itself.
+            assert (fast is None) if leaf == "x: [1]" else (fast is not None and fast[0] == data)
+        else:
+            assert fast is None
+            with pytest.raises(InputError, match="nested more than 64 levels deep"):
+                yamlio.load_with_lines(text, "deep.yaml")
+
+
+def test_a_very_deep_document_is_refused_at_its_line() -> None:
+    """Depth is never a crash: 600 levels is exit 2 at the line where level 65 opens, and
+    50,000 ``[`` (which segfaulted PyYAML's recursive C composer) too."""
+    deep = _nested(600) + "\n"
     assert fastyaml.load(deep) is None
-    data, _ = yamlio.load_with_lines(deep, "deep.yaml")
-    for i in range(600):
-        data = data[f"k{i}"]
-    assert data == {"x": 1}
+    with pytest.raises(InputError) as caught:
+        yamlio.load_with_lines(deep, "deep.yaml")
+    assert (caught.value.path, caught.value.line) == ("deep.yaml", 65)
+    with pytest.raises(InputError) as caught:
+        yamlio.load_with_lines("resources:\n  x: " + "[" * 50_000 + "\n", "bomb.yaml")
+    assert caught.value.line == 2
