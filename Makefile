@@ -54,10 +54,12 @@ sarif-tools:
 test: lint typecheck layers validate-policies sarif-tools
 	$(BIN)/pytest -q
 
-# The native engine's differential tests and the exposure engine's brute-force comparison,
-# with thousands of generated examples per property.
+# The differential tests (native engine against Custodian, compiled EC2 parser against
+# botocore's) and the exposure engine's brute-force comparison, with thousands of generated
+# examples per property.
 fuzz: $(STAMP)
-	NETWARDEN_FUZZ=1 $(BIN)/pytest -q tests/unit/policy/native tests/unit/exposure/test_properties.py
+	NETWARDEN_FUZZ=1 $(BIN)/pytest -q tests/unit/policy/native tests/unit/collect/test_ec2parse.py \
+	  tests/unit/exposure/test_properties.py
 
 demo: $(STAMP)
 	$(BIN)/netwarden demo -o reports/demo

@@ -20,6 +20,7 @@ from botocore.credentials import (
 )
 
 from scanner import __version__
+from scanner.aws import ec2parse
 from scanner.aws.calls import CallCounter
 from scanner.aws.loader import use_shared_loader
 
@@ -84,6 +85,7 @@ class AccountSession:
         self.counter = CallCounter()  # this account's calls, for per-account stats
         base = boto3.Session(profile_name=target.profile)
         use_shared_loader(base)
+        ec2parse.install(base)
         context.counter.attach(base.events)
         self.counter.attach(base.events)
         self.default_region = base.region_name or DEFAULT_REGION
@@ -117,6 +119,7 @@ class AccountSession:
         )
         botocore_session = boto3.Session(profile_name=target.profile)._session
         use_shared_loader(botocore_session)
+        ec2parse.install(botocore_session)
         botocore_session._credentials = credentials
         return boto3.Session(botocore_session=botocore_session, region_name=self.default_region)
 
