@@ -12,7 +12,8 @@ from botocore.parsers import EC2QueryParser
 from scanner.aws import ec2parse
 from scanner.aws.session import AccountTarget
 from scanner.collect.collectors import COLLECTORS
-from scanner.collect.runner import CollectOptions, collect, read_all
+from scanner.collect.runner import CollectOptions, collect
+from scanner.collect.units import read_all
 from tests.conftest import AwsEnv
 from tests.integration.builders import create_every_type
 from tests.unit.collect.ec2xml import outcome
