@@ -42,6 +42,7 @@ if TYPE_CHECKING:
     from scanner.baseline.store import RegionBaseline, RegionKey
     from scanner.drift.engine import Delta
     from scanner.model import Finding
+    from scanner.notify import Target
     from scanner.policy.loader import PolicyPack
     from scanner.policy.parallel import PendingFindings
     from scanner.previous import PreviousRun
@@ -122,6 +123,12 @@ class ScanRequest:
     # A previous run (its report directory or findings.json): each finding is marked new or
     # existing, and the ones gone since are listed as resolved.
     previous: str | os.PathLike[str] | None = None
+    # Where to tell people about new findings (sns:ARN, slack:URL, webhook:URL), and from
+    # which severity; a failed delivery is a coverage note (exit 3), never a lost scan.
+    notify: tuple[str, ...] = ()
+    notify_on: str = "high"
+    # Seconds between delivery attempts after a connection error, 429 or 5xx.
+    notify_retry_delays: tuple[float, ...] = (1.0, 3.0)
 
     def __post_init__(self) -> None:
         from scanner.report.writer import formats_from_flag
@@ -154,6 +161,7 @@ class ScanContext:
     waivers: tuple[Waiver, ...] = ()
     waiver_outcome: WaiverOutcome | None = None
     previous: PreviousRun | None = None
+    notify_targets: tuple[Target, ...] = ()
     # Findings of the previous run that are gone ({"fingerprint", "rule_id", ...}).
     resolved: tuple[Mapping[str, Any], ...] = ()
     run: RunInfo | None = None
@@ -184,6 +192,8 @@ class ScanResult:
     compared: bool = False
     # Coverage notes besides read errors ({"kind", "message"}): unbaselined regions, ...
     notes: tuple[Mapping[str, str], ...] = ()
+    # One entry per --notify target: {"target", "sent", "detail"}.
+    notifications: tuple[Mapping[str, Any], ...] = ()
 
     @property
     def new(self) -> tuple[Finding, ...]:
@@ -308,6 +318,20 @@ def load_previous(ctx: ScanContext) -> ScanContext:
     from scanner.previous import load_previous as load
 
     return ctx.advance(previous=load(ctx.request.previous))
+
+
+def parse_notify_targets(ctx: ScanContext) -> ScanContext:
+    """The --notify targets and --notify-on, checked before any AWS call (exit 2)."""
+    if not ctx.request.notify:
+        return ctx
+    from scanner.errors import InputError
+    from scanner.model import SEVERITY_RANK
+    from scanner.notify import parse_target
+
+    if ctx.request.notify_on not in SEVERITY_RANK:
+        raise InputError(f"--notify-on: not a severity: {ctx.request.notify_on!r}")
+    targets = tuple(dict.fromkeys(parse_target(value) for value in ctx.request.notify))
+    return ctx.advance(notify_targets=targets)
 
 
 def find_baseline(ctx: ScanContext) -> ScanContext:
@@ -561,6 +585,57 @@ def waiver_report(outcome: WaiverOutcome | None, file: Any) -> Mapping[str, Any]
     }
 
 
+def send_notifications(ctx: ScanContext) -> ScanContext:
+    """One message per target listing the new findings at or above --notify-on; nothing
+    when nothing is new. Sent before the reports are written, so that they record how each
+    delivery went; a failed one is a coverage note and makes the scan incomplete."""
+    if not ctx.notify_targets:
+        return ctx
+    from scanner.collect.aws_options import AccountClients
+    from scanner.notify import build_notice
+    from scanner.notify.deliver import deliver
+
+    assert ctx.run is not None
+    notice = build_notice(ctx.findings, ctx.run, ctx.request.notify_on)
+    if notice is None:
+        nothing = f"nothing new at or above {ctx.request.notify_on}: nothing sent"
+        sent = tuple(
+            {"target": t.label, "sent": False, "ok": True, "detail": nothing}
+            for t in ctx.notify_targets
+        )
+        return ctx.advance(run=dataclasses.replace(ctx.run, notifications=sent))
+    clients = AccountClients(ctx.request.aws)
+
+    def sns_client(target: Target) -> Any:
+        assert target.account is not None and target.region is not None
+        try:
+            session = clients.session(target.account)
+        except KeyError:  # a topic outside the scanned accounts: the scan's own credentials
+            session = clients.default_session()
+        return session.client("sns", target.region)
+
+    deliveries = deliver(
+        notice, ctx.notify_targets, sns_client, delays=ctx.request.notify_retry_delays
+    )
+    records = tuple(
+        {"target": d.target.label, "sent": d.ok, "ok": d.ok, "detail": d.detail} for d in deliveries
+    )
+    failed = [d for d in deliveries if not d.ok]
+    notes = tuple(
+        {
+            "kind": "notification-failed",
+            "message": f"could not notify {d.target.label}: {d.detail} "
+            f"({len(notice.findings)} new finding(s) were not sent there)",
+        }
+        for d in failed
+    )
+    incomplete = ctx.incomplete
+    if failed:
+        incomplete = (*incomplete, f"{len(failed)} notification(s) could not be sent")
+    run = dataclasses.replace(ctx.run, notifications=records, notes=(*ctx.run.notes, *notes))
+    return ctx.advance(run=run, notes=(*ctx.notes, *notes), incomplete=incomplete)
+
+
 def write_reports(ctx: ScanContext) -> ScanContext:
     """The report files, when an output directory is given (all appear together)."""
     if ctx.request.output_dir is None:
@@ -578,6 +653,7 @@ STAGES: tuple[Stage, ...] = (
     load_policies,
     load_waivers,
     load_previous,
+    parse_notify_targets,
     read_snapshot,
     find_baseline,
     start_policies,
@@ -593,8 +669,9 @@ STAGES: tuple[Stage, ...] = (
     compare_previous,
     check_coverage,
     describe_run,
+    # Stages that tell the world run before the reports, which record how they went.
+    send_notifications,
     write_reports,
-    # Stages that act on the written result go here: notifications, Security Hub (16).
 )
 
 
@@ -629,4 +706,5 @@ def scan(request: ScanRequest, progress: ProgressCallback | None = None) -> Scan
         resolved=ctx.resolved,
         compared=ctx.previous is not None,
         notes=ctx.notes,
+        notifications=ctx.run.notifications,
     )

@@ -96,3 +96,51 @@ def collect_with(
             "no AWS credentials found: use --profile, --role-arn, --accounts, "
             "or the standard AWS environment variables"
         ) from None
+
+
+class AccountClients:
+    """Clients for the scanned accounts, by account id, through the scan's own credentials
+    (each account's role, or the default credentials): for the stages that write back to
+    AWS (SNS notifications, Security Hub imports) in the accounts a scan read."""
+
+    def __init__(self, options: AwsOptions) -> None:
+        from scanner.aws.session import AwsContext
+
+        self._options = options
+        self._targets = targets_for(options)
+        self._context = AwsContext(endpoint_url=options.endpoint_url)
+        self._sessions: dict[str, Any] = {}
+        self._asked: set[int] = set()
+
+    def session(self, account: str) -> Any:
+        """The ``AccountSession`` of ``account``; KeyError when no target reaches it."""
+        from scanner.aws.session import AccountSession
+
+        if account in self._sessions:
+            return self._sessions[account]
+        for target in self._targets:
+            if target.account_hint == account:
+                self._sessions[account] = AccountSession(target, self._context)
+                return self._sessions[account]
+        # Targets without a role name no account: ask each who it is, once.
+        for index, target in enumerate(self._targets):
+            if target.account_hint is None and index not in self._asked:
+                self._asked.add(index)
+                session = AccountSession(target, self._context)
+                self._sessions.setdefault(session.account_id(), session)
+                if account in self._sessions:
+                    return self._sessions[account]
+        raise KeyError(f"no credentials for account {account} among the accounts scanned")
+
+    def default_session(self) -> Any:
+        """The credentials the scan starts from (``--profile`` or the environment)."""
+        from scanner.aws.session import AccountSession, AccountTarget
+
+        key = "\x00default"
+        if key not in self._sessions:
+            target = AccountTarget(profile=self._options.profile)
+            self._sessions[key] = AccountSession(target, self._context)
+        return self._sessions[key]
+
+    def client(self, service: str, account: str, region: str) -> Any:
+        return self.session(account).client(service, region)

@@ -324,4 +324,7 @@ def print_notes(notes: Any) -> None:
     from scanner.textsafe import one_line
 
     for note in notes:
-        click.echo(f"netwarden: note: {one_line(str(note.get('message', '')), 2000)}", err=True)
+        # A notification that was not sent is a warning: someone was not told.
+        level = "warning" if note.get("kind") == "notification-failed" else "note"
+        message = one_line(str(note.get("message", "")), 2000)
+        click.echo(f"netwarden: {level}: {message}", err=True)

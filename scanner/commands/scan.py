@@ -62,6 +62,21 @@ from scanner.formats import DEFAULT_FORMATS, REPORT_FORMATS
     help="A previous run (its report directory or findings.json): mark each finding new or "
     "existing, and list what was resolved since.",
 )
+@click.option(
+    "--notify",
+    "notify",
+    multiple=True,
+    metavar="TARGET",
+    help="Tell people about the new findings: sns:<topic-arn>, slack:<webhook-url> or "
+    "webhook:<url> (repeatable). Nothing is sent when nothing is new.",
+)
+@click.option(
+    "--notify-on",
+    type=click.Choice(("critical", "high", "medium", "low", "info")),
+    default="high",
+    show_default=True,
+    help="Notify about new findings at or above this severity.",
+)
 @handle_input_errors
 def scan_command(
     snapshot_path: str | None,
@@ -75,6 +90,8 @@ def scan_command(
     category: str,
     waivers_path: str | None,
     previous_path: str | None,
+    notify: tuple[str, ...],
+    notify_on: str,
     **aws: Any,
 ) -> None:
     """The whole pipeline: collect (or --snapshot), diff, evaluate, report."""
@@ -92,6 +109,8 @@ def scan_command(
         category=category,
         waivers=waivers_file(waivers_path),
         previous=previous_path,
+        notify=notify,
+        notify_on=notify_on,
     )
     with progress_display() as bar:
         result = scan(request, bar)
@@ -105,6 +124,9 @@ def scan_command(
 
     warn_about_waivers(result.waivers)
     print_notes(result.notes)
+    for sent in result.notifications:
+        if sent["ok"]:
+            console.note(f"{sent['target']}: {sent['detail']}")
     print_summary(result.findings, result.summary(), compared=result.compared)
     for path in result.written:
         console.note(f"wrote {path}")

@@ -29,6 +29,7 @@ def run_metadata(run: RunInfo) -> dict[str, Any]:
         "api_calls": run.api_calls,
         "coverage_gaps": [dict(gap) for gap in run.coverage_gaps],
         **({"notes": [dict(note) for note in run.notes]} if run.notes else {}),
+        **({"notifications": [dict(n) for n in run.notifications]} if run.notifications else {}),
         "inventory": [
             {"account": a, "region": r, "type": t, "count": n} for a, r, t, n in run.inventory
         ],

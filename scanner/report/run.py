@@ -169,6 +169,9 @@ class RunInfo:
     # Coverage notes that are not read errors ({"kind", "message"}): regions without a
     # baseline file, a notification or import that failed.
     notes: tuple[Mapping[str, str], ...] = ()
+    # How each --notify target fared: {"target" (its label: a webhook URL is a secret),
+    # "sent", "ok", "detail"}.
+    notifications: tuple[Mapping[str, Any], ...] = ()
 
     def __post_init__(self) -> None:
         # Accept lists and an {(account, region, type): n} inventory; keep tuples, sorted rows.
@@ -176,7 +179,7 @@ class RunInfo:
         if isinstance(inventory, Mapping):
             inventory = [(a, r, t, int(n)) for (a, r, t), n in inventory.items()]
         object.__setattr__(self, "inventory", tuple(sorted(tuple(row) for row in inventory)))
-        for name in ("accounts", "regions", "coverage_gaps", "rules", "notes"):
+        for name in ("accounts", "regions", "coverage_gaps", "rules", "notes", "notifications"):
             object.__setattr__(self, name, tuple(getattr(self, name)))
         names: Any = self.account_names
         pairs = names.items() if isinstance(names, Mapping) else names
