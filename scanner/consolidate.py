@@ -21,8 +21,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from scanner.arns import arn_for
 from scanner.model import SEVERITY_RANK, Finding, RemediationAction, canonical_json
+from scanner.resources import arn_for
 
 ACCOUNT_LEVEL = "aws.account"
 PREFERRED_ANCHOR = "us-east-1"

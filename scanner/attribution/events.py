@@ -1,5 +1,5 @@
-"""Which CloudTrail events can cause drift of which resource type, and how to match one to a
-delta (pure).
+"""Which CloudTrail events can cause drift, and how to match one to a delta (pure). Each
+type's events are its ``events`` facet in scanner/resources/.
 
 Matching is by event name and by the resource id appearing anywhere in the event's request
 parameters or response elements: CloudTrail's EC2 shapes vary by call (``groupId``,
@@ -12,136 +12,16 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from scanner import resources
 from scanner.model import Attribution
 
-EVENTS_BY_TYPE: dict[str, frozenset[str]] = {
-    "aws.security-group": frozenset(
-        {
-            "AuthorizeSecurityGroupIngress",
-            "AuthorizeSecurityGroupEgress",
-            "RevokeSecurityGroupIngress",
-            "RevokeSecurityGroupEgress",
-            "ModifySecurityGroupRules",
-            "UpdateSecurityGroupRuleDescriptionsIngress",
-            "UpdateSecurityGroupRuleDescriptionsEgress",
-            "CreateSecurityGroup",
-            "DeleteSecurityGroup",
-        }
-    ),
-    "aws.route-table": frozenset(
-        {
-            "CreateRoute",
-            "ReplaceRoute",
-            "DeleteRoute",
-            "CreateRouteTable",
-            "DeleteRouteTable",
-            "AssociateRouteTable",
-            "DisassociateRouteTable",
-            "ReplaceRouteTableAssociation",
-        }
-    ),
-    "aws.network-acl": frozenset(
-        {
-            "CreateNetworkAclEntry",
-            "ReplaceNetworkAclEntry",
-            "DeleteNetworkAclEntry",
-            "CreateNetworkAcl",
-            "DeleteNetworkAcl",
-            "ReplaceNetworkAclAssociation",
-        }
-    ),
-    "aws.internet-gateway": frozenset(
-        {
-            "CreateInternetGateway",
-            "AttachInternetGateway",
-            "DetachInternetGateway",
-            "DeleteInternetGateway",
-        }
-    ),
-    "aws.egress-only-internet-gateway": frozenset(
-        {
-            "CreateEgressOnlyInternetGateway",
-            "DeleteEgressOnlyInternetGateway",
-        }
-    ),
-    "aws.peering-connection": frozenset(
-        {
-            "CreateVpcPeeringConnection",
-            "AcceptVpcPeeringConnection",
-            "DeleteVpcPeeringConnection",
-            "RejectVpcPeeringConnection",
-            "ModifyVpcPeeringConnectionOptions",
-        }
-    ),
-    "aws.flow-log": frozenset({"CreateFlowLogs", "DeleteFlowLogs"}),
-    "aws.elastic-ip": frozenset(
-        {
-            "AllocateAddress",
-            "ReleaseAddress",
-            "AssociateAddress",
-            "DisassociateAddress",
-        }
-    ),
-    "aws.vpc-endpoint": frozenset({"CreateVpcEndpoint", "ModifyVpcEndpoint", "DeleteVpcEndpoints"}),
-    "aws.nat-gateway": frozenset({"CreateNatGateway", "DeleteNatGateway"}),
-    "aws.vpc": frozenset(
-        {
-            "CreateVpc",
-            "DeleteVpc",
-            "ModifyVpcAttribute",
-            "AssociateVpcCidrBlock",
-            "DisassociateVpcCidrBlock",
-            "CreateTags",
-            "DeleteTags",
-        }
-    ),
-    "aws.subnet": frozenset(
-        {
-            "CreateSubnet",
-            "DeleteSubnet",
-            "ModifySubnetAttribute",
-            "CreateTags",
-            "DeleteTags",
-        }
-    ),
-    "aws.eni": frozenset(
-        {
-            "CreateNetworkInterface",
-            "DeleteNetworkInterface",
-            "ModifyNetworkInterfaceAttribute",
-            "AssociateAddress",
-            "DisassociateAddress",
-        }
-    ),
-    "aws.transit-gateway": frozenset(
-        {"CreateTransitGateway", "DeleteTransitGateway", "ModifyTransitGateway"}
-    ),
-    "aws.transit-attachment": frozenset(
-        {
-            "CreateTransitGatewayVpcAttachment",
-            "DeleteTransitGatewayVpcAttachment",
-            "AcceptTransitGatewayVpcAttachment",
-        }
-    ),
-    "aws.vpn-connection": frozenset({"CreateVpnConnection", "DeleteVpnConnection"}),
-    "aws.vpn-gateway": frozenset(
-        {"CreateVpnGateway", "AttachVpnGateway", "DetachVpnGateway", "DeleteVpnGateway"}
-    ),
-    "aws.customer-gateway": frozenset({"CreateCustomerGateway", "DeleteCustomerGateway"}),
-    "aws.cloudtrail": frozenset(
-        {"StopLogging", "StartLogging", "DeleteTrail", "UpdateTrail", "CreateTrail"}
-    ),
-    "aws.config-recorder": frozenset(
-        {
-            "StopConfigurationRecorder",
-            "StartConfigurationRecorder",
-            "DeleteConfigurationRecorder",
-            "PutConfigurationRecorder",
-        }
-    ),
-    "aws.guardduty-detector": frozenset({"DeleteDetector", "UpdateDetector", "CreateDetector"}),
-}
-INTERESTING = frozenset().union(*EVENTS_BY_TYPE.values())
+
+def events_for(rtype: str) -> frozenset[str]:
+    """The CloudTrail events that can change a resource of ``rtype`` (its catalog facet)."""
+    return resources.get(rtype).events if rtype in resources.CATALOG else frozenset()
+
+
+INTERESTING = frozenset().union(*(t.events for t in resources.types()))
 
 
 def strings_in(value: Any) -> Iterator[str]:

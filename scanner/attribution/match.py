@@ -6,7 +6,7 @@ import dataclasses
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from scanner.attribution.events import EVENTS_BY_TYPE, attribution_of, mentioned_ids
+from scanner.attribution.events import attribution_of, events_for, mentioned_ids
 from scanner.drift.engine import Delta
 from scanner.model import Attribution, Finding, RemediationAction
 from scanner.remediate.cli_text import action, manual
@@ -29,7 +29,7 @@ def latest_events(
     for delta in deltas:
         for rid in {delta.resource_id, delta.baseline_id} - {None}:
             key = (delta.account, delta.region, str(rid))
-            wanted[key] = EVENTS_BY_TYPE.get(delta.resource_type, frozenset())
+            wanted[key] = events_for(delta.resource_type)
             by_id.setdefault(str(rid), []).append(key)
     best: dict[tuple[str, str, str], Record] = {}
     for record in records:

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from scanner import gcpolicy, yamlio
-from scanner.baseline.projection import PROJECTIONS, is_live, project
+from scanner.baseline.projection import is_live, is_projected, project
 from scanner.collect.collectors import resource_id_of
 from scanner.errors import InputError
 from scanner.fileio import inside
@@ -88,7 +88,7 @@ def project_snapshot(snapshot: Mapping[str, Any]) -> dict[RegionKey, TypeResourc
         for region, region_data in account_data.get("regions", {}).items():
             types: TypeResources = {}
             for rtype, items in region_data.get("resources", {}).items():
-                if rtype not in PROJECTIONS:
+                if not is_projected(rtype):
                     continue
                 types[rtype] = {
                     resource_id_of(rtype, item): project(rtype, item)
@@ -137,7 +137,7 @@ def parse(
         )
     for rtype, entries in resources.items():
         line = lines.get(("resources", rtype), 1)
-        if rtype not in PROJECTIONS:
+        if not is_projected(rtype):
             raise InputError(f"unknown resource type {rtype!r}", path, line)
         if entries is None:
             resources[rtype] = {}

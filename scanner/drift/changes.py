@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from scanner.baseline.projection import KeyFunc
+from scanner.resources.base import KeyFunc
 
 ChangeKind = Literal["added", "removed", "modified"]
 PathPart = str | int

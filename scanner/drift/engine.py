@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from scanner.baseline.projection import PROJECTIONS
+from scanner.baseline.projection import projection_of
 from scanner.baseline.store import RegionBaseline, RegionKey, TypeResources
 from scanner.drift.changes import Change, diff_fields
 from scanner.drift.severity import drift_severity
@@ -54,7 +54,7 @@ def _match(
     rtype: str, baseline: Mapping[str, Any], live: Mapping[str, Any]
 ) -> list[tuple[str | None, str | None]]:
     """Pairs of (baseline id, live id); None on one side for a removal or an addition."""
-    natural = PROJECTIONS[rtype].natural_key
+    natural = projection_of(rtype).natural_key
     if natural is None:
         ids = sorted(baseline.keys() | live.keys())
         return [(i if i in baseline else None, i if i in live else None) for i in ids]
@@ -74,7 +74,7 @@ def diff_region(
     for rtype in sorted(live):
         old_side = baseline.resources.get(rtype, {})
         new_side = live[rtype]
-        keyed = PROJECTIONS[rtype].keyed_lists
+        keyed = projection_of(rtype).keyed_lists
         for old_id, new_id in _match(rtype, old_side, new_side):
             before = old_side.get(old_id) if old_id else None
             after = new_side.get(new_id) if new_id else None

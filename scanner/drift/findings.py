@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from scanner.arns import arn_for
 from scanner.drift.engine import Delta
 from scanner.model import Finding, RemediationAction
+from scanner.resources import arn_for
 from scanner.textsafe import one_line
 
 # An unapproved change to the reviewed configuration: NIST SP 800-53 baseline configuration

@@ -1,6 +1,7 @@
 """API responses built from the snapshot, one small function per (service, operation).
 
-Describe calls that a collector made are answered generically from that collector's items,
+Describe calls that a collector made are answered generically from that collector's items
+(where the type's ``answers`` facet in scanner/resources/ says so),
 honouring the id-list parameter and the ``Filters`` names Custodian's filters use; anything
 else (an unknown filter name, a type that was not collected) is :class:`Unanswerable`.
 """
@@ -12,7 +13,8 @@ from typing import Any
 
 import jmespath
 
-from scanner.collect.collectors import COLLECTORS, Collector
+from scanner import resources
+from scanner.resources.base import Collector
 from scanner.snapshot import region_items
 
 Body = dict[str, Any]
@@ -96,16 +98,9 @@ def _matches(item: Mapping[str, Any], filters: list[Mapping[str, Any]]) -> bool:
     return True
 
 
-# Other list parameters that select items by a key, per type.
-EXTRA_ID_PARAMS = {
-    "aws.elastic-ip": {"PublicIps": "PublicIp"},
-    "aws.security-group": {"GroupNames": "GroupName"},
-}
-
-
-def _collector_answer(collector: Collector) -> Answer:
+def _collector_answer(collector: Collector, id_params: Mapping[str, str]) -> Answer:
     ids_param = f"{collector.id_key}s"
-    selectors = {ids_param: collector.id_key, **EXTRA_ID_PARAMS.get(collector.type, {})}
+    selectors = {ids_param: collector.id_key, **id_params}
 
     def answer(view: RegionView, params: Mapping[str, Any]) -> Body:
         items = view.items(collector.type)
@@ -124,9 +119,11 @@ def _collector_answer(collector: Collector) -> Answer:
     return answer
 
 
-for _name, _collector in COLLECTORS.items():
-    if _collector.service == "ec2":
-        ANSWERS[("ec2", _collector.api_operation)] = _collector_answer(_collector)
+# Each type whose catalog entry says its Describe call is answered generically.
+for _rtype in resources.types():
+    if _rtype.answers is not None and _rtype.answers.describe:
+        _key = (_rtype.collector.service, _rtype.collector.api_operation)
+        ANSWERS[_key] = _collector_answer(_rtype.collector, _rtype.answers.id_params)
 
 
 def _register(service: str, operation: str) -> Callable[[Answer], Answer]:

@@ -16,7 +16,6 @@ import copy
 from collections.abc import Collection, Mapping
 from typing import TYPE_CHECKING, Any
 
-from scanner.arns import arn_for
 from scanner.errors import InputError
 from scanner.model import Finding, Location
 from scanner.policy.copies import clone_item, clone_items
@@ -24,6 +23,7 @@ from scanner.policy.evidence import evidence_of, summarize
 from scanner.policy.loader import PolicyDef, PolicyPack
 from scanner.policy.remediation import remediation_actions
 from scanner.policy.session import SnapshotMiss, SnapshotSessionFactory
+from scanner.resources import arn_for
 
 if TYPE_CHECKING:
     from scanner.policy.native import Block, Plans

@@ -29,12 +29,12 @@ SCHEMA = "netwarden/plan/v1"
 
 def state_digest(snapshot: dict[str, Any], steps: Sequence[Step]) -> str:
     """sha256 over the projected state of every resource the steps touch."""
-    from scanner.baseline.projection import PROJECTIONS, project
+    from scanner.baseline.projection import is_projected, project
 
     state = []
     for entry in evidence_document(snapshot, list(steps))["resources"]:
         rtype = entry["resource_type"]
-        item = project(rtype, entry["item"]) if rtype in PROJECTIONS else entry["item"]
+        item = project(rtype, entry["item"]) if is_projected(rtype) else entry["item"]
         state.append([entry["account"], entry["region"], rtype, entry["resource_id"], item])
     return hashlib.sha256(canonical_json(state).encode()).hexdigest()
 

@@ -19,6 +19,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from itertools import groupby
 from typing import Any
 
+from scanner import resources
 from scanner.arns import partition
 from scanner.model import Finding
 from scanner.report.run import RuleInfo
@@ -47,22 +48,10 @@ FRAMEWORK_TYPES = (
 )
 BEST_PRACTICES = "Software and Configuration Checks/AWS Security Best Practices"
 # Custodian resource name -> ASFF resource type (a ResourceDetails key of the Security Hub
-# API, or AwsAccount, or Other where ASFF has no type for it).
+# API, or AwsAccount, or Other where ASFF has no type for it): each type's ``asff_type`` facet.
 ASFF_TYPES = {
     "aws.account": "AwsAccount",
-    "aws.vpc": "AwsEc2Vpc",
-    "aws.subnet": "AwsEc2Subnet",
-    "aws.security-group": "AwsEc2SecurityGroup",
-    "aws.network-acl": "AwsEc2NetworkAcl",
-    "aws.route-table": "AwsEc2RouteTable",
-    "aws.peering-connection": "AwsEc2VpcPeeringConnection",
-    "aws.elastic-ip": "AwsEc2Eip",
-    "aws.eni": "AwsEc2NetworkInterface",
-    "aws.vpn-connection": "AwsEc2VpnConnection",
-    "aws.transit-gateway": "AwsEc2TransitGateway",
-    "aws.cloudtrail": "AwsCloudTrailTrail",
-    "aws.guardduty-detector": "AwsGuardDutyDetector",
-    "aws.alarm": "AwsCloudWatchAlarm",
+    **{t.name: t.asff_type for t in resources.types() if t.asff_type is not None},
 }
 _CONTROL = {i: " " for i in range(32)}
 _CONTROL[0x7F] = " "

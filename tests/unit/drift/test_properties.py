@@ -7,11 +7,11 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scanner.baseline.projection import PROJECTIONS, project
+from scanner.baseline.projection import project, projection_of
 from scanner.drift.changes import apply_changes, diff_fields
 
-SG_KEYED = PROJECTIONS["aws.security-group"].keyed_lists
-ACL_KEYED = PROJECTIONS["aws.network-acl"].keyed_lists
+SG_KEYED = projection_of("aws.security-group").keyed_lists
+ACL_KEYED = projection_of("aws.network-acl").keyed_lists
 
 cidrs = st.sampled_from(["0.0.0.0/0", "10.0.0.0/8", "203.0.113.0/24", "192.168.1.0/24"])
 ipv6 = st.sampled_from(["::/0", "2001:db8::/32"])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from scanner.arns import arn_for
+from scanner.resources import arn_for
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,69 @@
+"""Customer-managed prefix lists (the AWS-managed ones are AWS's, not configuration)."""
+
+from __future__ import annotations
+
+from scanner.resources.base import (
+    NO_EXPOSURE_YET,
+    Answers,
+    Collector,
+    DriftSeverity,
+    Fields,
+    Item,
+    Projection,
+    ResourceType,
+)
+from scanner.resources.shapes import api_tags, ec2_arn, pick, pick_present, tags
+
+SETTINGS = ("PrefixListName", "AddressFamily", "MaxEntries")
+
+
+def _is_live(i: Fields) -> bool:
+    # AWS-managed lists (S3, DynamoDB...) are AWS's, not this account's configuration.
+    return i.get("OwnerId") != "AWS" and i.get("State") not in (
+        "delete-complete",
+        "delete-in-progress",
+    )
+
+
+def _unproject(rid: str, f: Fields, account: str) -> Item:
+    return {
+        **pick_present(f, *SETTINGS),
+        "PrefixListId": rid,
+        "OwnerId": account,
+        "State": "create-complete",
+        "Tags": api_tags(f),
+    }
+
+
+PREFIX_LIST = ResourceType(
+    collector=Collector(
+        "aws.prefix-list",
+        "ec2",
+        "describe_managed_prefix_lists",
+        "PrefixLists",
+        "PrefixListId",
+        100,
+    ),
+    arn=ec2_arn("prefix-list"),
+    projection=Projection(lambda i: {**pick(i, *SETTINGS), "tags": tags(i)}, is_live=_is_live),
+    unproject=_unproject,
+    severity=DriftSeverity(removal="other"),
+    revert=None,
+    events=frozenset(
+        {
+            "CreateManagedPrefixList",
+            "ModifyManagedPrefixList",
+            "DeleteManagedPrefixList",
+            "RestoreManagedPrefixListVersion",
+        }
+    ),
+    answers=Answers(describe=True),
+    exposure_role=None,
+    asff_type="Other",
+    absent={
+        "revert": "the baseline keeps a list's settings, not its entries: a person restores it",
+        "exposure_role": NO_EXPOSURE_YET,
+    },
+)
+
+TYPES = (PREFIX_LIST,)
