@@ -7,20 +7,21 @@ from typing import Any
 
 from tabulate import tabulate
 
+from scanner.snapshot import accounts_of, iter_regions
+
 
 def counts(snapshot: Mapping[str, Any]) -> list[tuple[str, str, str, int]]:
     """(account, region, type, count) rows, sorted."""
-    rows = []
-    for account, account_data in sorted(snapshot.get("accounts", {}).items()):
-        for region, region_data in sorted(account_data.get("regions", {}).items()):
-            for rtype, items in sorted(region_data.get("resources", {}).items()):
-                rows.append((account, region, rtype, len(items)))
-    return rows
+    return [
+        (account, region, rtype, len(items))
+        for account, region, data in iter_regions(snapshot)
+        for rtype, items in sorted(data.get("resources", {}).items())
+    ]
 
 
 def summary_line(snapshot: Mapping[str, Any]) -> str:
     rows = counts(snapshot)
-    accounts = {row[0] for row in rows} | set(snapshot.get("accounts", {}))
+    accounts = {row[0] for row in rows} | set(accounts_of(snapshot))
     regions = {(row[0], row[1]) for row in rows}
     total = sum(row[3] for row in rows)
     stats = snapshot.get("stats", {})

@@ -18,6 +18,7 @@ from typing import Any
 
 from scanner.errors import InputError
 from scanner.model import Finding
+from scanner.snapshot import iter_regions
 
 FINDINGS_SCHEMA = "netwarden/findings/v1"
 # What a resolved entry keeps of the previous finding: docs/contract.md's three fields plus
@@ -67,11 +68,10 @@ def scope_of_snapshot(snapshot: Mapping[str, Any]) -> Scope:
     """The scope a snapshot covers."""
     regions: set[tuple[str, str]] = set()
     gaps: set[tuple[str, str, str]] = set()
-    for account, account_data in snapshot.get("accounts", {}).items():
-        for region, region_data in account_data.get("regions", {}).items():
-            regions.add((account, region))
-            for error in region_data.get("errors", []):
-                gaps.add((account, region, str(error.get("type", ""))))
+    for account, region, data in iter_regions(snapshot):
+        regions.add((account, region))
+        for error in data.get("errors", []):
+            gaps.add((account, region, str(error.get("type", ""))))
     return Scope(frozenset(regions), frozenset(gaps))
 
 

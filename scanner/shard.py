@@ -10,6 +10,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from scanner.errors import InputError
+from scanner.snapshot import accounts_of
 
 _SHARD = re.compile(r"^(\d+)/(\d+)$")
 
@@ -39,7 +40,7 @@ def filter_snapshot(snapshot: Mapping[str, Any], shard: tuple[int, int] | None) 
     the per-account stats, so shard reports add up to the whole."""
     if shard is None:
         return dict(snapshot)
-    kept = {a: d for a, d in snapshot.get("accounts", {}).items() if in_shard(a, shard)}
+    kept = {a: d for a, d in accounts_of(snapshot).items() if in_shard(a, shard)}
     out = {k: copy.deepcopy(v) for k, v in snapshot.items() if k not in ("accounts", "stats")}
     out["accounts"] = copy.deepcopy(kept)
     out["stats"] = sum_stats(snapshot.get("stats", {}), kept)

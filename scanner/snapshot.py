@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict, cast
 
 from scanner import gcpolicy, jsonpath
 from scanner.errors import InputError
@@ -22,6 +22,7 @@ from scanner.fileio import write_text_atomic
 from scanner.names import account_problem, region_problem
 
 SCHEMA = "netwarden/snapshot/v1"
+Item = dict[str, Any]
 
 
 def _json_default(value: Any) -> Any:
@@ -86,31 +87,96 @@ def _check_names(data: Mapping[str, Any], file: str) -> None:
                 raise InputError(f"{where}: {problem}", file)
 
 
-def region_items(
-    snapshot: Mapping[str, Any], account: str, region: str, rtype: str
-) -> list[dict[str, Any]]:
+class ReadError(TypedDict, total=False):
+    """What could not be read: a type in a region, or a whole account or region."""
+
+    type: str
+    code: str
+    message: str
+
+
+class RegionData(TypedDict, total=False):
+    resources: dict[str, list[Item]]  # type -> raw items; a type absent here was not read
+    errors: list[ReadError]
+
+
+class AccountData(TypedDict, total=False):
+    regions: dict[str, RegionData]
+    errors: list[ReadError]
+
+
+class Stats(TypedDict, total=False):
+    api_calls: int
+    duration_s: float
+
+
+class Snapshot(TypedDict, total=False):
+    """The snapshot file's layout (the module docstring), for readers that want it typed."""
+
+    schema: str
+    collected_at: str
+    tool_version: str
+    accounts: dict[str, AccountData]
+    stats: Stats
+
+
+# The readers below are the one place that knows the nesting; every other module walks the
+# snapshot through them. They take any mapping (a loaded file, an in-memory snapshot) and
+# treat a missing level as empty, as a snapshot with nothing collected there.
+
+
+def accounts_of(snapshot: Mapping[str, Any]) -> dict[str, AccountData]:
+    accounts: dict[str, AccountData] = snapshot.get("accounts", {})
+    return accounts
+
+
+def regions_of(snapshot: Mapping[str, Any], account: str) -> dict[str, RegionData]:
+    """One account's regions ({} when the account is absent)."""
+    return accounts_of(snapshot).get(account, {}).get("regions", {})
+
+
+def region_data(snapshot: Mapping[str, Any], account: str, region: str) -> RegionData:
+    """One (account, region) ({} when absent)."""
+    return regions_of(snapshot, account).get(region, {})
+
+
+def iter_accounts(snapshot: Mapping[str, Any]) -> Iterator[tuple[str, AccountData]]:
+    """(account, its data), sorted by account."""
+    yield from sorted(accounts_of(snapshot).items())
+
+
+def iter_regions(snapshot: Mapping[str, Any]) -> Iterator[tuple[str, str, RegionData]]:
+    """(account, region, its data) for every region of every account, sorted."""
+    for account, account_data in iter_accounts(snapshot):
+        for region, data in sorted(account_data.get("regions", {}).items()):
+            yield account, region, data
+
+
+def iter_items(snapshot: Mapping[str, Any]) -> Iterator[tuple[str, str, str, Item]]:
+    """(account, region, type, raw item) for every item, sorted by account, region and type,
+    items in their collected order."""
+    for account, region, data in iter_regions(snapshot):
+        for rtype, items in sorted(data.get("resources", {}).items()):
+            for item in items:
+                yield account, region, rtype, item
+
+
+def region_items(snapshot: Mapping[str, Any], account: str, region: str, rtype: str) -> list[Item]:
     """The raw items of one type in one account and region ([] when absent)."""
-    regions = snapshot.get("accounts", {}).get(account, {}).get("regions", {})
-    items: list[dict[str, Any]] = regions.get(region, {}).get("resources", {}).get(rtype, [])
-    return items
+    return region_data(snapshot, account, region).get("resources", {}).get(rtype, [])
 
 
 def coverage_gaps(snapshot: Mapping[str, Any]) -> list[dict[str, str]]:
     """Every (account, region, type) that could not be read, with the reason."""
-    gaps = []
-    for account, account_data in sorted(snapshot.get("accounts", {}).items()):
-        for region, region_data in sorted(account_data.get("regions", {}).items()):
-            for error in region_data.get("errors", []):
-                gaps.append({"account": account, "region": region, **error})
-    return gaps
+    return [
+        {"account": account, "region": region, **cast(dict[str, str], error)}
+        for account, region, data in iter_regions(snapshot)
+        for error in data.get("errors", [])
+    ]
 
 
 def has_errors(snapshot: Mapping[str, Any]) -> bool:
     """True when any account, region or type could not be read (exit code 3)."""
-    for account_data in snapshot.get("accounts", {}).values():
-        if account_data.get("errors"):
-            return True
-        for region_data in account_data.get("regions", {}).values():
-            if region_data.get("errors"):
-                return True
-    return False
+    return any(data.get("errors") for _, data in iter_accounts(snapshot)) or any(
+        data.get("errors") for _, _, data in iter_regions(snapshot)
+    )

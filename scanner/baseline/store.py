@@ -15,6 +15,7 @@ from scanner.errors import InputError
 from scanner.fileio import inside
 from scanner.model import Location
 from scanner.names import account_problem, region_problem
+from scanner.snapshot import iter_regions
 
 TypeResources = dict[str, dict[str, dict[str, Any]]]  # {type: {id: fields}}
 RegionKey = tuple[str, str]  # (account, region)
@@ -84,18 +85,17 @@ def project_snapshot(snapshot: Mapping[str, Any]) -> dict[RegionKey, TypeResourc
     """The live state in baseline form, for every (account, region) and every type that was
     read (a type that could not be read is absent, never empty)."""
     out: dict[RegionKey, TypeResources] = {}
-    for account, account_data in snapshot.get("accounts", {}).items():
-        for region, region_data in account_data.get("regions", {}).items():
-            types: TypeResources = {}
-            for rtype, items in region_data.get("resources", {}).items():
-                if not is_projected(rtype):
-                    continue
-                types[rtype] = {
-                    resource_id_of(rtype, item): project(rtype, item)
-                    for item in items
-                    if is_live(rtype, item)
-                }
-            out[(account, region)] = types
+    for account, region, data in iter_regions(snapshot):
+        types: TypeResources = {}
+        for rtype, items in data.get("resources", {}).items():
+            if not is_projected(rtype):
+                continue
+            types[rtype] = {
+                resource_id_of(rtype, item): project(rtype, item)
+                for item in items
+                if is_live(rtype, item)
+            }
+        out[(account, region)] = types
     return out
 
 

@@ -15,7 +15,7 @@ import jmespath
 
 from scanner import resources
 from scanner.resources.base import Collector
-from scanner.snapshot import region_items
+from scanner.snapshot import RegionData, region_items, regions_of
 
 Body = dict[str, Any]
 Answer = Callable[["RegionView", Mapping[str, Any]], Body]
@@ -57,11 +57,8 @@ class RegionView:
         self.account = account
         self.region = region
 
-    def _regions(self) -> Mapping[str, Any]:
-        regions: Mapping[str, Any] = (
-            self.snapshot.get("accounts", {}).get(self.account, {}).get("regions", {})
-        )
-        return regions
+    def _regions(self) -> Mapping[str, RegionData]:
+        return regions_of(self.snapshot, self.account)
 
     def items(self, rtype: str, region: str | None = None) -> list[dict[str, Any]]:
         """Items of ``rtype``; Unanswerable when the type was not collected there."""

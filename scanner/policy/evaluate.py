@@ -24,6 +24,7 @@ from scanner.policy.loader import PolicyDef, PolicyPack
 from scanner.policy.remediation import remediation_actions
 from scanner.policy.session import SnapshotMiss, SnapshotSessionFactory
 from scanner.resources import arn_for
+from scanner.snapshot import accounts_of, iter_regions, region_items
 
 if TYPE_CHECKING:
     from scanner.policy.native import Block, Plans
@@ -72,7 +73,7 @@ def native_plans(pack: PolicyPack, trusted: list[str], engine: str) -> Plans | N
 
 def trusted_for(snapshot: Mapping[str, Any], trusted_accounts: Collection[str] | None) -> list[str]:
     """The trusted accounts: those given, else every account in the snapshot."""
-    accounts = snapshot.get("accounts", {})
+    accounts = accounts_of(snapshot)
     return sorted(set(trusted_accounts) if trusted_accounts is not None else set(accounts))
 
 
@@ -107,18 +108,13 @@ def evaluate_block(
 
 def account_regions(snapshot: Mapping[str, Any]) -> list[tuple[str, str]]:
     """Every (account, region) of the snapshot, sorted."""
-    return [
-        (account, region)
-        for account, account_data in sorted(snapshot.get("accounts", {}).items())
-        for region in sorted(account_data.get("regions", {}))
-    ]
+    return [(account, region) for account, region, _ in iter_regions(snapshot)]
 
 
 def _items(snapshot: Mapping[str, Any], rtype: str, account: str, region: str) -> list[Any]:
     if rtype == "aws.account":
         return [{"account_id": account, "account_name": account}]
-    resources = snapshot["accounts"][account]["regions"][region].get("resources", {})
-    return list(resources.get(rtype, []))
+    return list(region_items(snapshot, account, region, rtype))
 
 
 def with_trusted_accounts(data: Any, trusted: list[str]) -> Any:

@@ -29,6 +29,7 @@ from scanner.policy.evaluate import (
     trusted_for,
 )
 from scanner.policy.loader import PolicyPack
+from scanner.snapshot import region_data
 
 # What forked workers evaluate: set in the parent just before the workers start.
 _work: dict[str, Any] = {}
@@ -41,7 +42,7 @@ def _block_in_worker(account: str, region: str) -> list[Finding]:
 
 
 def _size(snapshot: Mapping[str, Any], account: str, region: str) -> int:
-    resources = snapshot["accounts"][account]["regions"][region].get("resources", {})
+    resources = region_data(snapshot, account, region).get("resources", {})
     return sum(len(items) for items in resources.values())
 
 

@@ -269,10 +269,10 @@ def run_info_from_snapshot(
     """The RunInfo of a scan of ``snapshot`` (scope, coverage and inventory read from it)."""
     from scanner import __version__
     from scanner.inventory import counts
-    from scanner.snapshot import coverage_gaps
+    from scanner.snapshot import accounts_of, coverage_gaps, iter_regions
 
-    accounts = snapshot.get("accounts", {})
-    regions = sorted({r for a in accounts.values() for r in a.get("regions", {})})
+    accounts = accounts_of(snapshot)
+    regions = sorted({region for _, region, _ in iter_regions(snapshot)})
     collected_by = str(snapshot.get("tool_version") or "")
     values: dict[str, Any] = {
         # The reports' tool is the netwarden writing them, not whatever the snapshot says.
