@@ -38,6 +38,10 @@ COMMANDS: dict[str, LazyCommand] = {
         "scanner.commands.drift:diff_command",
         "Show drift from the baseline; exit 1 when there is drift.",
     ),
+    "exposure": LazyCommand(
+        "scanner.commands.exposure:exposure_command",
+        "What the internet reaches: interfaces, ports, sources and paths; exit 1 off-approved.",
+    ),
     "flows": LazyCommand(
         "scanner.commands.flows:flows_group",
         "Query VPC Flow Logs with the playbook's named queries (DuckDB or Athena).",

@@ -41,6 +41,7 @@ from scanner.formats import DEFAULT_FORMATS
 if TYPE_CHECKING:
     from scanner.baseline.store import RegionBaseline, RegionKey
     from scanner.drift.engine import Delta
+    from scanner.exposure.model import Exposure, ExposureReport
     from scanner.model import Finding
     from scanner.notify import Target
     from scanner.policy.loader import PolicyPack
@@ -52,12 +53,15 @@ if TYPE_CHECKING:
 __all__ = [
     "STAGES",
     "AwsOptions",
+    "ExposureResult",
     "Progress",
     "ProgressCallback",
     "ScanContext",
     "ScanRequest",
     "ScanResult",
     "exit_code",
+    "exposure",
+    "exposure_exit_code",
     "obtain_snapshot",
     "scan",
 ]
@@ -154,6 +158,8 @@ class ScanContext:
     policy: tuple[Finding, ...] = ()
     # drift and policy findings together, sorted; later stages annotate these.
     findings: tuple[Finding, ...] = ()
+    # What the internet reaches, and the open rules whose path is cut (issue 13).
+    exposure: ExposureReport | None = None
     # Why the scan is incomplete (exit code 3), one reason per entry.
     incomplete: tuple[str, ...] = ()
     # What the reports' coverage section says besides the gaps: {"kind", "message"} each.
@@ -194,6 +200,8 @@ class ScanResult:
     notes: tuple[Mapping[str, str], ...] = ()
     # One entry per --notify target: {"target", "sent", "detail"}.
     notifications: tuple[Mapping[str, Any], ...] = ()
+    # What the internet reaches (None when the stage did not run).
+    exposure: ExposureReport | None = None
 
     @property
     def new(self) -> tuple[Finding, ...]:
@@ -451,6 +459,15 @@ def gather_findings(ctx: ScanContext) -> ScanContext:
     return ctx.advance(findings=tuple(sorted((*ctx.drift, *ctx.policy), key=Finding.sort_key)))
 
 
+def compute_exposure(ctx: ScanContext) -> ScanContext:
+    """What the internet reaches, on which port, by which path; and where open rules are
+    cut (pure, from the snapshot)."""
+    from scanner.exposure import analyse
+
+    assert ctx.snapshot is not None
+    return ctx.advance(exposure=analyse(ctx.snapshot))
+
+
 def apply_waivers(ctx: ScanContext) -> ScanContext:
     """Mark the findings a waiver in force accepts; note the expired and stale waivers."""
     if ctx.request.waivers is None:
@@ -664,6 +681,7 @@ STAGES: tuple[Stage, ...] = (
     gather_findings,
     # Stages that annotate or filter findings go here, in this order as they are built:
     # exposure (issue 13), traffic from flow logs (14), waivers, the previous run's status.
+    compute_exposure,
     apply_waivers,
     fold_account_level,
     compare_previous,
@@ -707,4 +725,62 @@ def scan(request: ScanRequest, progress: ProgressCallback | None = None) -> Scan
         compared=ctx.previous is not None,
         notes=ctx.notes,
         notifications=ctx.run.notifications,
+        exposure=ctx.exposure,
     )
+
+
+# ---- `netwarden exposure` ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ExposureResult:
+    """What ``netwarden exposure`` reports: the exposures (selected by port and resource),
+    the approved ports they are judged against, and the scan's coverage."""
+
+    report: ExposureReport
+    approved: tuple[int, ...]
+    incomplete: tuple[str, ...]
+
+    @property
+    def unapproved(self) -> list[Exposure]:
+        from scanner.exposure.approved import unapproved
+
+        return unapproved(self.report.exposures, self.approved)
+
+
+EXPOSURE_STAGES: tuple[Stage, ...] = (
+    load_policies,
+    read_snapshot,
+    compute_exposure,
+    check_coverage,
+)
+
+
+def exposure(
+    request: ScanRequest,
+    port: int | None = None,
+    resource: str | None = None,
+    progress: ProgressCallback | None = None,
+) -> ExposureResult:
+    """Every interface the internet reaches, from a snapshot or a collection; the approved
+    ports are the rule pack's (``request.policies_dir``; None: 80 and 443)."""
+    from scanner.exposure.approved import DEFAULT_APPROVED, approved_ports
+    from scanner.exposure.render import select
+
+    ctx = run_stages(request, EXPOSURE_STAGES, progress)
+    assert ctx.exposure is not None
+    approved = DEFAULT_APPROVED
+    if ctx.pack is not None:
+        approved = approved_ports((p.metadata.id, p.data) for p in ctx.pack.policies)
+    return ExposureResult(select(ctx.exposure, port, resource), approved, ctx.incomplete)
+
+
+def exposure_exit_code(result: ExposureResult) -> int:
+    """1 when something is reachable on a port that is not approved, 3 when the snapshot
+    is incomplete, else 0 (1 before 3)."""
+    codes = []
+    if result.unapproved:
+        codes.append(ExitCode.FINDINGS)
+    if result.incomplete:
+        codes.append(ExitCode.INCOMPLETE)
+    return combine_exit_codes(*codes)

@@ -41,11 +41,14 @@ def addresses(eni: Mapping[str, Any], family: int) -> list[Address]:
     """The interface's internet addresses in ``family``, in a stable order."""
     found: list[Address] = []
     if family == 4:
-        privates = eni.get("PrivateIpAddresses") or []
-        if not privates and eni.get("Association"):
-            privates = [
-                {"PrivateIpAddress": eni.get("PrivateIpAddress"), "Association": eni["Association"]}
-            ]
+        privates = list(eni.get("PrivateIpAddresses") or [])
+        top = eni.get("Association") or {}
+        # The top-level Association is the primary address's; AWS repeats it per address,
+        # some emulators (moto) only at the top.
+        if top.get("PublicIp") and not any(
+            (p.get("Association") or {}).get("PublicIp") == top["PublicIp"] for p in privates
+        ):
+            privates.append({"PrivateIpAddress": eni.get("PrivateIpAddress"), "Association": top})
         for item in privates:
             assoc = item.get("Association") or {}
             public = assoc.get("PublicIp")

@@ -474,3 +474,14 @@ def test_analyse_walks_accounts_and_regions() -> None:
     report = analyse(snapshot)
     assert [(e.account, e.region) for e in report.exposures] == [(w.ACCOUNT, w.REGION)]
     assert ExposureReport.from_dict(report.to_dict()) == report
+
+
+def test_a_top_level_association_is_the_primary_address() -> None:
+    # AWS repeats it under PrivateIpAddresses[]; moto has it only at the top.
+    item = w.eni(publics=[("10.0.1.5", None)])
+    item.update(PrivateIpAddress="10.0.1.5", Association={"PublicIp": "198.51.100.9"})
+    exposure = only(run(w.world(enis=[item])))
+    assert (exposure.address, exposure.private_address) == ("198.51.100.9", "10.0.1.5")
+    # Repeated per address: counted once.
+    item["PrivateIpAddresses"][0]["Association"] = {"PublicIp": "198.51.100.9"}
+    assert only(run(w.world(enis=[item]))).address == "198.51.100.9"

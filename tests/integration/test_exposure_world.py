@@ -1,0 +1,176 @@
+"""`netwarden exposure` against a moto world, collected over HTTP: exactly the interfaces
+that are reachable, with their paths, and each open rule whose path is cut, with where."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from click.testing import CliRunner
+
+from scanner.cli import cli
+from tests.conftest import AwsEnv
+
+REGION = "us-east-1"
+
+
+@dataclass(frozen=True)
+class World:
+    web: str  # public subnet, public IP, SG open on 22 and 443
+    hidden: str  # private subnet (main table, no IGW route), public IP, same SG
+    denied: str  # public subnet whose NACL denies 22, public IP
+    no_ip: str  # public subnet, no public IP
+    web_ip: str
+    sg: str
+    igw: str
+    public_table: str
+    private_table: str
+    denying_acl: str
+
+
+def _instance(ec2: Any, image: str, subnet: str, sg: str, public: bool, name: str) -> str:
+    reservation = ec2.run_instances(
+        ImageId=image,
+        MinCount=1,
+        MaxCount=1,
+        InstanceType="t3.micro",
+        NetworkInterfaces=[
+            {
+                "DeviceIndex": 0,
+                "SubnetId": subnet,
+                "Groups": [sg],
+            }
+        ],
+        TagSpecifications=[{"ResourceType": "instance", "Tags": [{"Key": "Name", "Value": name}]}],
+    )
+    eni = str(reservation["Instances"][0]["NetworkInterfaces"][0]["NetworkInterfaceId"])
+    if public:
+        # An Elastic IP (moto does not give AssociatePublicIpAddress a public IP).
+        allocation = ec2.allocate_address(Domain="vpc")["AllocationId"]
+        ec2.associate_address(AllocationId=allocation, NetworkInterfaceId=eni)
+    return eni
+
+
+def build(aws: AwsEnv) -> World:
+    ec2 = aws.client("ec2", REGION)
+    image = ec2.describe_images(Owners=["amazon"])["Images"][0]["ImageId"]
+    vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+    public = ec2.create_subnet(VpcId=vpc, CidrBlock="10.0.0.0/24")["Subnet"]["SubnetId"]
+    private = ec2.create_subnet(VpcId=vpc, CidrBlock="10.0.1.0/24")["Subnet"]["SubnetId"]
+    guarded = ec2.create_subnet(VpcId=vpc, CidrBlock="10.0.2.0/24")["Subnet"]["SubnetId"]
+    igw = ec2.create_internet_gateway()["InternetGateway"]["InternetGatewayId"]
+    ec2.attach_internet_gateway(InternetGatewayId=igw, VpcId=vpc)
+    table = ec2.create_route_table(VpcId=vpc)["RouteTable"]["RouteTableId"]
+    ec2.create_route(RouteTableId=table, DestinationCidrBlock="0.0.0.0/0", GatewayId=igw)
+    for subnet in (public, guarded):
+        ec2.associate_route_table(RouteTableId=table, SubnetId=subnet)
+    main = ec2.describe_route_tables(
+        Filters=[
+            {"Name": "vpc-id", "Values": [vpc]},
+            {"Name": "association.main", "Values": ["true"]},
+        ]
+    )["RouteTables"][0]["RouteTableId"]
+    # The guarded subnet's NACL denies SSH before allowing everything.
+    acl = ec2.create_network_acl(VpcId=vpc)["NetworkAcl"]["NetworkAclId"]
+    for egress in (False, True):
+        ec2.create_network_acl_entry(
+            NetworkAclId=acl,
+            RuleNumber=200,
+            Protocol="-1",
+            RuleAction="allow",
+            Egress=egress,
+            CidrBlock="0.0.0.0/0",
+        )
+    ec2.create_network_acl_entry(
+        NetworkAclId=acl,
+        RuleNumber=100,
+        Protocol="6",
+        RuleAction="deny",
+        Egress=False,
+        CidrBlock="0.0.0.0/0",
+        PortRange={"From": 22, "To": 22},
+    )
+    current = ec2.describe_network_acls(
+        Filters=[{"Name": "association.subnet-id", "Values": [guarded]}]
+    )["NetworkAcls"][0]
+    association = next(
+        a["NetworkAclAssociationId"] for a in current["Associations"] if a["SubnetId"] == guarded
+    )
+    ec2.replace_network_acl_association(AssociationId=association, NetworkAclId=acl)
+    sg = ec2.create_security_group(GroupName="web", Description="web", VpcId=vpc)["GroupId"]
+    ec2.authorize_security_group_ingress(
+        GroupId=sg,
+        IpPermissions=[
+            {"IpProtocol": "tcp", "FromPort": p, "ToPort": p, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}
+            for p in (22, 443)
+        ],
+    )
+    web = _instance(ec2, image, public, sg, True, "web-1")
+    hidden = _instance(ec2, image, private, sg, True, "batch-1")
+    denied = _instance(ec2, image, guarded, sg, True, "guarded-1")
+    no_ip = _instance(ec2, image, public, sg, False, "internal-1")
+    web_ip = ec2.describe_network_interfaces(NetworkInterfaceIds=[web])["NetworkInterfaces"][0][
+        "Association"
+    ]["PublicIp"]
+    return World(web, hidden, denied, no_ip, web_ip, sg, igw, table, main, acl)
+
+
+def run(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(cli, ["exposure", "--regions", REGION, *args])
+    return result.exit_code, result.output
+
+
+def test_exposure_names_exactly_the_reachable_interfaces(aws: AwsEnv) -> None:
+    world = build(aws)
+    code, output = run("--format", "json")
+    assert code == 1, output  # tcp/22 is reachable and 22 is not an approved port
+    report = json.loads(output)
+    exposed = {(e["eni"], e["protocol"], e["from_port"], e["to_port"]) for e in report["exposures"]}
+    # The guarded instance is reachable on 443: its NACL denies only 22.
+    assert exposed == {
+        (world.web, "tcp", 22, 22),
+        (world.web, "tcp", 443, 443),
+        (world.denied, "tcp", 443, 443),
+    }
+    assert len(report["exposures"]) == 3
+    first = next(e for e in report["exposures"] if e["eni"] == world.web)
+    assert first["address"] == world.web_ip
+    assert first["attachment"]["type"] == "instance"
+    assert [(s["type"], s["id"]) for s in first["path"]] == [
+        ("aws.internet-gateway", world.igw),
+        ("aws.route-table", world.public_table),
+        ("aws.network-acl", first["path"][2]["id"]),
+        ("aws.network-acl", first["path"][2]["id"]),
+        ("aws.security-group", world.sg),
+        ("aws.eni", world.web),
+    ]
+    cut = {
+        (b["eni"], b["from_port"]): (b["blocked_by"]["type"], b["blocked_by"]["id"])
+        for b in report["blocked"]
+    }
+    assert cut == {
+        (world.hidden, 22): ("aws.route-table", world.private_table),
+        (world.hidden, 443): ("aws.route-table", world.private_table),
+        (world.denied, 22): ("aws.network-acl", world.denying_acl),
+        (world.no_ip, 22): ("aws.eni", world.no_ip),
+        (world.no_ip, 443): ("aws.eni", world.no_ip),
+    }
+
+
+def test_port_and_resource_select_and_the_exit_code_follows_approval(aws: AwsEnv) -> None:
+    world = build(aws)
+    code, output = run("--format", "json", "--port", "443")
+    assert code == 0, output  # only 443, which is approved
+    assert {e["eni"] for e in json.loads(output)["exposures"]} == {world.web, world.denied}
+    code, output = run("--format", "json", "--resource", world.denied)
+    assert code == 0
+    assert [(e["eni"], e["from_port"]) for e in json.loads(output)["exposures"]] == [
+        (world.denied, 443)
+    ]
+    code, output = run("--port", "22")
+    assert code == 1
+    assert world.web in output and "Open rules whose path is cut" in output
+    code, output = run("--format", "markdown", "--port", "22")
+    assert code == 1
+    assert "# Internet exposure" in output and "```mermaid\nflowchart LR" in output
