@@ -133,6 +133,9 @@ class ScanRequest:
     notify_on: str = "high"
     # Seconds between delivery attempts after a connection error, 429 or 5xx.
     notify_retry_delays: tuple[float, ...] = (1.0, 3.0)
+    # Import the findings into AWS Security Hub (each in its own account and region), and
+    # archive the ones resolved since --previous.
+    security_hub: bool = False
 
     def __post_init__(self) -> None:
         from scanner.report.writer import formats_from_flag
@@ -653,6 +656,75 @@ def send_notifications(ctx: ScanContext) -> ScanContext:
     return ctx.advance(run=run, notes=(*ctx.notes, *notes), incomplete=incomplete)
 
 
+def import_security_hub(ctx: ScanContext) -> ScanContext:
+    """BatchImportFindings in each finding's account and region (the findings as ASFF, and
+    the ones resolved since --previous archived); a failed batch is a coverage note."""
+    if not ctx.request.security_hub:
+        return ctx
+    from scanner.collect.aws_options import AccountClients
+
+    assert ctx.run is not None
+    clients = AccountClients(ctx.request.aws)
+    report, notes = security_hub_import(
+        ctx.findings,
+        ctx.resolved,
+        ctx.run,
+        lambda account, region: clients.client("securityhub", account, region),
+    )
+    incomplete = ctx.incomplete
+    if notes:
+        incomplete = (*incomplete, "some findings could not be imported into Security Hub")
+    run = dataclasses.replace(ctx.run, security_hub=report, notes=(*ctx.run.notes, *notes))
+    return ctx.advance(run=run, notes=(*ctx.notes, *notes), incomplete=incomplete)
+
+
+def security_hub_import(
+    findings: Iterable[Finding],
+    resolved: Iterable[Mapping[str, Any]],
+    run: RunInfo,
+    client_for: Callable[[str, str], Any],
+) -> tuple[dict[str, Any], tuple[dict[str, str], ...]]:
+    """Import ``findings`` and archive ``resolved`` (ASFF) through ``client_for(account,
+    region)``: what the reports record, and a coverage note per failed account/region."""
+    from scanner.report.run import rule_catalog
+    from scanner.securityhub.asff import resolved_asff, to_asff
+    from scanner.securityhub.importer import import_findings
+
+    chosen = list(findings)
+    rules, _ = rule_catalog(run, chosen)
+    by_id = {rule.id: rule for rule in rules}
+    items = [
+        to_asff(f, by_id.get(f.rule_id), run.collected_at, run.account_name(f.account))
+        for f in chosen
+    ]
+    gone = list(resolved)
+    items += [
+        resolved_asff(
+            r, by_id.get(str(r["rule_id"])), run.collected_at, run.account_name(str(r["account"]))
+        )
+        for r in gone
+    ]
+    result = import_findings(items, client_for)
+    report = {
+        "imported": result.imported,
+        "archived": len(gone),
+        "calls": result.calls,
+        "failed": [
+            {"account": f.account, "region": f.region, "count": f.count, "reason": f.reason}
+            for f in result.failures
+        ],
+    }
+    notes = tuple(
+        {
+            "kind": "security-hub-failed",
+            "message": f"{f.count} finding(s) not imported into Security Hub in account "
+            f"{f.account}, region {f.region}: {f.reason}",
+        }
+        for f in result.failures
+    )
+    return report, notes
+
+
 def write_reports(ctx: ScanContext) -> ScanContext:
     """The report files, when an output directory is given (all appear together)."""
     if ctx.request.output_dir is None:
@@ -689,6 +761,7 @@ STAGES: tuple[Stage, ...] = (
     describe_run,
     # Stages that tell the world run before the reports, which record how they went.
     send_notifications,
+    import_security_hub,
     write_reports,
 )
 

@@ -328,3 +328,13 @@ def print_notes(notes: Any) -> None:
         level = "warning" if note.get("kind") == "notification-failed" else "note"
         message = one_line(str(note.get("message", "")), 2000)
         click.echo(f"netwarden: {level}: {message}", err=True)
+
+
+def security_hub_line(report: Any) -> str:
+    """``imported 12 finding(s) into Security Hub (3 archived as resolved) in 2 call(s)``"""
+    failed = sum(int(f["count"]) for f in report["failed"])
+    tail = f"; {failed} failed (see the coverage notes)" if failed else ""
+    return (
+        f"imported {report['imported']} finding(s) into Security Hub "
+        f"({report['archived']} archived as resolved) in {report['calls']} call(s){tail}"
+    )

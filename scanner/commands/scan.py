@@ -18,6 +18,7 @@ from scanner.commands.common import (
     policies_option,
     print_notes,
     progress_display,
+    security_hub_line,
     snapshot_option,
     waivers_file,
     waivers_option,
@@ -77,6 +78,12 @@ from scanner.formats import DEFAULT_FORMATS, REPORT_FORMATS
     show_default=True,
     help="Notify about new findings at or above this severity.",
 )
+@click.option(
+    "--security-hub",
+    is_flag=True,
+    help="Import the findings into AWS Security Hub (ASFF, in each finding's account and "
+    "region); with --previous, the resolved ones are archived.",
+)
 @handle_input_errors
 def scan_command(
     snapshot_path: str | None,
@@ -92,6 +99,7 @@ def scan_command(
     previous_path: str | None,
     notify: tuple[str, ...],
     notify_on: str,
+    security_hub: bool,
     **aws: Any,
 ) -> None:
     """The whole pipeline: collect (or --snapshot), diff, evaluate, report."""
@@ -111,6 +119,7 @@ def scan_command(
         previous=previous_path,
         notify=notify,
         notify_on=notify_on,
+        security_hub=security_hub,
     )
     with progress_display() as bar:
         result = scan(request, bar)
@@ -124,6 +133,8 @@ def scan_command(
 
     warn_about_waivers(result.waivers)
     print_notes(result.notes)
+    if result.run.security_hub is not None:
+        console.note(security_hub_line(result.run.security_hub))
     for sent in result.notifications:
         if sent["ok"]:
             console.note(f"{sent['target']}: {sent['detail']}")

@@ -23,6 +23,7 @@ def run_metadata(run: RunInfo) -> dict[str, Any]:
         "collected_at": run.collected_at,
         "scope": run.scope_id,
         "accounts": list(run.accounts),
+        **({"account_names": dict(run.account_names)} if run.account_names else {}),
         "regions": list(run.regions),
         "policy_pack": {"dir": run.policy_pack_dir, "digest": run.policy_pack_digest},
         "baseline": {"dir": run.baseline_dir, "commit": run.baseline_commit},
@@ -36,6 +37,7 @@ def run_metadata(run: RunInfo) -> dict[str, Any]:
         "rules": [rule.id for rule in run.rules],
         **({"waivers": dict(run.waivers)} if run.waivers is not None else {}),
         **({"previous": _previous(run.previous)} if run.previous is not None else {}),
+        **({"security_hub": dict(run.security_hub)} if run.security_hub is not None else {}),
     }
 
 

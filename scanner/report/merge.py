@@ -18,8 +18,20 @@ from scanner.model import Finding, finding_from_dict
 from scanner.report.run import RuleInfo, RunInfo
 
 
+def read_findings(target: str | Path) -> tuple[dict[str, Any], str]:
+    """A findings.json (or the report directory holding one), checked to be netwarden's;
+    with the path it was read from."""
+    path = Path(target)
+    if path.is_dir():
+        path = path / "findings.json"
+    return read_shard_file(path), str(path)
+
+
 def read_shard(directory: str | Path) -> dict[str, Any]:
-    path = Path(directory) / "findings.json"
+    return read_shard_file(Path(directory) / "findings.json")
+
+
+def read_shard_file(path: Path) -> dict[str, Any]:
     try:
         document: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:

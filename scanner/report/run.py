@@ -172,6 +172,8 @@ class RunInfo:
     # How each --notify target fared: {"target" (its label: a webhook URL is a secret),
     # "sent", "ok", "detail"}.
     notifications: tuple[Mapping[str, Any], ...] = ()
+    # The Security Hub import (--security-hub): {"imported", "archived", "calls", "failed"}.
+    security_hub: Mapping[str, Any] | None = None
 
     def __post_init__(self) -> None:
         # Accept lists and an {(account, region, type): n} inventory; keep tuples, sorted rows.
