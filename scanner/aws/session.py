@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,6 +24,7 @@ from scanner import __version__
 from scanner.aws import ec2parse
 from scanner.aws.calls import CallCounter
 from scanner.aws.loader import use_shared_loader
+from scanner.aws.responses import install as check_responses
 
 DEFAULT_REGION = "us-east-1"
 
@@ -64,14 +66,29 @@ class AwsContext:
     def effective_endpoint(self) -> str | None:
         return self.endpoint_url or os.environ.get("AWS_ENDPOINT_URL") or None
 
+    connect_timeout: float = 10
+    read_timeout: float = 60
+
     def client_config(self) -> Config:
         return Config(
-            retries={"mode": "adaptive", "max_attempts": 10},
+            retries=retry_config(os.environ),
             max_pool_connections=max(self.max_workers, 10),
             user_agent_extra=f"netwarden/{__version__}",
-            connect_timeout=10,
-            read_timeout=60,
+            connect_timeout=self.connect_timeout,
+            read_timeout=self.read_timeout,
         )
+
+
+def retry_config(environ: Mapping[str, str]) -> dict[str, Any]:
+    """netwarden's retry defaults (adaptive, 10 attempts: a scan of many regions meets
+    throttling), except where the standard ``AWS_RETRY_MODE`` / ``AWS_MAX_ATTEMPTS`` set
+    them: a key left out is read, and checked, by botocore from the environment."""
+    retries: dict[str, Any] = {}
+    if not environ.get("AWS_RETRY_MODE"):
+        retries["mode"] = "adaptive"
+    if not environ.get("AWS_MAX_ATTEMPTS"):
+        retries["max_attempts"] = 10
+    return retries
 
 
 class AccountSession:
@@ -86,11 +103,13 @@ class AccountSession:
         base = boto3.Session(profile_name=target.profile)
         use_shared_loader(base)
         ec2parse.install(base)
+        check_responses(base.events)
         context.counter.attach(base.events)
         self.counter.attach(base.events)
         self.default_region = base.region_name or DEFAULT_REGION
         if target.role_arn:
             self.session = self._assumed_session(base, target)
+            check_responses(self.session.events)
             context.counter.attach(self.session.events)
             self.counter.attach(self.session.events)
         else:

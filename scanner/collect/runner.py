@@ -18,13 +18,12 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from botocore.exceptions import BotoCoreError, ClientError
 
 from scanner import __version__
 from scanner.aws.session import AccountSession, AccountTarget, AwsContext
 from scanner.collect import processes
 from scanner.collect.collectors import COLLECTORS, Collector
-from scanner.collect.units import Unit, error_record, run_units_in_threads
+from scanner.collect.units import READ_ERRORS, Unit, error_record, run_units_in_threads
 from scanner.forking import worker_processes
 from scanner.snapshot import SCHEMA
 
@@ -56,7 +55,7 @@ def open_accounts(
         session = AccountSession(target, context)
         try:
             account = session.account_id()
-        except (ClientError, BotoCoreError) as exc:
+        except READ_ERRORS as exc:
             key = target.account_hint or target.label
             failures.setdefault(key, []).append(error_record("account", exc))
             context.failed_sessions[key] = session
@@ -91,7 +90,7 @@ def collect(
         accounts[account] = {"regions": regions_out, "errors": []}
         try:
             regions = list(options.regions) if options.regions else session.enabled_regions()
-        except (ClientError, BotoCoreError) as exc:
+        except READ_ERRORS as exc:
             accounts[account]["errors"].append(error_record("regions", exc))
             continue
         for region in regions:

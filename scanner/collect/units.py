@@ -10,11 +10,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
+from botocore.parsers import ResponseParserError
 
 from scanner.aws.session import AccountSession
 from scanner.collect.collectors import Collector, resource_id_of
 from scanner.interrupts import stop_pool
 from scanner.snapshot import to_json_compatible
+from scanner.textsafe import one_line
 
 
 @dataclass(frozen=True)
@@ -26,16 +28,43 @@ class Unit:
     collector: Collector
 
 
+# What one unit's read can fail with and still leave the rest of the scan valid: an API
+# error, a transport failure, or an answer that is not the document the API promised.
+READ_ERRORS = (ClientError, BotoCoreError, ResponseParserError)
+
+
+class MalformedResponse(ResponseParserError):
+    """A response that parsed, but whose items are not the API's items (no id, not objects)."""
+
+
 def error_record(rtype: str, exc: BaseException) -> dict[str, str]:
     """A snapshot ``errors`` entry for a failed read."""
     if isinstance(exc, ClientError):
         error = exc.response.get("Error", {})
         code = str(error.get("Code") or "ClientError")
         message = str(error.get("Message") or exc)
+    elif isinstance(exc, ResponseParserError):
+        # One code for every unreadable answer, whichever layer noticed it.
+        code = "UnparseableResponse"
+        message = str(exc)
     else:
         code = type(exc).__name__
         message = str(exc)
-    return {"type": rtype, "code": code, "message": message}
+    return {"type": rtype, "code": one_line(code, 100), "message": one_line(message, 300)}
+
+
+def checked_items(collector: Collector, items: list[Any]) -> list[Any]:
+    """``items`` when each is an object with its id; a parser that met something else (a
+    proxy's page, another API's answer) must not turn it into resources or a crash."""
+    for item in items:
+        if collector.id_key == "DetectorId" and isinstance(item, str):
+            continue  # ListDetectors answers bare ids, made into objects by its enrich step
+        if not isinstance(item, dict) or not isinstance(item.get(collector.id_key), str):
+            raise MalformedResponse(
+                f"{collector.api_operation}: an item without a {collector.id_key}: "
+                f"{one_line(item, 80)}"
+            )
+    return items
 
 
 def read_all(client: Any, collector: Collector) -> list[dict[str, Any]]:
@@ -52,6 +81,7 @@ def read_all(client: Any, collector: Collector) -> list[dict[str, Any]]:
     else:
         response = getattr(client, collector.operation)(**params)
         items.extend(response.get(collector.result_key, []))
+    items = checked_items(collector, items)
     if collector.keep is not None:
         items = [item for item in items if collector.keep(item)]
     if collector.enrich is not None:
@@ -59,13 +89,23 @@ def read_all(client: Any, collector: Collector) -> list[dict[str, Any]]:
     return sorted(items, key=lambda item: resource_id_of(collector.type, item))
 
 
+# botocore retries errors and dropped connections, never an answer it could not parse (a
+# body cut short by a proxy is as transient as a reset): one more read of the unit for it.
+UNPARSEABLE_RETRIES = 1
+
+
 def collect_unit(session: AccountSession, unit: Unit) -> tuple[Unit, Any]:
     """One unit's items (JSON-compatible: what a snapshot file holds), or its error record."""
-    try:
-        client = session.client(unit.collector.service, unit.region)
-        return unit, to_json_compatible(read_all(client, unit.collector))
-    except (ClientError, BotoCoreError) as exc:
-        return unit, error_record(unit.collector.type, exc)
+    for attempt in range(UNPARSEABLE_RETRIES + 1):
+        try:
+            client = session.client(unit.collector.service, unit.region)
+            return unit, to_json_compatible(read_all(client, unit.collector))
+        except ResponseParserError as exc:
+            if attempt == UNPARSEABLE_RETRIES:
+                return unit, error_record(unit.collector.type, exc)
+        except READ_ERRORS as exc:
+            return unit, error_record(unit.collector.type, exc)
+    raise AssertionError("unreachable: the last attempt returns")
 
 
 def run_units_in_threads(
