@@ -18,7 +18,6 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-
 from scanner import __version__
 from scanner.aws.session import AccountSession, AccountTarget, AwsContext
 from scanner.collect import processes
