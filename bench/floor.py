@@ -50,6 +50,9 @@ def enrich_calls(collector: Collector, items: list[Any]) -> int:
         return 0
     if collector.type in PER_REGION_ENRICHMENT:
         return len(collector.extra_operations) if items else 0
+    if collector.type == "aws.prefix-list":
+        # Entries are read for customer-managed lists only (scanner/resources/prefix_list.py).
+        items = [i for i in items if i.get("OwnerId") != "AWS"]
     return len(collector.extra_operations) * len(items)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from scanner.resources.base import (
     NO_EXPOSURE_YET,
     Answers,
@@ -15,6 +17,24 @@ from scanner.resources.base import (
 from scanner.resources.shapes import api_tags, ec2_arn, pick, pick_present, tags
 
 SETTINGS = ("PrefixListName", "AddressFamily", "MaxEntries")
+
+
+def _entries(client: Any, lists: list[Item]) -> list[Item]:
+    # DescribeManagedPrefixLists has no CIDRs; routes and SG rules that name a list reach
+    # exactly its entries, so the exposure analysis needs them: one paginated call per
+    # customer-managed list, stored under "Entries" as GetManagedPrefixListEntries answers.
+    # AWS-managed lists (S3, DynamoDB, CloudFront origin-facing...) are AWS services'
+    # ranges: a client there is an AWS service, never an arbitrary internet host, and a
+    # region has several of them in every account, so they are not read.
+    paginator = client.get_paginator("get_managed_prefix_list_entries")
+    for plist in lists:
+        if plist.get("OwnerId") == "AWS":
+            continue
+        entries: list[Item] = []
+        for page in paginator.paginate(PrefixListId=plist["PrefixListId"]):
+            entries.extend(page.get("Entries", []))
+        plist["Entries"] = sorted(entries, key=lambda e: str(e.get("Cidr", "")))
+    return lists
 
 
 def _is_live(i: Fields) -> bool:
@@ -43,6 +63,8 @@ PREFIX_LIST = ResourceType(
         "PrefixLists",
         "PrefixListId",
         100,
+        enrich=_entries,
+        extra_operations=(("ec2", "GetManagedPrefixListEntries"),),
     ),
     arn=ec2_arn("prefix-list"),
     projection=Projection(lambda i: {**pick(i, *SETTINGS), "tags": tags(i)}, is_live=_is_live),

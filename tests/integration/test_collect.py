@@ -84,11 +84,21 @@ def test_api_calls_equal_the_pages_needed(aws: AwsEnv, tmp_path: Path) -> None:
     # identity call, plus each posture type's per-resource calls (one trail's status, the
     # recorder's status and delivery channel, one detector and its administrator per region).
     per_region = len(COLLECTORS) + 1 + 2 + 2
-    expected = 1 + per_region * len(REGIONS)
+    # And each customer-managed prefix list's entries (AWS-managed ones are not read).
+    lists = sum(
+        1
+        for account in snapshot["accounts"].values()
+        for region in REGIONS
+        for plist in account["regions"][region]["resources"]["aws.prefix-list"]
+        if plist["OwnerId"] != "AWS"
+    )
+    assert lists == len(REGIONS)
+    expected = 1 + per_region * len(REGIONS) + lists
     assert snapshot["stats"]["api_calls"] == expected
     by_operation = snapshot["stats"]["api_calls_by_operation"]
     assert by_operation["ec2:DescribeSecurityGroups"] == len(REGIONS)
     assert by_operation["sts:GetCallerIdentity"] == 1
+    assert by_operation["ec2:GetManagedPrefixListEntries"] == lists
     assert snapshot["stats"]["retries"] == 0
 
 

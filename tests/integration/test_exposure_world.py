@@ -106,6 +106,24 @@ def build(aws: AwsEnv) -> World:
             for p in (22, 443)
         ],
     )
+    # Partners reach 8080 through a customer-managed prefix list (its entries are collected).
+    partners = ec2.create_managed_prefix_list(
+        PrefixListName="partners",
+        MaxEntries=5,
+        AddressFamily="IPv4",
+        Entries=[{"Cidr": "198.51.100.0/24"}, {"Cidr": "10.9.0.0/16"}],
+    )["PrefixList"]["PrefixListId"]
+    ec2.authorize_security_group_ingress(
+        GroupId=sg,
+        IpPermissions=[
+            {
+                "IpProtocol": "tcp",
+                "FromPort": 8080,
+                "ToPort": 8080,
+                "PrefixListIds": [{"PrefixListId": partners}],
+            }
+        ],
+    )
     web = _instance(ec2, image, public, sg, True, "web-1")
     hidden = _instance(ec2, image, private, sg, True, "batch-1")
     denied = _instance(ec2, image, guarded, sg, True, "guarded-1")
@@ -131,9 +149,14 @@ def test_exposure_names_exactly_the_reachable_interfaces(aws: AwsEnv) -> None:
     assert exposed == {
         (world.web, "tcp", 22, 22),
         (world.web, "tcp", 443, 443),
+        (world.web, "tcp", 8080, 8080),
         (world.denied, "tcp", 443, 443),
+        (world.denied, "tcp", 8080, 8080),
     }
-    assert len(report["exposures"]) == 3
+    assert len(report["exposures"]) == 5
+    partners = [e for e in report["exposures"] if e["from_port"] == 8080]
+    # The list's private range never comes from the internet.
+    assert {tuple(e["sources"]) for e in partners} == {("198.51.100.0/24",)}
     first = next(e for e in report["exposures"] if e["eni"] == world.web)
     assert first["address"] == world.web_ip
     assert first["attachment"]["type"] == "instance"
@@ -164,9 +187,10 @@ def test_port_and_resource_select_and_the_exit_code_follows_approval(aws: AwsEnv
     assert code == 0, output  # only 443, which is approved
     assert {e["eni"] for e in json.loads(output)["exposures"]} == {world.web, world.denied}
     code, output = run("--format", "json", "--resource", world.denied)
-    assert code == 0
+    assert code == 1  # 8080 is not approved
     assert [(e["eni"], e["from_port"]) for e in json.loads(output)["exposures"]] == [
-        (world.denied, 443)
+        (world.denied, 443),
+        (world.denied, 8080),
     ]
     code, output = run("--port", "22")
     assert code == 1
