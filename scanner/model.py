@@ -6,6 +6,7 @@ field of a finding that docs/contract.md lists.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from collections.abc import Mapping
@@ -117,9 +118,13 @@ class Finding:
     waiver: Mapping[str, Any] | None = None
     status: FindingStatus | None = None
 
-    @property
+    @functools.cached_property
     def fingerprint(self) -> str:
-        """Stable across runs: what broke which rule where, never file layout or wording."""
+        """Stable across runs: what broke which rule where, never file layout or wording.
+
+        Computed once per finding (sorting, grouping and every report ask for it; the
+        evidence is never changed after the finding is made, and ``dataclasses.replace``
+        makes a new finding that computes its own)."""
         key = canonical_json(
             [
                 self.rule_id,

@@ -9,6 +9,7 @@ list), so ``IpPermissions: "{evidence[MatchedIpPermissions]}"`` passes the permi
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import string
@@ -29,14 +30,47 @@ class _Formatter(string.Formatter):
 
 
 _FORMATTER = _Formatter()
+# A template's parsed form: ("whole", field) for exactly one placeholder, ("parts", [(literal,
+# field, spec, conversion)...]) for the plain case, ("vformat", None) for anything else
+# (auto-numbered fields, nested specs), which str.format's own machinery renders.
+_Parsed = tuple[str, Any]
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse(template: str) -> _Parsed:
+    # The same templates render once per finding (tens of thousands at 100k resources):
+    # parsing each once is most of what rendering cost.
+    whole = _WHOLE.match(template)
+    if whole:
+        return ("whole", whole.group(1))
+    try:
+        parts = list(_FORMATTER.parse(template))
+    except ValueError:
+        return ("vformat", None)  # malformed: vformat raises the error it always raised
+    for _, field, spec, _ in parts:
+        nested = "{" in (spec or "") or "}" in (spec or "")
+        if field is not None and (field == "" or field[0].isdigit() or nested):
+            return ("vformat", None)
+    return ("parts", tuple(parts))
 
 
 def render(value: Any, context: Mapping[str, Any]) -> Any:
     """Render a template value (string, list or mapping) against ``context``."""
     if isinstance(value, str):
-        whole = _WHOLE.match(value)
-        if whole:
-            return _FORMATTER.get_field(whole.group(1), (), context)[0]
+        kind, parsed = _parse(value)
+        if kind == "whole":
+            return _FORMATTER.get_field(parsed, (), context)[0]
+        if kind == "parts":
+            # What string.Formatter.vformat does for these fields, without re-parsing.
+            out = []
+            for literal, field, spec, conversion in parsed:
+                if literal:
+                    out.append(literal)
+                if field is not None:
+                    obj = _FORMATTER.get_field(field, (), context)[0]
+                    obj = _FORMATTER.convert_field(obj, conversion)
+                    out.append(_FORMATTER.format_field(obj, spec or ""))
+            return "".join(out)
         return _FORMATTER.vformat(value, (), context)
     if isinstance(value, Mapping):
         return {str(render(k, context)): render(v, context) for k, v in value.items()}

@@ -6,6 +6,7 @@ as JSON (which the AWS CLI accepts for every structure and list parameter).
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import shlex
@@ -18,6 +19,7 @@ _CLI_SERVICE = {"cloudwatch": "cloudwatch", "ec2": "ec2", "cloudtrail": "cloudtr
 _BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 
 
+@functools.lru_cache(maxsize=2048)  # a handful of API names, once per finding each
 def kebab(name: str) -> str:
     """``IpPermissions`` -> ``ip-permissions``; ``DescribeVpcs`` -> ``describe-vpcs``."""
     return _BOUNDARY.sub("-", name).lower()

@@ -24,6 +24,7 @@ What GitHub needs to accept and track the results, and how it is met here:
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import PurePosixPath
 from typing import Any
@@ -70,10 +71,15 @@ MAX_GAP_NOTES = 1_000  # coverage gaps listed as tool notifications
 
 def _uri(path: str) -> dict[str, str]:
     """An artifactLocation: repo-relative paths under %SRCROOT%, absolute ones as file URIs."""
+    return dict(_uri_of(path))  # a fresh dict per result: the cached pairs are shared
+
+
+@functools.lru_cache(maxsize=4096)  # one baseline file per region, asked once per result
+def _uri_of(path: str) -> tuple[tuple[str, str], ...]:
     posix = PurePosixPath(path.replace("\\", "/"))
     if posix.is_absolute():
-        return {"uri": posix.as_uri()}
-    return {"uri": quote(str(posix), safe="/"), "uriBaseId": SRCROOT}
+        return (("uri", posix.as_uri()),)
+    return (("uri", quote(str(posix), safe="/")), ("uriBaseId", SRCROOT))
 
 
 def _help(rule: RuleInfo) -> dict[str, str]:
