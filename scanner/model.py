@@ -117,6 +117,10 @@ class Finding:
     # whether it is "new" or "existing".
     waiver: Mapping[str, Any] | None = None
     status: FindingStatus | None = None
+    # From flow logs (scan --flow-logs): what came in through the rule a finding is about,
+    # {"accepted", "rejected", "bytes", "sources": [{"address", "flows"}], "first_seen",
+    # "last_seen", ...}. Observed, so it changes run to run: never in the fingerprint.
+    traffic: Mapping[str, Any] | None = None
 
     @functools.cached_property
     def fingerprint(self) -> str:
@@ -172,6 +176,8 @@ class Finding:
             data["waiver"] = dict(self.waiver)
         if self.status is not None:
             data["status"] = self.status
+        if self.traffic is not None:
+            data["traffic"] = dict(self.traffic)
         return data
 
 
@@ -206,4 +212,5 @@ def finding_from_dict(data: Mapping[str, Any]) -> Finding:
         attribution=Attribution(**who) if who else None,
         waiver=dict(data["waiver"]) if data.get("waiver") else None,
         status=data.get("status"),
+        traffic=dict(data["traffic"]) if data.get("traffic") else None,
     )

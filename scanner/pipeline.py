@@ -136,6 +136,11 @@ class ScanRequest:
     # Import the findings into AWS Security Hub (each in its own account and region), and
     # archive the ones resolved since --previous.
     security_hub: bool = False
+    # VPC Flow Logs (s3://bucket/prefix or a directory) and their window (ISO 8601 or 24h):
+    # traffic evidence on open-rule findings, and the flow detections.
+    flow_logs: str | None = None
+    flow_since: str | None = None
+    flow_until: str | None = None
 
     def __post_init__(self) -> None:
         from scanner.report.writer import formats_from_flag
@@ -471,6 +476,31 @@ def compute_exposure(ctx: ScanContext) -> ScanContext:
     return ctx.advance(exposure=analyse(ctx.snapshot))
 
 
+def add_traffic(ctx: ScanContext) -> ScanContext:
+    """With flow logs: what came in through each open rule, and the flow detections."""
+    request = ctx.request
+    if request.flow_logs is None:
+        return ctx
+    from scanner.flows.stage import FlowScan, flow_stage
+
+    assert ctx.snapshot is not None
+    outcome = flow_stage(
+        ctx.findings,
+        ctx.snapshot,
+        FlowScan(
+            source=request.flow_logs,
+            since=request.flow_since,
+            until=request.flow_until,
+            profile=request.aws.profile,
+            endpoint_url=request.aws.endpoint_url,
+        ),
+    )
+    from scanner.model import Finding
+
+    findings = tuple(sorted(outcome.findings, key=Finding.sort_key))
+    return ctx.advance(findings=findings, incomplete=(*ctx.incomplete, *outcome.incomplete))
+
+
 def apply_waivers(ctx: ScanContext) -> ScanContext:
     """Mark the findings a waiver in force accepts; note the expired and stale waivers."""
     if ctx.request.waivers is None:
@@ -754,6 +784,7 @@ STAGES: tuple[Stage, ...] = (
     # Stages that annotate or filter findings go here, in this order as they are built:
     # exposure (issue 13), traffic from flow logs (14), waivers, the previous run's status.
     compute_exposure,
+    add_traffic,
     apply_waivers,
     fold_account_level,
     compare_previous,

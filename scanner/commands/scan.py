@@ -84,6 +84,12 @@ from scanner.formats import DEFAULT_FORMATS, REPORT_FORMATS
     help="Import the findings into AWS Security Hub (ASFF, in each finding's account and "
     "region); with --previous, the resolved ones are archived.",
 )
+    "--flow-logs",
+    help="VPC Flow Logs (s3://bucket/prefix or a directory): traffic evidence on open-rule "
+    "findings, and the flow detections.",
+)
+@click.option("--since", help="With --flow-logs: window start, ISO 8601 or 24h/7d ago.")
+@click.option("--until", help="With --flow-logs: window end (exclusive).")
 @handle_input_errors
 def scan_command(
     snapshot_path: str | None,
@@ -100,6 +106,9 @@ def scan_command(
     notify: tuple[str, ...],
     notify_on: str,
     security_hub: bool,
+    flow_logs: str | None,
+    since: str | None,
+    until: str | None,
     **aws: Any,
 ) -> None:
     """The whole pipeline: collect (or --snapshot), diff, evaluate, report."""
@@ -120,7 +129,12 @@ def scan_command(
         notify=notify,
         notify_on=notify_on,
         security_hub=security_hub,
+        flow_logs=flow_logs,
+        flow_since=since,
+        flow_until=until,
     )
+    if (since or until) and not flow_logs:
+        raise click.UsageError("--since and --until need --flow-logs")
     with progress_display() as bar:
         result = scan(request, bar)
     if not result.drift_checked:

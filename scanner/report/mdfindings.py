@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from itertools import groupby
+from typing import Any
 
 from scanner.model import Finding
 from scanner.report.escape import code_block, md, md_code
@@ -58,6 +59,26 @@ def what_changed(finding: Finding) -> str:
     return "<br>".join(parts)
 
 
+def observed(traffic: Mapping[str, Any]) -> str:
+    """The flow-log evidence in one line: flows, addresses, bytes, last seen, top sources."""
+    accepted, rejected = int(traffic.get("accepted", 0)), int(traffic.get("rejected", 0))
+    if not accepted and not rejected:
+        return "no flows from the internet in the flow logs' window"
+    text = (
+        f"{accepted:,} accepted and {rejected:,} rejected flows from "
+        f"{int(traffic.get('distinct_sources', 0)):,} internet addresses, "
+        f"{int(traffic.get('bytes', 0)):,} bytes accepted"
+    )
+    if traffic.get("last_seen"):
+        text += f", first {md(traffic.get('first_seen'))}, last {md(traffic.get('last_seen'))}"
+    top = [s for s in traffic.get("sources") or [] if isinstance(s, Mapping)][:3]
+    if top:
+        text += "; top: " + ", ".join(
+            f"{md_code(s.get('address'))} ({int(s.get('flows', 0)):,})" for s in top
+        )
+    return text
+
+
 def _rule_intro(rule: RuleInfo) -> Iterator[str]:
     # Rule text comes from the reviewed policy pack and may use Markdown on purpose.
     yield f"{rule.description}\n\n"
@@ -87,6 +108,8 @@ def _finding(
     yield f"- **{what}:** {location(finding)}\n"
     if finding.kind == "drift":
         yield f"- **Changed by:** {changed_by(finding)}\n"
+    if finding.traffic is not None:
+        yield f"- **Observed traffic:** {observed(finding.traffic)}\n"
     if finding.compliance:
         yield "- **Controls:** " + ", ".join(md_code(c) for c in finding.compliance) + "\n"
     if related:

@@ -189,6 +189,8 @@ def _result(finding: Finding, fingerprint: str, rule_index: int, rule: RuleInfo)
     }
     if finding.attribution is not None:
         properties["attribution"] = finding.attribution.to_dict()
+    if finding.traffic is not None:
+        properties["traffic"] = dict(finding.traffic)
     result: dict[str, Any] = {
         "ruleId": sarif_rule_id(finding),
         "ruleIndex": rule_index,

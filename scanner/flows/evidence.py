@@ -1,0 +1,235 @@
+"""Traffic evidence on findings: what the flow logs saw come in through an open rule.
+
+An open-rule finding (a security-group permission open to internet addresses, as a policy
+matched it or as a drift added it) is joined to the flow records of the network interfaces
+that carry the group: flows from global addresses inside the rule's ranges, on its protocol
+and ports. A drift finding counts only the flows after the change (its CloudTrail time, when
+attribution found one). The result is the finding's optional ``traffic`` field.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import ipaddress
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import lru_cache
+from typing import Any
+
+from scanner.flows.reader import FlowStore
+from scanner.model import Finding
+
+TOP_SOURCES = 10
+PROTOCOLS = {"tcp": 6, "udp": 17, "icmp": 1, "icmpv6": 58}
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+# Addresses that never come from the internet through an internet gateway. Documentation
+# ranges (203.0.113.0/24, 2001:db8::/32) are not here: examples and the demo use them as
+# internet addresses, as the RFCs intend.
+INTERNAL: tuple[Network, ...] = tuple(
+    ipaddress.ip_network(n)
+    for n in (
+        "0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16",
+        "172.16.0.0/12", "192.168.0.0/16", "224.0.0.0/4", "240.0.0.0/4",
+        "::1/128", "::/128", "fc00::/7", "fe80::/10", "ff00::/8",
+    )
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Opening:
+    """What one permission lets in: a protocol (None: all), a port range (None: all), and
+    the internet ranges it is open to."""
+
+    protocol: int | None
+    ports: tuple[int, int] | None
+    networks: tuple[Network, ...]
+
+    def admits(self, protocol: int | None, port: int | None, source: str) -> bool:
+        if self.protocol is not None and protocol != self.protocol:
+            return False
+        in_range = self.ports is None or (
+            port is not None and self.ports[0] <= port <= self.ports[1]
+        )
+        if self.protocol in (6, 17) and not in_range:
+            return False
+        address = _address(source)
+        return (
+            address is not None
+            and external(address)
+            and any(address.version == n.version and address in n for n in self.networks)
+        )
+
+
+@lru_cache(maxsize=65_536)
+def _address(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    try:
+        return ipaddress.ip_address(text)
+    except ValueError:
+        return None
+
+
+def external(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    """An address the internet can send from (not private, shared, loopback, link-local)."""
+    return not any(address.version == n.version and address in n for n in INTERNAL)
+
+
+def _internet(network: Network) -> bool:
+    """A range that holds internet addresses (0.0.0.0/0, ::/0, or any public block)."""
+    return not any(
+        network.version == n.version and network.subnet_of(n)  # type: ignore[arg-type]
+        for n in INTERNAL
+    )
+
+
+def opening_of(permission: Mapping[str, Any]) -> Opening | None:
+    """The internet opening of one IpPermissions entry, None when it opens nothing to the
+    internet (only private ranges, prefix lists or security-group references)."""
+    networks: list[Network] = []
+    for item in permission.get("IpRanges") or []:
+        cidr = item.get("CidrIp") if isinstance(item, Mapping) else None
+        if cidr:
+            networks.append(ipaddress.ip_network(str(cidr), strict=False))
+    for item in permission.get("Ipv6Ranges") or []:
+        cidr = item.get("CidrIpv6") if isinstance(item, Mapping) else None
+        if cidr:
+            networks.append(ipaddress.ip_network(str(cidr), strict=False))
+    networks = [n for n in networks if _internet(n)]
+    if not networks:
+        return None
+    raw = str(permission.get("IpProtocol", "-1")).lower()
+    protocol = None if raw in ("-1", "all") else PROTOCOLS.get(raw)
+    if protocol is None and raw not in ("-1", "all"):
+        try:
+            protocol = int(raw)
+        except ValueError:
+            return None
+    low, high = permission.get("FromPort"), permission.get("ToPort")
+    ports = None
+    if isinstance(low, int) and isinstance(high, int) and low >= 0 and high >= 0:
+        ports = (low, high)
+    return Opening(protocol, ports, tuple(networks))
+
+
+def openings_of(finding: Finding) -> list[Opening]:
+    """The internet openings a finding is about: the permissions a policy matched on a
+    security group, or the ingress permissions a drift added."""
+    if finding.resource_type != "aws.security-group":
+        return []
+    evidence = finding.evidence if isinstance(finding.evidence, Mapping) else {}
+    permissions: list[Any] = []
+    if finding.kind == "policy":
+        permissions = list(evidence.get("MatchedIpPermissions") or [])
+    else:
+        for change in evidence.get("changes") or []:
+            if (
+                isinstance(change, Mapping)
+                and change.get("field") == "IpPermissions"
+                and change.get("change") in ("added", "modified")
+            ):
+                permissions.append(change.get("new"))
+    found = [opening_of(p) for p in permissions if isinstance(p, Mapping)]
+    return [o for o in found if o is not None]
+
+
+def enis_by_group(snapshot: Mapping[str, Any]) -> dict[tuple[str, str, str], list[str]]:
+    """(account, region, group id) -> the network interfaces that carry the group."""
+    index: dict[tuple[str, str, str], list[str]] = {}
+    for account, account_data in snapshot.get("accounts", {}).items():
+        for region, region_data in (account_data.get("regions") or {}).items():
+            for eni in (region_data.get("resources") or {}).get("aws.eni", []) or []:
+                eni_id = eni.get("NetworkInterfaceId")
+                for group in eni.get("Groups") or []:
+                    if eni_id and group.get("GroupId"):
+                        index.setdefault((account, region, group["GroupId"]), []).append(eni_id)
+    return index
+
+
+def _epoch(text: str | None) -> int | None:
+    if not text:
+        return None
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return int((moment if moment.tzinfo else moment.replace(tzinfo=UTC)).timestamp())
+
+
+def iso(epoch: int | None) -> str | None:
+    if epoch is None:
+        return None
+    return datetime.fromtimestamp(epoch, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _rows(store: FlowStore, enis: Sequence[str], after: int | None) -> Iterator[tuple[Any, ...]]:
+    """Flows on the interfaces, grouped by source, action, protocol and port."""
+    marks = ", ".join("?" for _ in enis)
+    since = ' AND "end" >= ?' if after is not None else ""
+    sql = (
+        "SELECT srcaddr, action, protocol, dstport, count(*), coalesce(sum(bytes), 0), "
+        'min("start"), max("end") FROM vpc_flow_logs '
+        f"WHERE interface_id IN ({marks}) AND srcaddr IS NOT NULL{since} "
+        "GROUP BY srcaddr, action, protocol, dstport"
+    )
+    params: list[Any] = [*enis] + ([after] if after is not None else [])
+    _columns, rows = store.query(sql, params)
+    yield from rows
+
+
+def traffic(
+    store: FlowStore, enis: Sequence[str], openings: Sequence[Opening], after: int | None = None
+) -> dict[str, Any]:
+    """The ``traffic`` of an opening: accepted and rejected flows from internet sources it
+    admits, accepted bytes, the top sources, first and last seen."""
+    accepted = rejected = volume = 0
+    first: int | None = None
+    last: int | None = None
+    sources: dict[str, int] = {}
+    if enis and openings:
+        for src, action, protocol, port, flows, size, start, end in _rows(store, enis, after):
+            if not any(o.admits(protocol, port, src) for o in openings):
+                continue
+            if action == "ACCEPT":
+                accepted += flows
+                volume += int(size)
+            elif action == "REJECT":
+                rejected += flows
+            sources[src] = sources.get(src, 0) + flows
+            if start is not None:
+                first = start if first is None else min(first, start)
+            if end is not None:
+                last = end if last is None else max(last, end)
+    top = sorted(sources.items(), key=lambda kv: (-kv[1], kv[0]))[:TOP_SOURCES]
+    result: dict[str, Any] = {
+        "accepted": accepted,
+        "rejected": rejected,
+        "bytes": volume,
+        "sources": [{"address": a, "flows": n} for a, n in top],
+        "distinct_sources": len(sources),
+        "first_seen": iso(first),
+        "last_seen": iso(last),
+        "interfaces": sorted(enis),
+    }
+    if after is not None:
+        result["after"] = iso(after)
+    return result
+
+
+def annotate(
+    findings: Iterable[Finding], snapshot: Mapping[str, Any], store: FlowStore
+) -> list[Finding]:
+    """The findings, each open-rule finding with its ``traffic``."""
+    index = enis_by_group(snapshot)
+    out = []
+    for finding in findings:
+        openings = openings_of(finding)
+        if not openings:
+            out.append(finding)
+            continue
+        enis = index.get((finding.account, finding.region, finding.resource_id), [])
+        after = None
+        if finding.kind == "drift" and finding.attribution is not None:
+            after = _epoch(finding.attribution.event_time)
+        seen = traffic(store, enis, openings, after)
+        out.append(dataclasses.replace(finding, traffic=seen))
+    return out

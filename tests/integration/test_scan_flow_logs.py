@@ -1,0 +1,111 @@
+"""`scan --flow-logs`: traffic evidence on open-rule findings in findings.json, SARIF and
+report.md; SKIPDATA makes the scan incomplete; the window flags need --flow-logs."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from click.testing import CliRunner
+
+from scanner.cli import cli
+from scanner.collect.collectors import COLLECTORS
+from scanner.flows import synth
+
+POLICIES = str(Path(__file__).resolve().parents[2] / "policies")
+ACCT = "111111111111"
+T0 = 1_764_633_600  # 2025-12-02T00:00:00Z
+SSH_OPEN = {
+    "GroupId": "sg-1", "GroupName": "bastion", "Description": "b", "VpcId": "vpc-1",
+    "OwnerId": ACCT, "IpPermissionsEgress": [],
+    "IpPermissions": [{"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22,
+                       "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}],
+}  # fmt: skip
+ENI = {"NetworkInterfaceId": "eni-1", "Groups": [{"GroupId": "sg-1"}], "VpcId": "vpc-1",
+       "PrivateIpAddress": "10.0.0.5"}  # fmt: skip
+
+
+def _snapshot(tmp_path: Path) -> str:
+    resources: dict[str, list[Any]] = {t: [] for t in COLLECTORS}
+    resources["aws.security-group"] = [SSH_OPEN]
+    resources["aws.eni"] = [ENI]
+    doc = {
+        "schema": "netwarden/snapshot/v1", "collected_at": "2025-12-02T06:00:00+00:00",
+        "tool_version": "0.1.0", "stats": {"api_calls": 1, "duration_s": 0.1},
+        "accounts": {ACCT: {"regions": {"us-east-1": {"resources": resources, "errors": []}}}},
+    }  # fmt: skip
+    path = tmp_path / "snapshot.json"
+    path.write_text(json.dumps(doc))
+    return str(path)
+
+
+def _flow(src: str, t: int, action: str = "ACCEPT", status: str = "OK") -> dict[str, Any]:
+    return {"version": 2, "account_id": ACCT, "interface_id": "eni-1", "srcaddr": src,
+            "dstaddr": "10.0.0.5", "srcport": 40000, "dstport": 22, "protocol": 6,
+            "packets": 3, "bytes": 240, "start": T0 + t, "end": T0 + t + 20, "action": action,
+            "log_status": status}  # fmt: skip
+
+
+def _logs(tmp_path: Path, records: list[dict[str, Any]]) -> str:
+    root = tmp_path / "flows"
+    synth.write_text(root / synth.aws_key(ACCT, "us-east-1", date(2025, 12, 2), "a.log.gz"),
+                     records)  # fmt: skip
+    return str(root)
+
+
+def _scan(tmp_path: Path, *args: str) -> Any:
+    return CliRunner().invoke(cli, [
+        "scan", "--snapshot", _snapshot(tmp_path), "--policies", POLICIES,
+        "--baseline-dir", str(tmp_path / "none"), "-o", str(tmp_path / "out"),
+        "--fail-on", "none", *args,
+    ])  # fmt: skip
+
+
+def test_traffic_on_the_open_ssh_finding(tmp_path: Path) -> None:
+    records = [_flow("203.0.113.9", 10), _flow("203.0.113.9", 70), _flow("198.51.100.2", 90),
+               _flow("198.51.100.2", 95, "REJECT"), _flow("10.0.0.9", 99)]  # fmt: skip
+    result = _scan(tmp_path, "--flow-logs", _logs(tmp_path, records), "--since", "2025-12-02")
+    assert result.exit_code == 0, result.output
+    findings = json.loads((tmp_path / "out" / "findings.json").read_text())["findings"]
+    ssh = [f for f in findings if f["resource_id"] == "sg-1" and "traffic" in f]
+    assert ssh, [f["rule_id"] for f in findings]
+    traffic = ssh[0]["traffic"]
+    assert (traffic["accepted"], traffic["rejected"], traffic["bytes"]) == (3, 1, 720)
+    assert traffic["sources"] == [{"address": "198.51.100.2", "flows": 2},
+                                  {"address": "203.0.113.9", "flows": 2}]  # fmt: skip
+    assert (traffic["first_seen"], traffic["last_seen"]) == (
+        "2025-12-02T00:00:10Z", "2025-12-02T00:01:55Z",
+    )  # fmt: skip
+    # Findings not about an open rule carry no traffic field at all.
+    assert all("traffic" not in f for f in findings if f["resource_id"] != "sg-1")
+    sarif = json.loads((tmp_path / "out" / "netwarden.sarif").read_text())
+    props = [r["properties"] for r in sarif["runs"][0]["results"] if "traffic" in r["properties"]]
+    assert props and props[0]["traffic"]["accepted"] == 3
+    report = (tmp_path / "out" / "report.md").read_text()
+    assert (
+        "**Observed traffic:** 3 accepted and 1 rejected flows from 2 internet addresses" in report
+    )
+
+
+def test_without_flow_logs_no_traffic_field(tmp_path: Path) -> None:
+    assert _scan(tmp_path).exit_code == 0
+    findings = json.loads((tmp_path / "out" / "findings.json").read_text())["findings"]
+    assert findings and all("traffic" not in f for f in findings)
+
+
+def test_skipdata_is_a_coverage_gap(tmp_path: Path) -> None:
+    records = [_flow("203.0.113.9", 10), _flow("203.0.113.9", 20, status="SKIPDATA")]
+    result = _scan(tmp_path, "--flow-logs", _logs(tmp_path, records))
+    assert result.exit_code == 3
+
+
+def test_window_needs_flow_logs(tmp_path: Path) -> None:
+    result = _scan(tmp_path, "--since", "24h")
+    assert result.exit_code == 2 and "--flow-logs" in result.output
+
+
+def test_bad_flow_source_exit_2(tmp_path: Path) -> None:
+    result = _scan(tmp_path, "--flow-logs", str(tmp_path / "missing"))
+    assert result.exit_code == 2 and "no such directory" in result.output
