@@ -84,6 +84,7 @@ from scanner.formats import DEFAULT_FORMATS, REPORT_FORMATS
     help="Import the findings into AWS Security Hub (ASFF, in each finding's account and "
     "region); with --previous, the resolved ones are archived.",
 )
+@click.option(
     "--flow-logs",
     help="VPC Flow Logs (s3://bucket/prefix or a directory): traffic evidence on open-rule "
     "findings, and the flow detections.",
