@@ -74,12 +74,18 @@ def load(path: str | Path) -> dict[str, Any]:
 
 
 def _check_names(data: Mapping[str, Any], file: str) -> None:
-    """Account ids and region names become file names and API endpoints: only real ones."""
+    """Account ids and region names become file names and API endpoints: only real ones.
+
+    One exception: an account that could not be opened is recorded under the label it was
+    asked for (a profile or role name, ``default``), with its error and no regions. Such a
+    key never becomes a path (there is nothing to write for it, and baseline_path refuses
+    it again), so it is accepted when it has no region data; it is still escaped wherever
+    it is printed."""
     for account, account_data in data["accounts"].items():
-        problem = account_problem(account)
-        if problem:
-            raise InputError(f"{jsonpath.render(['accounts', account])}: {problem}", file)
         regions = account_data.get("regions", {}) if isinstance(account_data, dict) else {}
+        problem = account_problem(account)
+        if problem and not (isinstance(account, str) and account and not regions):
+            raise InputError(f"{jsonpath.render(['accounts', account])}: {problem}", file)
         for region in regions if isinstance(regions, dict) else ():
             problem = region_problem(region)
             if problem:

@@ -38,8 +38,9 @@ Parse = Callable[[Node], Any]
 
 ENV = "NETWARDEN_PARSER"
 
-# The EC2 operations netwarden calls (scanner/collect/collectors.py, and DescribeRegions for
-# the enabled regions). tests/unit/collect/test_ec2parse.py checks this list against them.
+# The EC2 operations netwarden calls (each type's collector in scanner/resources/, its
+# extra_operations, and DescribeRegions for the enabled regions).
+# tests/unit/collect/test_ec2parse.py checks this list against them.
 OPERATIONS = frozenset(
     {
         "DescribeAddresses",
@@ -62,6 +63,7 @@ OPERATIONS = frozenset(
         "DescribeVpcs",
         "DescribeVpnConnections",
         "DescribeVpnGateways",
+        "GetManagedPrefixListEntries",
     }
 )
 # Their output shapes are named <Operation>Result in the EC2 model.

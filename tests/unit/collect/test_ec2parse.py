@@ -49,7 +49,13 @@ def shape_of(operation: str) -> Any:
 
 def test_the_compiled_operations_are_the_ones_netwarden_calls() -> None:
     called = {c.api_operation for _, c in COLLECTORS.items() if c.service == "ec2"}
-    assert called | {"DescribeRegions"} == ec2parse.OPERATIONS
+    extra = {
+        operation
+        for _, c in COLLECTORS.items()
+        for service, operation in c.extra_operations
+        if service == "ec2"
+    }
+    assert called | extra | {"DescribeRegions"} == ec2parse.OPERATIONS
 
 
 @pytest.mark.parametrize("operation", OPERATIONS)

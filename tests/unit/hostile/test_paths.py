@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from scanner import snapshot as snapshot_module
 from scanner.baseline.store import baseline_path
 from scanner.cli import cli
 from scanner.errors import InputError
@@ -110,3 +111,26 @@ def test_inside_refuses_climbing_absolute_parts_and_symlinks_out(tmp_path: Path)
     for parts in (("..", "x"), ("/etc", "passwd"), ("link", "x"), (".",)):
         with pytest.raises(InputError, match="refusing to write outside"):
             inside(root, *parts)
+
+
+def test_an_account_that_could_not_be_opened_keeps_its_label(tmp_path: Path) -> None:
+    # A failed account is recorded under the label it was asked for (a profile, "default"),
+    # with its error and no regions: the snapshot reads back, so diff reports the coverage
+    # gap (exit 3) instead of refusing its own snapshot (exit 2).
+    data = snapshot()
+    data["accounts"]["default"] = {  # type: ignore[index]
+        "regions": {},
+        "errors": [{"type": "account", "code": "AccessDenied", "message": "no"}],
+    }
+    path = tmp_path / "snapshot.json"
+    path.write_text(json.dumps(data))
+    assert "default" in snapshot_module.load(path)["accounts"]
+
+
+def test_a_label_with_region_data_is_still_refused(tmp_path: Path) -> None:
+    path = tmp_path / "snapshot.json"
+    path.write_text(json.dumps(snapshot(account="default")))
+    with pytest.raises(
+        InputError, match=r"\$\.accounts\.default: 'default' is not an AWS account id"
+    ):
+        snapshot_module.load(path)
