@@ -10,6 +10,7 @@ from scanner.attribution.events import attribution_of, events_for, mentioned_ids
 from scanner.drift.engine import Delta
 from scanner.model import Attribution, Finding, RemediationAction
 from scanner.remediate.cli_text import action, manual
+from scanner.textsafe import shell_join
 
 Record = Mapping[str, Any]
 
@@ -74,14 +75,30 @@ def containment(attribution: Attribution, region: str) -> list[RemediationAction
             )
         )
     if key:
-        steps.append(
-            manual(
-                "Review every other action of this principal: aws cloudtrail lookup-events "
-                f"--region {region} --lookup-attributes "
-                f"AttributeKey=AccessKeyId,AttributeValue={key}"
-            )
-        )
+        steps.append(review_key(key, region))
     return steps
+
+
+def review_key(key: str, region: str) -> RemediationAction:
+    """An investigation step (read-only, so never applied): the LookupEvents command for the
+    access key, as a quoted command line. The key comes from a trail record: whoever can write
+    the trail's bucket chooses it."""
+    command = shell_join(
+        [
+            "aws",
+            "cloudtrail",
+            "lookup-events",
+            "--region",
+            region,
+            "--lookup-attributes",
+            f"AttributeKey=AccessKeyId,AttributeValue={key}",
+        ]
+    )
+    return RemediationAction(
+        description="Review every other action made with this access key (CloudTrail)",
+        cli=command,
+        api=None,
+    )
 
 
 def attribute(

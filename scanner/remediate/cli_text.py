@@ -9,11 +9,11 @@ from __future__ import annotations
 import functools
 import json
 import re
-import shlex
 from collections.abc import Mapping
 from typing import Any
 
 from scanner.model import ApiCall, RemediationAction
+from scanner.textsafe import shell_join
 
 _CLI_SERVICE = {"cloudwatch": "cloudwatch", "ec2": "ec2", "cloudtrail": "cloudtrail"}
 _BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
@@ -36,7 +36,9 @@ def cli_for(call: ApiCall, region: str) -> str:
             parts += [option, json.dumps(value, sort_keys=True, separators=(",", ":"))]
         else:
             parts += [option, str(value)]
-    return shlex.join(parts)
+    # Each word quoted, control characters spelled as escapes: values come from AWS and
+    # CloudTrail, written by whoever made the change.
+    return shell_join(parts)
 
 
 def action(

@@ -14,10 +14,10 @@ import json
 import re
 from typing import Any
 
-_CONTROL = {i: " " for i in range(32)}
-_CONTROL[0x7F] = " "
-# Characters besides \n and \r that some renderers (and str.splitlines) treat as line breaks.
-_CONTROL.update({0x85: " ", 0x2028: " ", 0x2029: " "})
+from scanner.textsafe import CONTROL_POINTS, printable_block
+
+# Every control character (scanner.textsafe) becomes a space in inline text.
+_CONTROL = dict.fromkeys(CONTROL_POINTS, " ")
 
 _MD = dict(_CONTROL)
 # Backslash-escape the punctuation that starts inline markup or splits a table cell ($ is
@@ -31,8 +31,9 @@ _SARIF.update({ord("\\"): "\\\\", ord("["): "\\[", ord("]"): "\\]"})
 _NEWLINES = re.compile(r"\r\n|[\r\n\x0b\x0c\x85\u2028\u2029]")
 _BACKTICKS = re.compile(r"`+")
 # Fast paths: most ids, ARNs and regions contain none of these.
-_MD_SPECIAL = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029\\`*_\[\]#!|~$<>&]")
-_CODE_SPECIAL = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029`|]")
+_CONTROLS = "".join(re.escape(chr(point)) for point in sorted(CONTROL_POINTS))
+_MD_SPECIAL = re.compile(f"[{_CONTROLS}" + r"\\`*_\[\]#!|~$<>&]")
+_CODE_SPECIAL = re.compile(f"[{_CONTROLS}`|]")
 
 
 def as_text(value: Any) -> str:
@@ -78,6 +79,7 @@ def fence_for(text: str) -> str:
 
 def code_block(text: str, info: str = "") -> str:
     """A fenced code block that ``text`` cannot close early, ending with a newline."""
+    text = printable_block(text)  # no escape sequence, no carriage return reaches a terminal
     fence = fence_for(text)
     body = text if text.endswith("\n") else text + "\n"
     return f"{fence}{info}\n{body}{fence}\n"

@@ -218,7 +218,7 @@ def test_findings_carry_principal_key_ip_agent_and_containment(tmp_path: Path) -
         "Status": "Inactive",
     }
     assert "iam update-access-key" in deactivate[0].cli
-    assert any("lookup-events" in a.description for a in attributed[0].remediation)
+    assert any("lookup-events" in a.cli for a in attributed[0].remediation)
     # The fingerprint does not depend on attribution.
     assert attributed[0].fingerprint == findings[0].fingerprint
 
