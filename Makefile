@@ -68,8 +68,13 @@ demo: $(STAMP)
 readme: demo
 	$(BIN)/python -m scanner.demo.excerpt reports/demo/report.md README.md
 
+# BENCH_ARGS passes options to the benchmark, e.g. BENCH_ARGS='--sizes 10000,100000' to leave
+# out the 1M size (about half of a full run). The README's performance section is then
+# regenerated from the new bench/results.json.
+BENCH_ARGS ?=
 bench: $(STAMP)
-	$(BIN)/python -m bench
+	$(BIN)/python -m bench $(BENCH_ARGS)
+	$(BIN)/python -m bench.readme bench/results.json README.md
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build dist *.egg-info

@@ -170,6 +170,7 @@ def run_scale(args: argparse.Namespace, work: Path, log: Callable[[str], None]) 
                 "stages_s": stages,
                 "end_to_end_s": stages["end_to_end"],
                 "peak_rss_mb": summarize([r["peak_rss_mb"] for r in results]).to_dict(),
+                "cpu_s": summarize([r["cpu_s"] for r in results]).to_dict(),
                 "drift_findings": results[0]["drift_findings"],
                 "policy_findings": results[0]["policy_findings"],
             }

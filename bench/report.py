@@ -1,5 +1,5 @@
 """``bench/results.md`` from the results dict: environment, method, tables, growth, and
-each target of issue 7 with whether this run met it."""
+each target of issue 17 with whether this run met it."""
 
 from __future__ import annotations
 
@@ -8,10 +8,29 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
-CRITICAL_PATH_TARGET = 1.5
 X = "\u00d7"  # the multiplication sign
 DASH = "\u2013"
-RATIO_TARGET = 10.0
+# Issue 17's targets ("Done when"), all judged on one `make bench` run.
+RATIO_TARGET = 10.0  # netwarden scan vs custodian run at 4 regions, 50 ms per request
+SCALE_TARGETS = {  # size requested: (end to end seconds, peak RSS MB), on one core
+    100_000: (10.0, 1024.0),
+    1_000_000: (100.0, 6 * 1024.0),
+}
+LINEAR_K = 1.1  # time ∝ n^k counts as linear up to this k
+# The scale table's stage columns, in pipeline order; a stage the benchmark times that is
+# not listed here (a new one) is shown after these, so no measured time goes unreported.
+STAGE_COLUMNS = {
+    "load_snapshot": "load snapshot",
+    "load_policies": "load policies",
+    "load_baseline": "load baseline",
+    "diff": "diff",
+    "evaluate": "evaluate",
+    "exposure": "exposure",
+    "flows": "flow evidence",
+    "waivers": "waivers",
+    "render": "render",
+    "other": "other stages",
+}
 
 
 def _s(stat: dict[str, float], digits: int = 2) -> str:
@@ -218,37 +237,56 @@ def network(results: dict[str, Any]) -> list[str]:
     return out
 
 
+def stage_names(rows: Sequence[dict[str, Any]]) -> list[str]:
+    """The timed stages of the measured rows, in :data:`STAGE_COLUMNS` order, then any new
+    ones; ``end_to_end`` last."""
+    seen: list[str] = []
+    for row in rows:
+        for name in row["stages_s"]:
+            if name != "end_to_end" and name not in seen:
+                seen.append(name)
+    known = [name for name in STAGE_COLUMNS if name in seen]
+    return [*known, *(name for name in seen if name not in STAGE_COLUMNS), "end_to_end"]
+
+
+def _stage_label(name: str) -> str:
+    return "end to end" if name == "end_to_end" else STAGE_COLUMNS.get(name, name)
+
+
 def scale(results: dict[str, Any]) -> list[str]:
     data = results.get("scale")
     if not data:
         return []
+    measured = [r for r in data["rows"] if r.get("runs")]
+    stages = stage_names(measured)
     out = [
         "## Scale of the pure core",
         "",
         "Synthetic snapshots in the snapshot format, 2,500 resources per (account, region) "
         "(accounts of 17 regions), a baseline with 1% of the resources drifted, the full rule "
-        "pack. One fresh interpreter per run: load the snapshot, load the policies, load the "
-        "baseline (YAML), project and diff, evaluate every policy, render SARIF + Markdown + "
-        f"JSON. Seconds, median (min{DASH}max); peak RSS of the whole run.",
+        "pack. One fresh interpreter per run, one process on one core (`scan --processes 1`): "
+        "load the snapshot, load the policies, load the baseline (YAML), project and diff, "
+        "evaluate every policy, the scan's later stages (exposure and the others, as timed), "
+        f"render SARIF + Markdown + JSON. Seconds of wall time, median (min{DASH}max); CPU is "
+        "the process's CPU seconds for the whole pipeline (on a loaded machine wall time also "
+        "counts the time other jobs held the core); peak RSS of the whole run.",
         "",
     ]
     rows = []
-    measured = [r for r in data["rows"] if r.get("runs")]
     for row in data["rows"]:
         if not row.get("runs"):
-            rows.append([f"{row['size']:,}", "skipped: " + row["skipped"], *[""] * 9])
+            rows.append(
+                [f"{row['size']:,}", "skipped: " + row["skipped"], *[""] * (len(stages) + 3)]
+            )
             continue
         st = row["stages_s"]
+        cpu = row.get("cpu_s")
         rows.append(
             [
                 f"{row['resources']:,}",
                 row["account_regions"],
-                _s(st["load_snapshot"]),
-                _s(st["load_baseline"]),
-                _s(st["diff"]),
-                _s(st["evaluate"]),
-                _s(st["render"]),
-                _s(st["end_to_end"]),
+                *(_s(st[name]) if name in st else "" for name in stages),
+                f"{cpu['median']:.2f}" if cpu else "",
                 f"{row['peak_rss_mb']['median']:,.0f}",
                 f"{row['drift_findings']:,} / {row['policy_findings']:,}",
                 row["runs"],
@@ -258,12 +296,8 @@ def scale(results: dict[str, Any]) -> list[str]:
         [
             "resources",
             "account-regions",
-            "load snapshot",
-            "load baseline",
-            "diff",
-            "evaluate",
-            "render",
-            "end to end",
+            *(_stage_label(name) for name in stages),
+            "CPU (s)",
             "peak RSS (MB)",
             "findings (drift / policy)",
             "runs",
@@ -273,83 +307,145 @@ def scale(results: dict[str, Any]) -> list[str]:
     out += [""]
     if len(measured) >= 2:
         out += ["Growth, as k in time ∝ n^k between consecutive sizes (1.0 is linear):", ""]
-        stages = ["load_snapshot", "load_baseline", "diff", "evaluate", "render", "end_to_end"]
         grow_rows = []
         for a, b in itertools.pairwise(measured):
             cells = [f"{a['resources']:,} → {b['resources']:,}"]
             for name in stages:
+                if name not in a["stages_s"] or name not in b["stages_s"]:
+                    cells.append("")
+                    continue
                 t1, t2 = a["stages_s"][name]["median"], b["stages_s"][name]["median"]
-                cells.append(f"{growth_exponent(a['resources'], t1, b['resources'], t2):.2f}")
+                cells.append(
+                    f"{growth_exponent(a['resources'], t1, b['resources'], t2):.2f}"
+                    if t1 > 0 and t2 > 0
+                    else ""
+                )
             m1, m2 = a["peak_rss_mb"]["median"], b["peak_rss_mb"]["median"]
             cells.append(f"{growth_exponent(a['resources'], m1, b['resources'], m2):.2f}")
             grow_rows.append(cells)
-        out += _table(["sizes", *stages, "peak RSS"], grow_rows)
+        out += _table(["sizes", *(_stage_label(n) for n in stages), "peak RSS"], grow_rows)
         out += [""]
     return out
 
 
+def _network_targets(net: dict[str, Any]) -> list[str]:
+    out = []
+    by_n = {len(r["regions"]): r for r in net["runs"]}
+    latency = f"{net['latency_s'] * 1000:.0f} ms"
+    four = by_n.get(4)
+    if four is None:
+        out.append(f"- \u2265 {RATIO_TARGET:.0f}{X} at 4 regions: not measured (no 4-region run)")
+    else:
+        for key, label in (
+            ("ratio_median", "`netwarden scan`"),
+            ("ratio_no_baseline_median", "`netwarden scan` without a baseline"),
+        ):
+            if key in four:
+                out.append(
+                    f"- \u2265 {RATIO_TARGET:.0f}{X} faster than `custodian run` at 4 regions "
+                    f"and {latency}, whole pack, same world, same run, {label}: "
+                    f"{four[key]:.2f}{X} \u2014 {_yes(four[key] >= RATIO_TARGET)}"
+                )
+    ratios = [by_n[n]["ratio_median"] for n in sorted(by_n)]
+    pairs = list(itertools.pairwise(ratios))
+    out.append(
+        "- ratio growing with regions ("
+        + ", ".join(f"{n}: {by_n[n]['ratio_median']:.2f}{X}" for n in sorted(by_n))
+        + f") \u2014 {_yes(len(ratios) >= 2 and all(b >= a for a, b in pairs))}"
+    )
+    calls_ok = all(
+        all(c == r["floor"]["calls"] for c in r["netwarden_collect_calls_server"])
+        for r in net["runs"]
+    )
+    out.append(
+        "- netwarden's API calls = the floor at every region count ("
+        + ", ".join(f"{n}: {by_n[n]['floor']['calls']}" for n in sorted(by_n))
+        + f") \u2014 {_yes(calls_ok)}"
+    )
+    return out
+
+
+def _scale_targets(data: dict[str, Any], sizes_hint: str) -> list[str]:
+    out = []
+    rows = [r for r in data["rows"] if r.get("runs")]
+    by_size = {r["size"]: r for r in data["rows"]}
+    for size, (limit_s, limit_mb) in SCALE_TARGETS.items():
+        label = f"{size // 1000:,}k" if size < 1_000_000 else f"{size // 1_000_000}M"
+        head = (
+            f"- {label} resources end to end under {limit_s:.0f} s and "
+            f"{limit_mb / 1024:.0f} GB on one core"
+        )
+        row = by_size.get(size)
+        if row is None:
+            out.append(f"{head}: not measured in this run ({sizes_hint})")
+            continue
+        if not row.get("runs"):
+            out.append(f"{head}: not measured in this run ({row['skipped']})")
+            continue
+        t = row["end_to_end_s"]["median"]
+        m = row["peak_rss_mb"]["median"]
+        cpu = row.get("cpu_s")
+        cpu_text = ""
+        if cpu:
+            cpu_text = f" (CPU {cpu['median']:.1f} s"
+            if t >= limit_s > cpu["median"]:
+                cpu_text += (
+                    ": the CPU time alone is under the limit, the rest was waiting for a core"
+                )
+            cpu_text += ")"
+        out.append(
+            f"{head}: {t:.1f} s{cpu_text}, {m:,.0f} MB \u2014 {_yes(t < limit_s and m < limit_mb)}"
+        )
+    if len(rows) >= 2:
+        a, b = rows[0], rows[-1]
+        k = growth_exponent(
+            a["resources"], a["end_to_end_s"]["median"], b["resources"], b["end_to_end_s"]["median"]
+        )
+        out.append(
+            f"- linear growth ({a['resources']:,} \u2192 {b['resources']:,}): k = {k:.2f} end to "
+            f"end \u2014 {_yes(k <= LINEAR_K)}"
+        )
+    return out
+
+
+def _collection(net: dict[str, Any]) -> list[str]:
+    """Collection against its bounds: reported, as issue 17 asks, with no target of its own."""
+    parts = []
+    for run in net["runs"]:
+        floor = run["floor"]
+        inner = run["netwarden_collect_inner_s"]["median"]
+        bound = max(floor["critical_path_s"], floor["worker_bound_s_16"])
+        critical = inner / floor["critical_path_s"]
+        n = len(run["regions"])
+        parts.append(
+            f"{n} region{'s' if n > 1 else ''} {inner:.2f} s ({critical:.1f}{X} "
+            f"the critical path, {inner / bound:.1f}{X} max(critical path, worker bound))"
+        )
+    return ["- collection in-process (reported, no target): " + "; ".join(parts)]
+
+
 def targets(results: dict[str, Any]) -> list[str]:
-    out = ["## Targets of issue 7, this run", ""]
+    out = ["## Targets of issue 17, this run", ""]
     net = results.get("network")
     if net:
-        by_n = {len(r["regions"]): r for r in net["runs"]}
-        four = by_n.get(4)
-        if four:
-            for key, label in (
-                ("ratio_median", "`netwarden scan`"),
-                ("ratio_no_baseline_median", "`netwarden scan` without a baseline"),
-            ):
-                if key in four:
-                    out.append(
-                        f"- \u2265 {RATIO_TARGET:.0f}{X} faster than `custodian run` at 4 regions, "
-                        f"{label}: {four[key]:.2f}{X} \u2014 {_yes(four[key] >= RATIO_TARGET)}"
-                    )
-        ratios = [by_n[n]["ratio_median"] for n in sorted(by_n)]
-        out.append(
-            "- ratio growing with regions ("
-            + ", ".join(f"{n}: {by_n[n]['ratio_median']:.2f}{X}" for n in sorted(by_n))
-            + f") — {_yes(all(b >= a for a, b in itertools.pairwise(ratios)))}"
-        )
-        calls_ok = all(
-            all(c == r["floor"]["calls"] for c in r["netwarden_collect_calls_server"])
-            for r in net["runs"]
-        )
-        out.append(f"- netwarden's API calls = the floor at every region count — {_yes(calls_ok)}")
-        cp = [
-            r["netwarden_collect_inner_s"]["median"] / r["floor"]["critical_path_s"]
-            for r in net["runs"]
-        ]
-        out.append(
-            f"- collection within {CRITICAL_PATH_TARGET}{X} of the critical path at default "
-            "workers: "
-            + ", ".join(f"{x:.1f}{X}" for x in cp)
-            + f" — {_yes(all(x <= CRITICAL_PATH_TARGET for x in cp))}"
-        )
+        out += _network_targets(net)
+    else:
+        out.append("- the comparison with `custodian run`: not measured in this run")
+    data = results.get("scale")
+    sizes_hint = "the sizes run are set by `make bench BENCH_ARGS='--sizes 10000,100000,1000000'`"
+    if data:
+        out += _scale_targets(data, sizes_hint)
+    else:
+        out.append("- scale: not measured in this run")
     boot = results.get("startup")
     if boot and "netwarden --help" in boot["commands"]:
         t = boot["commands"]["netwarden --help"]["median"]
         limit = boot["target_help_s"]
         out.append(f"- `netwarden --help` under {limit} s: {t:.3f} s \u2014 {_yes(t < limit)}")
-    data = results.get("scale")
-    if data:
-        rows = [r for r in data["rows"] if r.get("runs")]
-        hundred = next((r for r in rows if r["size"] == 100_000), None)
-        if hundred:
-            t = hundred["end_to_end_s"]["median"]
-            m = hundred["peak_rss_mb"]["median"]
-            out.append(
-                f"- 100k resources end to end < 10 s and < 1 GB: {t:.1f} s, {m:,.0f} MB — "
-                f"{_yes(t < 10 and m < 1024)}"
-            )
-        if len(rows) >= 2:
-            a, b = rows[0], rows[-1]
-            k = growth_exponent(
-                a["resources"],
-                a["end_to_end_s"]["median"],
-                b["resources"],
-                b["end_to_end_s"]["median"],
-            )
-            out.append(f"- linear growth: k = {k:.2f} end to end — {_yes(k <= 1.1)}")
+    else:
+        out.append("- `netwarden --help` under 0.3 s: not measured in this run")
+    if net:
+        out += _collection(net)
     out.append("")
     return out
 
