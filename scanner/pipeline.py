@@ -168,6 +168,8 @@ class ScanContext:
     findings: tuple[Finding, ...] = ()
     # What the internet reaches, and the open rules whose path is cut (issue 13).
     exposure: ExposureReport | None = None
+    # With --flow-logs: what was read, and each exposure's traffic (RunInfo.flow_logs).
+    flow_logs: Mapping[str, Any] | None = None
     # Why the scan is incomplete (exit code 3), one reason per entry.
     incomplete: tuple[str, ...] = ()
     # What the reports' coverage section says besides the gaps: {"kind", "message"} each.
@@ -494,11 +496,16 @@ def add_traffic(ctx: ScanContext) -> ScanContext:
             profile=request.aws.profile,
             endpoint_url=request.aws.endpoint_url,
         ),
+        ctx.exposure,
     )
     from scanner.model import Finding
 
     findings = tuple(sorted(outcome.findings, key=Finding.sort_key))
-    return ctx.advance(findings=findings, incomplete=(*ctx.incomplete, *outcome.incomplete))
+    return ctx.advance(
+        findings=findings,
+        incomplete=(*ctx.incomplete, *outcome.incomplete),
+        flow_logs=outcome.report,
+    )
 
 
 def apply_waivers(ctx: ScanContext) -> ScanContext:
@@ -603,6 +610,7 @@ def describe_run(ctx: ScanContext) -> ScanContext:
         waivers=waiver_report(ctx.waiver_outcome, request.waivers),
         previous=previous_report(ctx),
         notes=ctx.notes,
+        flow_logs=ctx.flow_logs,
     )
     return ctx.advance(run=run)
 

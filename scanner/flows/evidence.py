@@ -18,9 +18,9 @@ from functools import lru_cache
 from typing import Any
 
 from scanner.flows.reader import FlowStore
+from scanner.flows.tally import Tally, iso
 from scanner.model import Finding
 
-TOP_SOURCES = 10
 PROTOCOLS = {"tcp": 6, "udp": 17, "icmp": 1, "icmpv6": 58}
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 # Addresses that never come from the internet through an internet gateway. Documentation
@@ -155,12 +155,6 @@ def _epoch(text: str | None) -> int | None:
     return int((moment if moment.tzinfo else moment.replace(tzinfo=UTC)).timestamp())
 
 
-def iso(epoch: int | None) -> str | None:
-    if epoch is None:
-        return None
-    return datetime.fromtimestamp(epoch, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
 def _rows(store: FlowStore, enis: Sequence[str], after: int | None) -> Iterator[tuple[Any, ...]]:
     """Flows on the interfaces, grouped by source, action, protocol and port."""
     marks = ", ".join("?" for _ in enis)
@@ -176,42 +170,51 @@ def _rows(store: FlowStore, enis: Sequence[str], after: int | None) -> Iterator[
     yield from rows
 
 
+PROTOCOL_NAMES = {number: name for name, number in PROTOCOLS.items()}
+
+
+def _ports_text(protocol: int | None, ports: tuple[int, int] | None) -> str:
+    name = "all" if protocol is None else PROTOCOL_NAMES.get(protocol, str(protocol))
+    if protocol not in (6, 17):
+        return name
+    if ports is None or ports == (0, 65535):
+        return f"{name}/any"
+    low, high = ports
+    return f"{name}/{low}" if low == high else f"{name}/{low}-{high}"
+
+
+def whom(networks: Sequence[Network]) -> str:
+    """ "the internet" for 0.0.0.0/0 or ::/0, else the ranges (at most three)."""
+    if any(n.prefixlen == 0 for n in networks):
+        return "the internet"
+    shown = [str(n) for n in networks[:3]]
+    more = len(networks) - len(shown)
+    return ", ".join(shown) + (f" (+{more} more)" if more else "")
+
+
+def label_of(openings: Sequence[Opening]) -> str:
+    """``tcp/22 open to the internet``; several permissions are joined with "and"."""
+    parts = list(
+        dict.fromkeys(f"{_ports_text(o.protocol, o.ports)} open to {whom(o.networks)}"
+                      for o in openings)
+    )  # fmt: skip
+    return " and ".join(parts) or "open"
+
+
 def traffic(
     store: FlowStore, enis: Sequence[str], openings: Sequence[Opening], after: int | None = None
 ) -> dict[str, Any]:
     """The ``traffic`` of an opening: accepted and rejected flows from internet sources it
-    admits, accepted bytes, the top sources, first and last seen."""
-    accepted = rejected = volume = 0
-    first: int | None = None
-    last: int | None = None
-    sources: dict[str, int] = {}
+    admits, accepted bytes, the top sources, first and last seen, and the one-line summary."""
+    tally = Tally()
     if enis and openings:
         for src, action, protocol, port, flows, size, start, end in _rows(store, enis, after):
-            if not any(o.admits(protocol, port, src) for o in openings):
-                continue
-            if action == "ACCEPT":
-                accepted += flows
-                volume += int(size)
-            elif action == "REJECT":
-                rejected += flows
-            sources[src] = sources.get(src, 0) + flows
-            if start is not None:
-                first = start if first is None else min(first, start)
-            if end is not None:
-                last = end if last is None else max(last, end)
-    top = sorted(sources.items(), key=lambda kv: (-kv[1], kv[0]))[:TOP_SOURCES]
-    result: dict[str, Any] = {
-        "accepted": accepted,
-        "rejected": rejected,
-        "bytes": volume,
-        "sources": [{"address": a, "flows": n} for a, n in top],
-        "distinct_sources": len(sources),
-        "first_seen": iso(first),
-        "last_seen": iso(last),
-        "interfaces": sorted(enis),
-    }
+            if any(o.admits(protocol, port, src) for o in openings):
+                tally.add(src, action, flows, int(size), start, end)
+    result = tally.to_dict(label_of(openings), enis)
     if after is not None:
         result["after"] = iso(after)
+        result["summary"] = f"after the change at {iso(after)}, {result['summary']}"
     return result
 
 

@@ -38,6 +38,7 @@ def run_metadata(run: RunInfo) -> dict[str, Any]:
         **({"waivers": dict(run.waivers)} if run.waivers is not None else {}),
         **({"previous": _previous(run.previous)} if run.previous is not None else {}),
         **({"security_hub": dict(run.security_hub)} if run.security_hub is not None else {}),
+        **({"flow_logs": dict(run.flow_logs)} if run.flow_logs is not None else {}),
     }
 
 

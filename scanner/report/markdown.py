@@ -25,6 +25,7 @@ from scanner.report.mdfindings import (
     what_changed,
 )
 from scanner.report.mdtable import table
+from scanner.report.mdtraffic import traffic_section
 from scanner.report.run import RuleInfo, RunInfo, rule_catalog
 
 TOP_FINDINGS = 10  # in the summary; every finding is in the Findings section
@@ -371,6 +372,7 @@ def render(findings: Sequence[Finding], run: RunInfo) -> str:
     chunks.extend(_top(pairs, run))
     chunks.extend(_scope(run, len(pairs)))
     chunks.extend(_coverage(run))
+    chunks.extend(traffic_section([f for f, _ in pairs], run))
     chunks.extend(_drift(pairs, run))
     chunks.extend(findings_section(pairs, rules))
     chunks.extend(_accepted(waived, run))

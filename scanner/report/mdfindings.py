@@ -60,15 +60,19 @@ def what_changed(finding: Finding) -> str:
 
 
 def observed(traffic: Mapping[str, Any]) -> str:
-    """The flow-log evidence in one line: flows, addresses, bytes, last seen, top sources."""
+    """The flow-log evidence in one line: its summary (what is open to whom, accepted flows
+    and addresses, last seen), then bytes, the whole span and the top sources."""
     accepted, rejected = int(traffic.get("accepted", 0)), int(traffic.get("rejected", 0))
     if not accepted and not rejected:
         return "no flows from the internet in the flow logs' window"
-    text = (
-        f"{accepted:,} accepted and {rejected:,} rejected flows from "
-        f"{int(traffic.get('distinct_sources', 0)):,} internet addresses, "
-        f"{int(traffic.get('bytes', 0)):,} bytes accepted"
-    )
+    if traffic.get("summary"):
+        text = f"{md(traffic['summary'])}; {int(traffic.get('bytes', 0)):,} bytes accepted"
+    else:
+        text = (
+            f"{accepted:,} accepted and {rejected:,} rejected flows from "
+            f"{int(traffic.get('distinct_sources', 0)):,} internet addresses, "
+            f"{int(traffic.get('bytes', 0)):,} bytes accepted"
+        )
     if traffic.get("last_seen"):
         text += f", first {md(traffic.get('first_seen'))}, last {md(traffic.get('last_seen'))}"
     top = [s for s in traffic.get("sources") or [] if isinstance(s, Mapping)][:3]

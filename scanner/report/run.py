@@ -174,6 +174,9 @@ class RunInfo:
     notifications: tuple[Mapping[str, Any], ...] = ()
     # The Security Hub import (--security-hub): {"imported", "archived", "calls", "failed"}.
     security_hub: Mapping[str, Any] | None = None
+    # With scan --flow-logs: {"source", "since", "until", "files", "pruned_files", "records",
+    # "nodata_records", "skipped_records", "exposures": [EXPOSURE + "traffic"]}.
+    flow_logs: Mapping[str, Any] | None = None
 
     def __post_init__(self) -> None:
         # Accept lists and an {(account, region, type): n} inventory; keep tuples, sorted rows.

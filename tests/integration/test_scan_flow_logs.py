@@ -1,5 +1,5 @@
-"""`scan --flow-logs`: traffic evidence on open-rule findings in findings.json, SARIF and
-report.md; SKIPDATA makes the scan incomplete; the window flags need --flow-logs."""
+"""`scan --flow-logs`: traffic evidence on open-rule findings and exposures in findings.json,
+SARIF and report.md; SKIPDATA makes the scan incomplete; the window flags need --flow-logs."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from click.testing import CliRunner
 from scanner.cli import cli
 from scanner.collect.collectors import COLLECTORS
 from scanner.flows import synth
+from tests.unit.exposure import worlds
 
 POLICIES = str(Path(__file__).resolve().parents[2] / "policies")
 ACCT = "111111111111"
@@ -23,14 +24,14 @@ SSH_OPEN = {
     "IpPermissions": [{"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22,
                        "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}],
 }  # fmt: skip
-ENI = {"NetworkInterfaceId": "eni-1", "Groups": [{"GroupId": "sg-1"}], "VpcId": "vpc-1",
-       "PrivateIpAddress": "10.0.0.5"}  # fmt: skip
 
 
 def _snapshot(tmp_path: Path) -> str:
+    # The exposure tests' world: eni-1 (203.0.113.10 -> 10.0.1.5, instance i-1 "web-1")
+    # behind an attached IGW, an open NACL and sg-1, so it is exposed on tcp/22.
     resources: dict[str, list[Any]] = {t: [] for t in COLLECTORS}
+    resources.update(worlds.world())
     resources["aws.security-group"] = [SSH_OPEN]
-    resources["aws.eni"] = [ENI]
     doc = {
         "schema": "netwarden/snapshot/v1", "collected_at": "2025-12-02T06:00:00+00:00",
         "tool_version": "0.1.0", "stats": {"api_calls": 1, "duration_s": 0.1},
@@ -43,7 +44,7 @@ def _snapshot(tmp_path: Path) -> str:
 
 def _flow(src: str, t: int, action: str = "ACCEPT", status: str = "OK") -> dict[str, Any]:
     return {"version": 2, "account_id": ACCT, "interface_id": "eni-1", "srcaddr": src,
-            "dstaddr": "10.0.0.5", "srcport": 40000, "dstport": 22, "protocol": 6,
+            "dstaddr": "10.0.1.5", "srcport": 40000, "dstport": 22, "protocol": 6,
             "packets": 3, "bytes": 240, "start": T0 + t, "end": T0 + t + 20, "action": action,
             "log_status": status}  # fmt: skip
 
@@ -83,9 +84,28 @@ def test_traffic_on_the_open_ssh_finding(tmp_path: Path) -> None:
     sarif = json.loads((tmp_path / "out" / "netwarden.sarif").read_text())
     props = [r["properties"] for r in sarif["runs"][0]["results"] if "traffic" in r["properties"]]
     assert props and props[0]["traffic"]["accepted"] == 3
+    assert traffic["summary"] == (
+        "tcp/22 open to the internet: 3 accepted flows from 2 addresses, "
+        "last at 00:01 on 2025-12-02; 1 rejected"
+    )
     report = (tmp_path / "out" / "report.md").read_text()
     assert (
-        "**Observed traffic:** 3 accepted and 1 rejected flows from 2 internet addresses" in report
+        "**Observed traffic:** tcp/22 open to the internet: 3 accepted flows from 2 addresses, "
+        "last at 00:01 on 2025-12-02; 1 rejected; 720 bytes accepted, first "
+        "2025-12-02T00:00:10Z" in report
+    )
+    # The exposed interface has the same flows (they all reached 10.0.1.5 on tcp/22).
+    run = json.loads((tmp_path / "out" / "findings.json").read_text())["run"]["flow_logs"]
+    assert (run["files"], run["records"], run["skipped_records"]) == (1, 5, 0)
+    (exposed,) = run["exposures"]
+    assert (exposed["eni"], exposed["address"], exposed["protocol"]) == (
+        "eni-1", "203.0.113.10", "tcp",
+    )  # fmt: skip
+    assert (exposed["traffic"]["accepted"], exposed["traffic"]["rejected"]) == (3, 1)
+    assert "## Traffic in the flow logs" in report
+    assert (
+        "- 111111111111 / us-east-1: tcp/22 open to the internet on eni-1 (instance i-1 "
+        "web-1): 3 accepted flows from 2 addresses" in report
     )
 
 

@@ -11,7 +11,14 @@ from typing import Any
 import pytest
 
 from scanner.flows import synth
-from scanner.flows.evidence import annotate, enis_by_group, opening_of, openings_of, traffic
+from scanner.flows.evidence import (
+    annotate,
+    enis_by_group,
+    label_of,
+    opening_of,
+    openings_of,
+    traffic,
+)
 from scanner.flows.layout import Window
 from scanner.flows.reader import FlowStore
 from scanner.flows.source import list_local
@@ -116,6 +123,8 @@ def test_traffic_counts_only_what_the_rule_let_in(store: FlowStore) -> None:
         "first_seen": "2025-12-02T00:00:10Z",
         "last_seen": "2025-12-02T01:23:50Z",
         "interfaces": ["eni-web"],
+        "summary": "tcp/22 open to the internet: 3 accepted flows from 2 addresses, "
+        "last at 01:23 on 2025-12-02; 1 rejected",
     }
     assert traffic(store, [], [opening])["accepted"] == 0
 
@@ -125,6 +134,22 @@ def test_traffic_for_a_narrower_rule(store: FlowStore) -> None:
     assert opening is not None
     seen = traffic(store, ["eni-web"], [opening])
     assert (seen["accepted"], seen["rejected"], seen["distinct_sources"]) == (0, 1, 1)
+    assert seen["summary"] == (
+        "tcp/22 open to 198.51.100.0/24: no accepted flows in the window; 1 rejected"
+    )
+
+
+def test_labels_of_several_openings() -> None:
+    openings = [
+        opening_of({**SSH, "IpProtocol": "-1"}),
+        opening_of({**SSH, "FromPort": 20, "ToPort": 21, "Ipv6Ranges": [{"CidrIpv6": "::/0"}]}),
+        opening_of({"IpProtocol": "udp", "FromPort": 0, "ToPort": 65535,
+                    "IpRanges": [{"CidrIp": f"198.51.100.{i}/32"} for i in range(5)]}),
+    ]  # fmt: skip
+    assert label_of([o for o in openings if o is not None]) == (
+        "all open to the internet and tcp/20-21 open to the internet and "
+        "udp/any open to 198.51.100.0/32, 198.51.100.1/32, 198.51.100.2/32 (+2 more)"
+    )
 
 
 def test_annotate_policy_and_drift_after_the_change(store: FlowStore) -> None:
@@ -143,6 +168,10 @@ def test_annotate_policy_and_drift_after_the_change(store: FlowStore) -> None:
     # Only the flows that ended after the change: the 00:00:10 and 00:00:20 ones did not.
     assert (changed.traffic["accepted"], changed.traffic["rejected"]) == (1, 1)
     assert changed.traffic["after"] == "2025-12-02T00:01:00Z"
+    assert changed.traffic["summary"] == (
+        "after the change at 2025-12-02T00:01:00Z, tcp/22 open to the internet: "
+        "1 accepted flow from 1 address, last at 01:23 on 2025-12-02; 1 rejected"
+    )
     assert untouched.traffic is None
     # Traffic is observation, not identity.
     assert policy.fingerprint == _finding().fingerprint
