@@ -326,6 +326,10 @@ def load_waivers(ctx: ScanContext) -> ScanContext:
         from scanner.policy.loader import load_policy_pack
 
         known = [p.metadata.id for p in load_policy_pack(choose(None).path).policies]
+    from scanner.flows.rules import IDS as FLOW_RULES
+
+    # The flow detections are rules of the pack too (they fire only with --flow-logs).
+    known = [*known, *FLOW_RULES]
     return ctx.advance(waivers=tuple(load(ctx.request.waivers, known)))
 
 
@@ -498,9 +502,14 @@ def add_traffic(ctx: ScanContext) -> ScanContext:
         ),
         ctx.exposure,
     )
+    from scanner.baseline.locate import LineRecorder, at_baseline_entries
     from scanner.model import Finding
 
-    findings = tuple(sorted(outcome.findings, key=Finding.sort_key))
+    found: Iterable[Finding] = outcome.findings
+    if isinstance(ctx.baselines, LineRecorder):
+        # A detection about an interface the baseline lists points at that entry.
+        found = at_baseline_entries(found, ctx.baselines.lines, ctx.baselines.paths)
+    findings = tuple(sorted(found, key=Finding.sort_key))
     return ctx.advance(
         findings=findings,
         incomplete=(*ctx.incomplete, *outcome.incomplete),
@@ -522,16 +531,24 @@ def apply_waivers(ctx: ScanContext) -> ScanContext:
         policies=ctx.pack is not None,
         drift=ctx.drift_checked,
         accounts=frozenset(ctx.snapshot.get("accounts", {})),
+        flows=ctx.flow_logs is not None,
     )
     return ctx.advance(findings=tuple(outcome.findings), waiver_outcome=outcome)
 
 
 def only_checked_stale(
-    outcome: WaiverOutcome, *, policies: bool, drift: bool, accounts: frozenset[str]
+    outcome: WaiverOutcome,
+    *,
+    policies: bool,
+    drift: bool,
+    accounts: frozenset[str],
+    flows: bool = False,
 ) -> WaiverOutcome:
     """A waiver is stale only where this run could have matched it: a policy rule's when
-    policies were evaluated (not in ``diff``), a drift kind's when drift was checked, and an
-    account's when that account was scanned (not on another shard)."""
+    policies were evaluated (not in ``diff``), a drift kind's when drift was checked, a flow
+    detection's when flow logs were read, and an account's when that account was scanned
+    (not on another shard)."""
+    from scanner.flows.rules import IDS as FLOW_RULES
     from scanner.waivers import DRIFT_RULE_IDS
 
     def could_match(waiver: Waiver) -> bool:
@@ -541,6 +558,8 @@ def only_checked_stale(
             return policies or drift
         if waiver.rule == "drift/*" or waiver.rule in DRIFT_RULE_IDS:
             return drift
+        if waiver.rule in FLOW_RULES:
+            return flows
         return policies
 
     stale = tuple(w for w in outcome.stale if could_match(w))
@@ -599,9 +618,14 @@ def describe_run(ctx: ScanContext) -> ScanContext:
     commit = None
     if request.baseline_commit and ctx.drift_checked:
         commit = last_commit(request.baseline_dir)
+    rules = pack_rules(ctx.pack) if ctx.pack is not None else []
+    if ctx.flow_logs is not None:
+        from scanner.flows.rules import RULES as FLOW_RULES
+
+        rules = [*rules, *FLOW_RULES]
     run = run_info_from_snapshot(
         ctx.snapshot,
-        rules=pack_rules(ctx.pack) if ctx.pack is not None else (),
+        rules=rules,
         policy_pack_dir=request.policies_dir or "",
         policy_pack_digest=ctx.pack.digest if ctx.pack is not None else "",
         baseline_dir=request.baseline_dir,

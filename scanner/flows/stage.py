@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from scanner.flows.dataset import FlowsOptions, open_flows
 from scanner.flows.evidence import annotate
 from scanner.flows.layout import window_from
+from scanner.flows.rules import Settings
 from scanner.flows.tally import iso
 from scanner.model import Finding
 
@@ -25,6 +26,8 @@ class FlowScan:
     until: str | None = None
     profile: str | None = None
     endpoint_url: str | None = None
+    # The detections' thresholds (None: the defaults of scanner.flows.rules).
+    settings: Settings | None = None
 
 
 @dataclass(frozen=True)
@@ -55,7 +58,7 @@ def flow_stage(
         exposures = exposure_traffic(opened.store, exposure.exposures if exposure else ())
         from scanner.flows.detections import detect
 
-        detected = detect(opened.store, snapshot, window, opened.stats)
+        detected = detect(opened.store, snapshot, window, opened.stats, scan.settings, scan.source)
     finally:
         opened.store.close()
     incomplete: tuple[str, ...] = ()

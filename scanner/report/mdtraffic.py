@@ -44,7 +44,10 @@ def traffic_section(findings: Sequence[Finding], run: RunInfo) -> Iterator[str]:
         return
     yield "## Traffic in the flow logs\n\n"
     since, until = flows.get("since"), flows.get("until")
-    window = f"from {md(since or 'the first record')} to {md(until or 'the last record')}"
+    if since or until:
+        window = f"from {md(since or 'the first record')} to {md(until or 'the last record')}"
+    else:
+        window = "all of them (no --since or --until)"
     yield (
         f"{int(flows.get('records', 0)):,} record(s) in {int(flows.get('files', 0)):,} file(s) "
         f"of {md_code(flows.get('source', ''))}, {window}"
@@ -64,7 +67,12 @@ def traffic_section(findings: Sequence[Finding], run: RunInfo) -> Iterator[str]:
             [(f"{md(e.get('account', ''))} / {md(e.get('region', ''))}: ", e["traffic"])
              for e in exposures if isinstance(e.get("traffic"), Mapping)]
         )  # fmt: skip
-    rules = [f for f in findings if f.traffic is not None and "summary" in f.traffic]
+    # The open rules (the detections carry traffic too, and are listed in Findings).
+    rules = [
+        f
+        for f in findings
+        if f.resource_type == "aws.security-group" and f.traffic and "summary" in f.traffic
+    ]
     if rules:
         yield "### Open rules\n\n"
         yield from _lines(

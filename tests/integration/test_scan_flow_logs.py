@@ -79,11 +79,24 @@ def test_traffic_on_the_open_ssh_finding(tmp_path: Path) -> None:
     assert (traffic["first_seen"], traffic["last_seen"]) == (
         "2025-12-02T00:00:10Z", "2025-12-02T00:01:55Z",
     )  # fmt: skip
-    # Findings not about an open rule carry no traffic field at all.
-    assert all("traffic" not in f for f in findings if f["resource_id"] != "sg-1")
+    # Findings not about an open rule (or a flow detection) carry no traffic field at all.
+    assert all(
+        "traffic" not in f
+        for f in findings
+        if f["resource_id"] != "sg-1" and not f["rule_id"].startswith("NW-FLOW-")
+    )
+    # The accepted SSH from the internet is a detection too, in every report.
+    (ssh,) = [f for f in findings if f["rule_id"] == "NW-FLOW-001"]
+    assert (ssh["resource_id"], ssh["severity"], ssh["traffic"]["accepted"]) == (
+        "eni-1", "critical", 3,
+    )  # fmt: skip
     sarif = json.loads((tmp_path / "out" / "netwarden.sarif").read_text())
-    props = [r["properties"] for r in sarif["runs"][0]["results"] if "traffic" in r["properties"]]
-    assert props and props[0]["traffic"]["accepted"] == 3
+    results = sarif["runs"][0]["results"]
+    props = [r["properties"] for r in results if "traffic" in r["properties"]]
+    assert props and all(p["traffic"]["accepted"] == 3 for p in props)
+    assert "NW-FLOW-001" in {r["ruleId"] for r in results}
+    described = {rule["id"]: rule for rule in sarif["runs"][0]["tool"]["driver"]["rules"]}
+    assert "Session Manager" in described["NW-FLOW-001"]["help"]["text"]
     assert traffic["summary"] == (
         "tcp/22 open to the internet: 3 accepted flows from 2 addresses, "
         "last at 00:01 on 2025-12-02; 1 rejected"
