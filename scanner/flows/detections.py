@@ -22,7 +22,7 @@ from scanner.flows.layout import Window
 from scanner.flows.reader import TABLE, FlowStore, LoadStats
 from scanner.flows.tally import Tally, iso
 from scanner.model import Finding, Location, RemediationAction
-from scanner.textsafe import one_line
+from scanner.textsafe import one_line, shell_join
 
 ENI = "aws.eni"
 VPC = "aws.vpc"
@@ -125,16 +125,17 @@ def _arn(resource_type: str, resource_id: str, place: Place) -> str:
     return arn_for(resource_type, resource_id, place.account, place.region)
 
 
-def _step(description: str, cli: str) -> RemediationAction:
+def _step(description: str, *words: str) -> RemediationAction:
     # No API call: a detection is about what happened; what to change is a person's call.
-    return RemediationAction(description, cli, None)
+    # Interface ids and regions come from the records: every word is quoted.
+    return RemediationAction(one_line(description), shell_join(words), None)
 
 
 def _groups_step(eni: str, place: Place) -> RemediationAction:
     return _step(
         f"List the security groups on {eni}, then remove their rules open to the internet",
-        f"aws ec2 describe-network-interfaces --region {place.region} "
-        f"--network-interface-ids {eni} --query 'NetworkInterfaces[0].Groups'",
+        *("aws", "ec2", "describe-network-interfaces", "--region", place.region),
+        *("--network-interface-ids", eni, "--query", "NetworkInterfaces[0].Groups"),
     )
 
 
@@ -223,8 +224,8 @@ def _egress(store: FlowStore, locator: Locator, settings: r.Settings) -> list[Fi
         isolate = _step(
             f"If the transfer is not expected, isolate {eni} with a security group that "
             "allows nothing, keeping the instance for forensics",
-            f"aws ec2 modify-network-interface-attribute --region {place.region} "
-            f"--network-interface-id {eni} --groups <quarantine-security-group>",
+            *("aws", "ec2", "modify-network-interface-attribute", "--region", place.region),
+            *("--network-interface-id", eni, "--groups", "<quarantine-security-group>"),
         )
         out.append(
             _finding(
@@ -293,9 +294,9 @@ def _scans(store: FlowStore, locator: Locator, settings: r.Settings) -> list[Fin
         }  # fmt: skip
         deny = _step(
             f"If the probing goes on, deny {src} in the network ACL of the probed subnets",
-            f"aws ec2 create-network-acl-entry --region {place.region} --network-acl-id "
-            f"<acl-id> --ingress --rule-number 50 --protocol -1 --rule-action deny "
-            f"--cidr-block {_host_cidr(src)}",
+            *("aws", "ec2", "create-network-acl-entry", "--region", place.region),
+            *("--network-acl-id", "<acl-id>", "--ingress", "--rule-number", "50"),
+            *("--protocol", "-1", "--rule-action", "deny", "--cidr-block", _host_cidr(src)),
         )
         out.append(
             _finding(r.SCAN, locator, place, resource_type, resource_id, summary, {"source": src},
@@ -350,8 +351,8 @@ def _spikes(store: FlowStore, locator: Locator, settings: r.Settings) -> list[Fi
         }  # fmt: skip
         look = _step(
             "Look at the rejected flows of the period: their sources and ports",
-            f"netwarden flows --source <flow-logs> --query RejectedTraffic --since {start} "
-            f"--until {iso(period * span + span)}",
+            *("netwarden", "flows", "--source", "<flow-logs>", "--query", "RejectedTraffic"),
+            *("--since", str(start), "--until", str(iso(period * span + span))),
         )
         out.append(_finding(r.REJECT_SPIKE, locator, place, ENI, eni, summary, {}, traffic, [look]))
     return out
@@ -378,8 +379,8 @@ def _skipdata(store: FlowStore, locator: Locator) -> list[Finding]:
         }  # fmt: skip
         check = _step(
             "Check the flow log's status and delivery errors",
-            f"aws ec2 describe-flow-logs --region {place.region} "
-            f"--filter Name=resource-id,Values={eni}",
+            *("aws", "ec2", "describe-flow-logs", "--region", place.region),
+            *("--filter", f"Name=resource-id,Values={eni}"),
         )
         out.append(_finding(r.SKIPDATA, locator, place, ENI, eni, summary, {}, traffic, [check]))
     return out

@@ -187,3 +187,13 @@ def test_every_rule_is_described() -> None:
     assert len(rules.IDS) == len(set(rules.IDS)) == 6
     for rule in rules.RULES:
         assert rule.id.startswith("NW-FLOW-") and rule.description and rule.remediation_text
+
+
+def test_hostile_interface_ids_stay_one_quoted_word(tmp_path: Path) -> None:
+    hostile = "eni-x;$(id)\x1b[31m"
+    (ssh,) = fired(run(tmp_path, [flow("203.0.113.9", eni=hostile)]), rules.SSH_RDP)
+    assert ssh.resource_id == hostile  # the data is kept as it is
+    cli = ssh.remediation[0].cli
+    assert "\x1b" not in cli and "\x1b" not in ssh.message
+    # One word, ANSI-C quoted: the shell passes it as the id, never runs $(id).
+    assert "$'eni-x;$(id)\\x1b[31m'" in cli.split(" ")
