@@ -124,3 +124,70 @@ def test_diff_accepts_a_waived_drift(aws: AwsEnv, tmp_path: Path) -> None:
     assert [(d["resource_id"], d["waiver"]["owner"]) for d in document["drift"]] == [
         (group, "netops@example.com")
     ]
+
+
+def test_a_waived_finding_reads_as_accepted_in_every_report(aws: AwsEnv, tmp_path: Path) -> None:
+    """SARIF, report.md, report.html and findings.json all say who accepted the risk, why
+    and until when; an expired waiver and a stale one are listed in report.md as well."""
+    group = _open_ssh(aws, "bastion")
+    legacy = _open_ssh(aws, "legacy")
+    waivers = tmp_path / "w.yaml"
+    waivers.write_text(
+        "waivers:\n"
+        + _waiver("NW-SG-002", group, expires="2031-06-30")
+        + _waiver("NW-SG-002", legacy, expires="2020-01-01")
+        + _waiver("NW-SG-005", "sg-nothing*")
+    )
+    out = tmp_path / "out"
+    code, output = _invoke(
+        "scan", "--regions", REGION, "--policies", POLICIES, "--baseline-dir",
+        str(tmp_path / "none"), "-o", str(out), "--fail-on", "critical",
+        "--waivers", str(waivers), "--format", "sarif,markdown,json,html",
+    )  # fmt: skip
+    assert code == 1, output  # the expired waiver's finding counts again
+    results = json.loads((out / "netwarden.sarif").read_text())["runs"][0]["results"]
+    ssh = [r for r in results if r["properties"]["ruleId"] == "NW-SG-002"]
+    by_group = {r["properties"]["resourceId"]: r for r in ssh}
+    assert "suppressions" not in by_group[legacy]
+    (suppression,) = by_group[group]["suppressions"]
+    assert (suppression["kind"], suppression["status"]) == ("external", "accepted")
+    assert suppression["justification"] == (
+        "Bastion kept for the migration, SEC-7 (owner netops@example.com, expires 2031-06-30)"
+    )
+    md = (out / "report.md").read_text()
+    accepted = md.split("## Accepted risks", 1)[1].split("\n## ", 1)[0]
+    (row,) = [line for line in accepted.splitlines() if f"`{group}`" in line]
+    assert "netops@example.com" in row and "2031-06-30" in row and "line 2" in row
+    expired = accepted.split("### Expired waivers", 1)[1].split("###", 1)[0]
+    assert f"`{legacy}`" in expired and "2020-01-01" in expired
+    assert "`sg-nothing*`" in accepted.split("### Stale waivers", 1)[1]
+    html = (out / "report.html").read_text()
+    assert "Accepted risks" in html and "2031-06-30" in html
+    run = json.loads((out / "findings.json").read_text())["run"]["waivers"]
+    assert [(w["resource"], w["findings"]) for w in run["applied"]] == [(group, 1)]
+    assert [(w["resource"], w["findings"]) for w in run["expired"]] == [(legacy, 1)]
+    assert [w["line"] for w in run["stale"]] == [16]
+
+
+@pytest.mark.parametrize(
+    ("edit", "line", "message"),
+    [
+        (("NW-SG-002", "NW-SG-999"), 2, "unknown rule 'NW-SG-999'"),
+        (("    reason: Bastion kept for the migration, SEC-7\n", ""), 2, "has no 'reason'"),
+        (("    expires: 2099-12-31\n", ""), 2, "has no 'expires'"),
+        (("2099-12-31", "someday"), 8, "'expires' must be a date"),
+    ],
+)
+def test_an_invalid_waiver_is_exit_2_at_its_line(
+    aws: AwsEnv, tmp_path: Path, edit: tuple[str, str], line: int, message: str
+) -> None:
+    waivers = tmp_path / "w.yaml"
+    waivers.write_text("waivers:\n" + _waiver("NW-SG-002", "sg-1").replace(*edit))
+    out = tmp_path / "out"
+    code, output = _invoke(
+        "scan", "--regions", REGION, "--policies", POLICIES, "-o", str(out),
+        "--waivers", str(waivers),
+    )  # fmt: skip
+    assert code == 2, output
+    assert f"netwarden: error: {waivers}:{line}: " in output and message in output
+    assert not out.exists()
