@@ -173,8 +173,15 @@ def region_items(snapshot: Mapping[str, Any], account: str, region: str, rtype: 
 
 
 def coverage_gaps(snapshot: Mapping[str, Any]) -> list[dict[str, str]]:
-    """Every (account, region, type) that could not be read, with the reason."""
-    return [
+    """Every (account, region, type) that could not be read, with the reason. An account
+    that could not be opened at all (its role refused) or whose regions could not be listed
+    is one gap with region ``*``: nothing of it was read."""
+    gaps = [
+        {"account": account, "region": "*", **cast(dict[str, str], error)}
+        for account, data in iter_accounts(snapshot)
+        for error in data.get("errors", [])
+    ]
+    return gaps + [
         {"account": account, "region": region, **cast(dict[str, str], error)}
         for account, region, data in iter_regions(snapshot)
         for error in data.get("errors", [])

@@ -27,6 +27,10 @@ class AwsOptions:
     external_id: str | None = None
     accounts_file: str | None = None
     shard: str | None = None  # "K/N": only this machine's share of the accounts
+    # Every ACTIVE account of the AWS Organization, each through this role, less the excluded.
+    organization: bool = False
+    org_role_name: str = "netwarden-audit"
+    exclude_accounts: str | tuple[str, ...] | None = None
     max_workers: int = 16  # API calls in flight, over all worker processes
 
     @classmethod
@@ -34,6 +38,9 @@ class AwsOptions:
         """From the click keyword arguments of ``commands.common.aws_options``."""
         flags = dict(flags)
         flags["role_arns"] = tuple(flags.get("role_arns") or ())
+        flags["organization"] = bool(flags.get("organization"))
+        if flags.get("org_role_name") is None:
+            flags.pop("org_role_name", None)
         if flags.get("max_workers") is None:
             flags.pop("max_workers", None)
         return cls(**flags)
@@ -53,15 +60,43 @@ def parse_regions(value: str | Sequence[str] | None) -> tuple[str, ...] | None:
     return regions
 
 
-def targets_for(options: AwsOptions) -> list[Any]:
-    """The accounts to scan (``AccountTarget``), from the accounts file or the flags."""
+def targets_for(options: AwsOptions, context: Any = None) -> list[Any]:
+    """The accounts to scan (``AccountTarget``): the organisation's, the accounts file's or
+    the flags'. ``context`` (an ``AwsContext``) counts the Organizations calls."""
     from scanner.aws.accounts import targets_from_file, targets_from_flags
+    from scanner.aws.organization import check_role_name, parse_exclusions
 
+    exclude = parse_exclusions(options.exclude_accounts)
+    if options.organization:
+        if options.accounts_file or options.role_arns:
+            raise InputError("use --organization without --accounts and --role-arn")
+        return _organization_targets(
+            options, check_role_name(options.org_role_name), exclude, context
+        )
+    if exclude:
+        raise InputError("--exclude-accounts needs --organization")
     if options.accounts_file:
         if options.role_arns:
             raise InputError("use either --accounts or --role-arn, not both")
         return targets_from_file(options.accounts_file, options.profile)
     return targets_from_flags(options.profile, options.role_arns, options.external_id)
+
+
+def _organization_targets(
+    options: AwsOptions, role_name: str, exclude: frozenset[str], context: Any
+) -> list[Any]:
+    from scanner.aws.organization import organization_targets
+    from scanner.aws.session import AccountSession, AccountTarget, AwsContext
+
+    context = context or AwsContext(endpoint_url=options.endpoint_url)
+
+    def client() -> Any:
+        # The credentials the scan starts from: the management or delegated-admin account.
+        return AccountSession(AccountTarget(profile=options.profile), context).client(
+            "organizations"
+        )
+
+    return organization_targets(client, role_name, exclude, options.external_id, options.profile)
 
 
 def collect_with(
@@ -80,7 +115,6 @@ def collect_with(
     from scanner.shard import in_shard, parse_shard
 
     chosen = parse_shard(options.shard)
-    targets = [t for t in targets_for(options) if in_shard(t.account_hint or t.label, chosen)]
     collect_options = CollectOptions(
         regions=parse_regions(options.regions),
         max_workers=options.max_workers,
@@ -88,6 +122,9 @@ def collect_with(
     )
     context = AwsContext(endpoint_url=options.endpoint_url, max_workers=options.max_workers)
     try:
+        targets = [
+            t for t in targets_for(options, context) if in_shard(t.account_hint or t.label, chosen)
+        ]
         return collect(targets, collect_options, context, progress=on_done, on_plan=on_plan)
     except ProfileNotFound as exc:
         raise InputError(str(exc)) from None

@@ -82,11 +82,13 @@ def collect(
     accounts: dict[str, Any] = {}
     for account, errors in failures.items():
         accounts[account] = {"regions": {}, "errors": errors}
+        _name_account(accounts[account], context.failed_sessions[account].target)
 
     units: list[Unit] = []
     for account, session in sessions.items():
         regions_out: dict[str, Any] = {}
         accounts[account] = {"regions": regions_out, "errors": []}
+        _name_account(accounts[account], session.target)
         try:
             regions = list(options.regions) if options.regions else session.enabled_regions()
         except READ_ERRORS as exc:
@@ -126,6 +128,13 @@ def collect(
         },
     }
     return snapshot  # JSON-compatible already: every unit's items were converted
+
+
+def _name_account(account_data: dict[str, Any], target: AccountTarget) -> None:
+    """The account's name (Organizations, the accounts file) goes into the snapshot, so that
+    every report made from it can show it."""
+    if target.name:
+        account_data["name"] = str(target.name)
 
 
 def run_units(

@@ -68,6 +68,24 @@ def aws_options(func: F) -> F:
             help="YAML list of accounts: {name, role_arn, external_id, profile}.",
         ),
         click.option(
+            "--organization",
+            is_flag=True,
+            default=False,
+            help="Scan every ACTIVE account of the AWS Organization (from the management or "
+            "delegated-admin account), each through --org-role-name.",
+        ),
+        click.option(
+            "--org-role-name",
+            default="netwarden-audit",
+            show_default=True,
+            help="With --organization: the role assumed in each account.",
+        ),
+        click.option(
+            "--exclude-accounts",
+            metavar="ID,...",
+            help="With --organization: account ids not to scan (comma-separated).",
+        ),
+        click.option(
             "--shard",
             help="K/N: scan only this machine's share of the accounts (stable assignment).",
         ),

@@ -147,7 +147,7 @@ def _coverage(run: RunInfo) -> Iterator[str]:
     )
     rows = [
         [
-            md_code(g.get("account", "")),
+            _account(run, str(g.get("account", ""))),
             md_code(g.get("region", "")),
             md_code(g.get("type", "")),
             md_code(g.get("code", "")),

@@ -295,6 +295,11 @@ def run_info_from_snapshot(
         "rules": tuple(sorted(rules, key=lambda r: r.id)),
         "api_calls": int(snapshot.get("stats", {}).get("api_calls", 0) or 0),
         "tool_uri": HOMEPAGE,
+        "account_names": {
+            account: data["name"]
+            for account, data in accounts.items()
+            if isinstance(data, Mapping) and isinstance(data.get("name"), str)
+        },
     }
     values.update(overrides)
     return RunInfo(**values)

@@ -309,6 +309,7 @@ def _run_properties(run: RunInfo, total: int, kept: int) -> dict[str, Any]:
         **(collected_by if run.snapshot_tool_version else {}),
         "collectedAt": run.collected_at,
         "accounts": list(run.accounts),
+        **({"accountNames": dict(run.account_names)} if run.account_names else {}),
         "regions": list(run.regions),
         "policyPack": {"dir": run.policy_pack_dir, "digest": run.policy_pack_digest},
         "baseline": {"dir": run.baseline_dir, "commit": run.baseline_commit},
