@@ -109,6 +109,7 @@ class RegionData(TypedDict, total=False):
 class AccountData(TypedDict, total=False):
     regions: dict[str, RegionData]
     errors: list[ReadError]
+    name: str  # from Organizations or the accounts file, when they give one
 
 
 class Stats(TypedDict, total=False):

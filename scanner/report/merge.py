@@ -85,8 +85,10 @@ def merge_runs(
         rules=tuple(sorted(rules, key=lambda r: r.id)),
         api_calls=sum(int(r.get("api_calls", 0)) for r in runs),
         tool_uri=HOMEPAGE,
-        account_names={
-            str(a): str(n) for r in runs for a, n in (r.get("account_names") or {}).items()
-        },
+        account_names=tuple(
+            sorted(
+                {(str(a), str(n)) for r in runs for a, n in (r.get("account_names") or {}).items()}
+            )
+        ),
     )
     return sorted(findings.values(), key=Finding.sort_key), run

@@ -65,5 +65,8 @@ def test_coverage_gaps_and_errors_at_every_level() -> None:
     assert snapshot.has_errors(SNAP)
     account_level: Snapshot = {"accounts": {"1": {"regions": {}, "errors": [{"code": "Denied"}]}}}
     assert snapshot.has_errors(account_level)
-    assert snapshot.coverage_gaps(account_level) == []
+    # An account that could not be opened is a gap of every region: region "*".
+    assert snapshot.coverage_gaps(account_level) == [
+        {"account": "1", "region": "*", "code": "Denied"}
+    ]
     assert not snapshot.has_errors({"accounts": {"1": {"regions": {"r": {"errors": []}}}}})
