@@ -19,7 +19,7 @@ from typing import Any
 
 from scanner.model import SEVERITIES, SEVERITY_RANK, Finding
 from scanner.report.base import ordered, reporter
-from scanner.report.compliance import control_rows
+from scanner.report.compliance import control_evidence, control_rows
 from scanner.report.run import RuleInfo, RunInfo, rule_catalog
 from scanner.report.svg import COLOURS, exposure_diagram, heat, severity_chart
 
@@ -375,6 +375,27 @@ def _compliance(pairs: Sequence[tuple[Finding, str]], rules: list[RuleInfo], run
     return f'<section id="compliance"><h2>Compliance mapping</h2>{note}{body}</section>'
 
 
+def _evidence(pairs: Sequence[tuple[Finding, str]], rules: list[RuleInfo], run: RunInfo) -> str:
+    """Per control: the resources checked and how many passed (waived ones are accepted)."""
+    evidence = control_evidence((f for f, _ in pairs), rules, run.inventory)
+    if not evidence:
+        return ""
+    rows = [
+        [
+            _e(item.framework),
+            _code(item.control),
+            _e(item.checked_text()),
+            str(item.passed),
+            str(item.failing),
+            str(item.accepted),
+        ]
+        for item in evidence
+    ]
+    headers = ["Framework", "Control", "Checked", "Passed", "Failing", "Accepted"]
+    body = _table(headers, rows, numeric=3)
+    return f'<section id="evidence"><h2>Compliance evidence</h2>{body}</section>'
+
+
 def _inventory(run: RunInfo) -> str:
     by: dict[str, int] = defaultdict(int)
     for _, _, rtype, count in run.inventory:
@@ -408,6 +429,7 @@ def render(findings: Sequence[Finding], run: RunInfo) -> str:
     chunks.extend(_findings(pairs, rules, run))
     chunks.extend(_accepted(pairs, run))
     chunks.append(_compliance(pairs, rule_list, run))
+    chunks.append(_evidence(pairs, rule_list, run))
     chunks.append(_inventory(run))
     chunks.append("</main></body></html>\n")
     return "".join(chunks)

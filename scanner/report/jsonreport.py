@@ -9,7 +9,8 @@ from typing import Any
 
 from scanner.model import SEVERITIES, Finding
 from scanner.report.base import dumps_with_items, items_placeholder, ordered, reporter
-from scanner.report.run import RunInfo
+from scanner.report.compliance import control_evidence
+from scanner.report.run import RunInfo, rule_catalog
 
 SCHEMA = "netwarden/findings/v1"
 
@@ -60,7 +61,7 @@ def render(findings: Sequence[Finding], run: RunInfo) -> str:
     active = [finding for finding, _ in pairs if finding.waiver is None]
     severities = Counter(finding.severity for finding in active)
     kinds = Counter(finding.kind for finding in active)
-    document = {
+    document: dict[str, Any] = {
         "schema": SCHEMA,
         "run": run_metadata(run),
         "summary": {
@@ -75,4 +76,9 @@ def render(findings: Sequence[Finding], run: RunInfo) -> str:
     }
     if run.previous is not None:
         document["resolved"] = list(run.previous.get("resolved", []))
+    # Per control of the pack: what was checked and how much passed (after "findings", so
+    # the findings' placeholder keeps its place).
+    rules, _ = rule_catalog(run, (finding for finding, _ in pairs))
+    evidence = control_evidence((finding for finding, _ in pairs), rules, run.inventory)
+    document["compliance"] = [item.to_dict() for item in evidence]
     return dumps_with_items(document, (finding.to_dict() for finding, _ in pairs))

@@ -15,7 +15,7 @@ from typing import Any
 from scanner.consolidate import group_related
 from scanner.model import SEVERITIES, Finding
 from scanner.report.base import ordered, reporter
-from scanner.report.compliance import control_rows
+from scanner.report.compliance import control_evidence, control_rows
 from scanner.report.escape import md, md_code
 from scanner.report.mdfindings import (
     SEVERITY_TITLE,
@@ -221,6 +221,30 @@ def _compliance(
         )
 
 
+def _evidence(
+    every: Sequence[tuple[Finding, str]], rules: list[RuleInfo], run: RunInfo
+) -> Iterator[str]:
+    """Per control, what its rules checked and how much passed: evidence, not only failures."""
+    evidence = control_evidence((f for f, _ in every), rules, run.inventory)
+    if not evidence:
+        return
+    yield "## Compliance evidence\n\n"
+    yield (
+        "Per control, the resources its rules evaluated in this scan and how many of them "
+        "passed (a resource with a waived finding is counted as accepted).\n\n"
+    )
+    current = ""
+    for item in evidence:
+        if item.framework != current:
+            current = item.framework
+            yield f"{'' if current == evidence[0].framework else chr(10)}**{md(current)}**\n\n"
+        rules_text = ", ".join(md_code(r) for r in item.rules)
+        yield f"- {md(item.sentence())} ({item.passed} passed; {rules_text})\n"
+    yield "\n"
+    if run.coverage_gaps:
+        yield "What could not be read (see Coverage) is not counted as checked.\n\n"
+
+
 def _inventory(run: RunInfo) -> Iterator[str]:
     yield "## Appendix: inventory\n\n"
     if not run.inventory:
@@ -377,5 +401,6 @@ def render(findings: Sequence[Finding], run: RunInfo) -> str:
     chunks.extend(findings_section(pairs, rules))
     chunks.extend(_accepted(waived, run))
     chunks.extend(_compliance(pairs, rule_list, bool(run.coverage_gaps)))
+    chunks.extend(_evidence(every, rule_list, run))
     chunks.extend(_inventory(run))
     return "".join(chunks)

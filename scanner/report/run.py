@@ -7,6 +7,7 @@ three drift kinds (``DRIFT_RULES``), so every report can explain every finding.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -43,6 +44,8 @@ class RuleInfo:
     # A PascalCase identifier; derived from the title when empty.
     name: str = ""
     kind: str = "policy"
+    # The Custodian resource type a policy evaluates ("aws.security-group"); "" for drift.
+    resource_type: str = ""
 
     @property
     def display_name(self) -> str:
@@ -258,7 +261,12 @@ def rule_from_metadata(metadata: Any, location: Location | None = None) -> RuleI
 def pack_rules(pack: Any) -> list[RuleInfo]:
     """Every policy of a pack (``scanner.policy.loader.PolicyPack``) as a RuleInfo located at
     its policy file and line."""
-    return [rule_from_metadata(p.metadata, Location(p.path, p.line)) for p in pack.policies]
+    return [
+        dataclasses.replace(
+            rule_from_metadata(p.metadata, Location(p.path, p.line)), resource_type=p.resource_type
+        )
+        for p in pack.policies
+    ]
 
 
 def run_info_from_snapshot(

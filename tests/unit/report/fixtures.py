@@ -21,6 +21,7 @@ SG_RULE = RuleInfo(
     references=("https://docs.aws.amazon.com/vpc/latest/userguide/vpc-security-groups.html",),
     compliance=("CIS-AWS-5.2", "FSBP-EC2.13", "NIST-800-53-SC-7"),
     location=Location("policies/network.yml", 12),
+    resource_type="aws.security-group",
 )
 FLOW_RULE = RuleInfo(
     id="NW-VPC-002",
@@ -32,6 +33,7 @@ FLOW_RULE = RuleInfo(
     references=("https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs.html",),
     compliance=("CIS-AWS-3.7", "FSBP-EC2.6", "NIST-800-53-AU-12"),
     location=Location("policies/network.yml", 48),
+    resource_type="aws.vpc",
 )
 TAG_RULE = RuleInfo(
     id="NW-TAG-003",

@@ -30,7 +30,7 @@ CONTRACT_FIELDS = {
 def test_document_shape_and_fields() -> None:
     doc = json.loads(jsonreport.render(FINDINGS, RUN))
     assert doc["schema"] == "netwarden/findings/v1"
-    assert list(doc) == ["schema", "run", "summary", "findings"]
+    assert list(doc) == ["schema", "run", "summary", "findings", "compliance"]
     run = doc["run"]
     assert run["accounts"] == ["123456789012", "210987654321"]
     assert run["policy_pack"] == {"dir": "policies", "digest": "sha256:9f2c4e1b7a3d"}

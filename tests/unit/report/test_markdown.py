@@ -44,6 +44,7 @@ def test_sections_in_order() -> None:
         "## Drift",
         "## Findings",
         "## Compliance mapping",
+        "## Compliance evidence",
         "## Appendix: inventory",
     ]
     for fact in (
