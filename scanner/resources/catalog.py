@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from types import ModuleType
 
 from scanner.registry import Registry
 from scanner.resources import (
@@ -23,33 +24,9 @@ from scanner.resources import (
 )
 from scanner.resources.base import ResourceType
 
-# Collection order (the order of the API calls in every region).
-_ORDER = (
-    vpc.VPC,
-    subnet.SUBNET,
-    security_group.SECURITY_GROUP,
-    network_acl.NETWORK_ACL,
-    route_table.ROUTE_TABLE,
-    gateways.INTERNET_GATEWAY,
-    gateways.EGRESS_ONLY_INTERNET_GATEWAY,
-    peering.PEERING_CONNECTION,
-    gateways.NAT_GATEWAY,
-    endpoints.VPC_ENDPOINT,
-    addresses.ELASTIC_IP,
-    addresses.NETWORK_INTERFACE,
-    vpn.CUSTOMER_GATEWAY,
-    vpn.VPN_GATEWAY,
-    vpn.VPN_CONNECTION,
-    transit.TRANSIT_GATEWAY,
-    transit.TRANSIT_ATTACHMENT,
-    flow_log.FLOW_LOG,
-    prefix_list.PREFIX_LIST,
-    posture.CLOUDTRAIL,
-    posture.CONFIG_RECORDER,
-    posture.GUARDDUTY_DETECTOR,
-    posture.ALARM,
-)
-FAMILIES = (
+# The families in collection order (the order of the API calls in every region); within a
+# family, the order of its TYPES. A new type is one entry in its family's TYPES: nothing here.
+FAMILIES: tuple[ModuleType, ...] = (
     vpc,
     subnet,
     security_group,
@@ -66,9 +43,18 @@ FAMILIES = (
     posture,
 )
 
-CATALOG: Registry[ResourceType] = Registry("resource type")
-for _rtype in _ORDER:
-    CATALOG.add(_rtype.name, _rtype)
+
+def build(families: Iterable[ModuleType]) -> Registry[ResourceType]:
+    """The registry of every type the families declare, in order (a name declared twice is
+    refused)."""
+    registry: Registry[ResourceType] = Registry("resource type")
+    for family in families:
+        for rtype in family.TYPES:
+            registry.add(rtype.name, rtype)
+    return registry
+
+
+CATALOG = build(FAMILIES)
 
 
 def get(name: str) -> ResourceType:

@@ -3,36 +3,22 @@
 from __future__ import annotations
 
 import dataclasses
-from typing import Any
 
 import pytest
-from c7n.provider import clouds
-from c7n.resources import load_resources
 
 from scanner import resources
 from scanner.policy.answers import ANSWERS
-from scanner.resources.base import FACETS, ResourceType
+from scanner.resources.base import ResourceType
+from tests.unit.resources import checks
 from tests.unit.resources.samples import SAMPLES
 
 TYPES = list(resources.types())
 NAMES = [t.name for t in TYPES]
 
 
-def _custodian(name: str) -> Any:
-    load_resources((name,))
-    return clouds["aws"].resources.get(name.split(".", 1)[1])
-
-
 @pytest.mark.parametrize("rtype", TYPES, ids=NAMES)
 def test_every_facet_is_declared_or_absent_with_a_reason(rtype: ResourceType) -> None:
-    for facet in FACETS:
-        value = getattr(rtype, facet)
-        reason = rtype.absent.get(facet, "")
-        if value is None:
-            assert reason.strip(), f"{rtype.name}.{facet} is None without a reason"
-        else:
-            assert not reason, f"{rtype.name}.{facet} is declared but 'absent' explains it away"
-    assert set(rtype.absent) <= set(FACETS), set(rtype.absent) - set(FACETS)
+    checks.assert_every_facet_declared_or_absent(rtype)
 
 
 def test_each_family_module_declares_its_types_and_the_catalog_holds_them_all() -> None:
@@ -43,29 +29,17 @@ def test_each_family_module_declares_its_types_and_the_catalog_holds_them_all() 
 
 @pytest.mark.parametrize("rtype", TYPES, ids=NAMES)
 def test_id_and_enum_spec_agree_with_custodian(rtype: ResourceType) -> None:
-    custodian = _custodian(rtype.name)
-    collector = rtype.collector
-    if custodian is None:
-        # Named in Custodian's style, but Custodian has no such resource: say so.
-        assert "not a Custodian resource" in collector.description
-        return
-    spec = custodian.resource_type
-    assert collector.id_key == spec.id
-    assert (collector.operation, collector.result_key) == tuple(spec.enum_spec[:2])
-    assert collector.service == spec.service
+    checks.assert_collector_agrees_with_custodian(rtype)
+
+
+@pytest.mark.parametrize("rtype", TYPES, ids=NAMES)
+def test_operation_result_key_and_id_agree_with_botocore(rtype: ResourceType) -> None:
+    checks.assert_collector_agrees_with_botocore(rtype)
 
 
 @pytest.mark.parametrize("rtype", TYPES, ids=NAMES)
 def test_arn_template_agrees_with_custodian(rtype: ResourceType) -> None:
-    custodian = _custodian(rtype.name)
-    arn = rtype.arn_of("ID", "111111111111", "us-east-1", "aws")
-    assert arn.startswith("arn:aws:") or rtype.arn == "{id}"
-    if custodian is None or not custodian.resource_type.arn_type or custodian.resource_type.arn:
-        return  # Custodian builds no ARN from a type path here (or reads the item's own)
-    spec = custodian.resource_type
-    service = getattr(spec, "arn_service", None) or spec.service
-    separator = getattr(spec, "arn_separator", "/")
-    assert arn == f"arn:aws:{service}:us-east-1:111111111111:{spec.arn_type}{separator}ID"
+    checks.assert_arn_agrees_with_custodian(rtype)
 
 
 def test_every_offline_answer_belongs_to_exactly_one_type() -> None:
@@ -85,9 +59,7 @@ def test_every_offline_answer_belongs_to_exactly_one_type() -> None:
 
 @pytest.mark.parametrize("rtype", TYPES, ids=NAMES)
 def test_every_type_has_cloudtrail_events(rtype: ResourceType) -> None:
-    # Without events a drift of the type can never be attributed.
-    assert rtype.events
-    assert all(name[:1].isupper() and " " not in name for name in rtype.events)
+    checks.assert_has_cloudtrail_events(rtype)
 
 
 def test_every_type_has_a_literal_sample() -> None:
