@@ -12,19 +12,27 @@ from __future__ import annotations
 
 import multiprocessing
 import queue
-import sys
 from collections.abc import Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future
+from dataclasses import dataclass
 from typing import Any
 
 from scanner.aws.session import AccountSession, AwsContext
 from scanner.collect.units import Unit, run_units_in_threads
-from scanner.interrupts import stop_pool, worker_init
+from scanner.forking import ForkPool
 
 Counts = tuple[dict[str, int], int]
 
-# What a forked worker reads: set in the parent just before the workers start.
-_shared: dict[str, Any] = {}
+
+@dataclass(frozen=True)
+class _Inherited:
+    """What every worker inherits from the parent at the fork (nothing is pickled)."""
+
+    units: list[Unit]
+    sessions: dict[str, AccountSession]
+    context: AwsContext
+    results: Any  # the fork context's Queue: (unit index, result), as each unit completes
+    threads: int
 
 
 def groups_of(units: list[Unit], processes: int) -> list[list[int]]:
@@ -52,12 +60,9 @@ def _warm_up(units: list[Unit], sessions: dict[str, AccountSession]) -> None:
             return
 
 
-def _run_group(indexes: list[int]) -> tuple[Counts, dict[str, Counts]]:
+def _run_group(work: _Inherited, indexes: list[int]) -> tuple[Counts, dict[str, Counts]]:
     """In a worker: collect the group's units, sending each (index, result) to the parent."""
-    units: list[Unit] = _shared["units"]
-    sessions: dict[str, AccountSession] = _shared["sessions"]
-    context: AwsContext = _shared["context"]
-    results: Any = _shared["results"]
+    units, sessions, context, results = work.units, work.sessions, work.context, work.results
     for session in sessions.values():
         session.forget_clients()
         session.counter.reset()
@@ -66,7 +71,7 @@ def _run_group(indexes: list[int]) -> tuple[Counts, dict[str, Counts]]:
     results.cancel_join_thread()
     index_of = {id(units[index]): index for index in indexes}
     group = [units[index] for index in indexes]
-    for unit, result in run_units_in_threads(group, sessions, _shared["threads"]):
+    for unit, result in run_units_in_threads(group, sessions, work.threads):
         results.put((index_of[id(unit)], result))
     return context.counter.counts(), {
         account: session.counter.counts() for account, session in sessions.items()
@@ -87,16 +92,8 @@ def run_units(
     results = fork.Queue()
     # Never more calls in flight than asked for: at least one thread per process.
     groups = groups_of(units, min(processes, max(1, max_workers)))
-    _shared.update(
-        units=units,
-        sessions=sessions,
-        context=context,
-        results=results,
-        threads=max(1, max_workers // len(groups)),
-    )
-    sys.stdout.flush()  # a child must not inherit, and later print, the parent's buffers
-    sys.stderr.flush()
-    pool = ProcessPoolExecutor(len(groups), mp_context=fork, initializer=worker_init)
+    threads = max(1, max_workers // len(groups))
+    pool = ForkPool(len(groups), _Inherited(units, sessions, context, results, threads))
     futures: list[Future[tuple[Counts, dict[str, Counts]]]] = []
     finished = False
     try:
@@ -111,14 +108,8 @@ def run_units(
                 sessions[account].counter.add(counts)
         finished = True
     finally:
-        if finished:
-            pool.shutdown(wait=True)
-        else:
-            # Interrupted, or a worker failed: the other workers' results are not wanted,
-            # so they are killed rather than waited for (a worker in the middle of a call
-            # could take its read timeout and every retry to notice).
-            stop_pool(pool)
-        _shared.clear()
+        # Interrupted, or a worker failed: the other workers are killed (ForkPool.close).
+        pool.close(kill=not finished)
         results.close()
 
 

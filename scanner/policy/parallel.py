@@ -13,13 +13,12 @@ The result is the same list, in the same order, as :func:`scanner.policy.evaluat
 
 from __future__ import annotations
 
-import multiprocessing
 from collections.abc import Collection, Mapping
-from concurrent.futures import Future, ProcessPoolExecutor
-from typing import Any
+from concurrent.futures import Future
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
-from scanner.forking import worker_processes
-from scanner.interrupts import stop_pool, worker_init
+from scanner.forking import ForkPool, worker_processes
 from scanner.model import Finding
 from scanner.policy.evaluate import (
     account_regions,
@@ -31,14 +30,22 @@ from scanner.policy.evaluate import (
 from scanner.policy.loader import PolicyPack
 from scanner.snapshot import region_data
 
-# What forked workers evaluate: set in the parent just before the workers start.
-_work: dict[str, Any] = {}
+if TYPE_CHECKING:
+    from scanner.policy.native import Plans
 
 
-def _block_in_worker(account: str, region: str) -> list[Finding]:
-    return evaluate_block(
-        _work["snapshot"], _work["pack"], _work["trusted"], account, region, _work["plans"]
-    )
+@dataclass(frozen=True)
+class _Inherited:
+    """What every worker inherits from the parent at the fork (nothing is pickled)."""
+
+    snapshot: Mapping[str, Any]
+    pack: PolicyPack
+    trusted: list[str]
+    plans: Plans | None  # the native engine's, compiled once (None with custodian's)
+
+
+def _block_in_worker(work: _Inherited, account: str, region: str) -> list[Finding]:
+    return evaluate_block(work.snapshot, work.pack, work.trusted, account, region, work.plans)
 
 
 def _size(snapshot: Mapping[str, Any], account: str, region: str) -> int:
@@ -61,17 +68,14 @@ class PendingFindings:
         self._trusted = trusted_for(snapshot, trusted_accounts)
         blocks = account_regions(snapshot)
         wanted = worker_processes(len(blocks), processes)
-        self._pool: ProcessPoolExecutor | None = None
+        self._pool: ForkPool[_Inherited] | None = None
         self._futures: list[Future[list[Finding]]] = []
         if wanted > 1:
             import scanner.policy.filters  # noqa: F401  (imported once, before the fork)
 
             # Compiled once, before the fork: every worker inherits the plans.
             plans = native_plans(pack, self._trusted, engine)
-            _work.update(snapshot=snapshot, pack=pack, trusted=self._trusted, plans=plans)
-            self._pool = ProcessPoolExecutor(
-                wanted, mp_context=multiprocessing.get_context("fork"), initializer=worker_init
-            )
+            self._pool = ForkPool(wanted, _Inherited(snapshot, pack, self._trusted, plans))
             # Largest blocks first, so no worker is left with a big one at the end.
             ordered = sorted(blocks, key=lambda b: -_size(snapshot, *b))
             self._futures = [self._pool.submit(_block_in_worker, *block) for block in ordered]
@@ -98,13 +102,9 @@ class PendingFindings:
         """Stop the workers (pending blocks are dropped); idempotent. ``kill``: do not wait
         for the blocks being evaluated (the caller is failing or was interrupted)."""
         if self._pool is not None:
-            if kill:
-                stop_pool(self._pool)
-            else:
-                self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool.close(kill)
             self._pool = None
             self._futures = []
-            _work.clear()
 
     def __enter__(self) -> PendingFindings:
         return self
