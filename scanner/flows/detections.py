@@ -165,7 +165,7 @@ def _access(
         place = locator.place(eni)
         proto = PROTOCOL_NAMES.get(protocol, str(protocol))
         traffic = tally.to_dict(f"{proto}/{port} from the internet", [eni])
-        message = f"{traffic['summary']} (the flow logs saw them accepted)"
+        message = str(traffic["summary"])
         out.append(
             _finding(
                 rule_id, locator, place, ENI, eni, message, {"port": port, "protocol": proto},

@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
 
+from scanner.ec2params import ip_permission
 from scanner.flows.reader import FlowStore
 from scanner.flows.tally import Tally, iso
 from scanner.model import Finding
@@ -113,7 +114,8 @@ def opening_of(permission: Mapping[str, Any]) -> Opening | None:
 
 def openings_of(finding: Finding) -> list[Opening]:
     """The internet openings a finding is about: the permissions a policy matched on a
-    security group, or the ingress permissions a drift added."""
+    security group, or the ingress rules a drift added (the baseline's flattened rules, one
+    per protocol, ports and source; every rule of a group that was added whole)."""
     if finding.resource_type != "aws.security-group":
         return []
     evidence = finding.evidence if isinstance(finding.evidence, Mapping) else {}
@@ -121,15 +123,26 @@ def openings_of(finding: Finding) -> list[Opening]:
     if finding.kind == "policy":
         permissions = list(evidence.get("MatchedIpPermissions") or [])
     else:
+        after = evidence.get("after")
+        if evidence.get("change") == "added" and isinstance(after, Mapping):
+            rules = after.get("ingress") or []
+            permissions += [ip_permission(r) for r in rules if _rule(r)]
         for change in evidence.get("changes") or []:
-            if (
-                isinstance(change, Mapping)
-                and change.get("field") == "IpPermissions"
-                and change.get("change") in ("added", "modified")
-            ):
-                permissions.append(change.get("new"))
+            if not isinstance(change, Mapping) or change.get("change") not in ("added", "modified"):
+                continue
+            new = change.get("new")
+            # A modified rule element only changed its description: it opens nothing new.
+            added = change.get("field") == "ingress" and change.get("change") == "added"
+            if added and isinstance(new, Mapping) and _rule(new):
+                permissions.append(ip_permission(new))
+            elif change.get("field") == "IpPermissions":  # a raw permission, as the API has it
+                permissions.append(new)
     found = [opening_of(p) for p in permissions if isinstance(p, Mapping)]
     return [o for o in found if o is not None]
+
+
+def _rule(value: Any) -> bool:
+    return isinstance(value, Mapping) and "protocol" in value
 
 
 def enis_by_group(snapshot: Mapping[str, Any]) -> dict[tuple[str, str, str], list[str]]:
@@ -193,12 +206,16 @@ def whom(networks: Sequence[Network]) -> str:
 
 
 def label_of(openings: Sequence[Opening]) -> str:
-    """``tcp/22 open to the internet``; several permissions are joined with "and"."""
-    parts = list(
-        dict.fromkeys(f"{_ports_text(o.protocol, o.ports)} open to {whom(o.networks)}"
-                      for o in openings)
-    )  # fmt: skip
-    return " and ".join(parts) or "open"
+    """``tcp/22 and tcp/3389 open to the internet``: the ports, grouped by whom they are open
+    to, in the permissions' order."""
+    by_whom: dict[str, list[str]] = {}
+    for o in openings:
+        ports = by_whom.setdefault(whom(o.networks), [])
+        text = _ports_text(o.protocol, o.ports)
+        if text not in ports:
+            ports.append(text)
+    parts = [f"{' and '.join(ports)} open to {who}" for who, ports in by_whom.items()]
+    return "; ".join(parts) or "open"
 
 
 def traffic(

@@ -147,7 +147,7 @@ def test_labels_of_several_openings() -> None:
                     "IpRanges": [{"CidrIp": f"198.51.100.{i}/32"} for i in range(5)]}),
     ]  # fmt: skip
     assert label_of([o for o in openings if o is not None]) == (
-        "all open to the internet and tcp/20-21 open to the internet and "
+        "all and tcp/20-21 open to the internet; "
         "udp/any open to 198.51.100.0/32, 198.51.100.1/32, 198.51.100.2/32 (+2 more)"
     )
 
@@ -182,3 +182,30 @@ def test_traffic_in_json_only_when_set() -> None:
     with_traffic = _finding(traffic={"accepted": 1})
     assert with_traffic.to_dict()["traffic"] == {"accepted": 1}
     assert finding_from_dict(with_traffic.to_dict()).traffic == {"accepted": 1}
+
+
+def test_drift_evidence_as_the_baseline_writes_it() -> None:
+    """A drift's changes name the baseline's flattened rules (field "ingress"), and a group
+    added whole carries its rules in "after"."""
+    rule = {"protocol": "tcp", "from_port": 22, "to_port": 22, "cidr": "0.0.0.0/0",
+            "description": "temp debug"}  # fmt: skip
+    private = {"protocol": "tcp", "from_port": 5432, "to_port": 5432, "cidr": "10.0.0.0/8"}
+    modified = _finding(
+        kind="drift", rule_id="drift/modified",
+        evidence={"change": "modified", "changes": [
+            {"field": "ingress", "change": "added", "element": True, "new": rule},
+            {"field": "ingress", "change": "added", "element": True, "new": private},
+            {"field": "ingress", "change": "modified", "element": True, "new": {**rule,
+             "from_port": 80, "to_port": 80}},
+            {"field": "egress", "change": "added", "element": True, "new": rule},
+        ]},
+    )  # fmt: skip
+    (opening,) = openings_of(modified)
+    assert (opening.protocol, opening.ports) == (6, (22, 22))
+    added = _finding(
+        kind="drift", rule_id="drift/added",
+        evidence={"change": "added", "changes": [], "after": {"ingress": [rule, private]}},
+    )  # fmt: skip
+    assert [o.ports for o in openings_of(added)] == [(22, 22)]
+    broken = _finding(kind="drift", evidence={"change": "added", "after": {"ingress": [{}]}})
+    assert openings_of(broken) == []
