@@ -1,8 +1,9 @@
 """The demo as a sequence of steps over one embedded moto server.
 
 Each step is a small function taking the shared ``DemoContext``: seed an organisation,
-inventory it, record the baseline, suffer an incident (with its CloudTrail trail), scan and
-write the reports, and optionally remediate and prove the network is back to its baseline.
+inventory it, record the baseline, suffer an incident (with its CloudTrail trail and its flow
+logs), scan and write the reports, and optionally remediate and prove the network is back to
+its baseline.
 """
 
 from __future__ import annotations
@@ -142,6 +143,19 @@ def step_trail(ctx: DemoContext) -> None:
     ctx.echo(f"  ({len(records)} CloudTrail records written to s3://{seed.trail_bucket}/)")
 
 
+def step_flow_logs(ctx: DemoContext) -> None:
+    """The production VPC's flow log files around the incident, in its S3 bucket."""
+    from scanner.demo.flowlogs import write_incident_flows
+
+    seed, incident = ctx.state["seed"], ctx.state["incident"]
+    flows = write_incident_flows(ctx.client, seed, incident, INTRUDER["source_ip"])
+    ctx.state["flow_logs"] = flows.source
+    ctx.echo(
+        f"  ({len(flows.records)} flow log records written to {flows.source}: a port scan, an "
+        "SSH brute force, the sessions the new rule let in, and a transfer out)"
+    )
+
+
 def step_scan(ctx: DemoContext) -> None:
     from scanner import snapshot as snapshot_io
     from scanner.pipeline import AwsOptions, ScanRequest, scan
@@ -153,6 +167,7 @@ def step_scan(ctx: DemoContext) -> None:
             baseline_dir=ctx.baseline_dir,
             policies_dir=ctx.policies_dir,
             cloudtrail=ctx.state.get("cloudtrail"),
+            flow_logs=ctx.state.get("flow_logs"),
             output_dir=ctx.output_dir,
             # The demo's baseline is written by the demo, never committed.
             baseline_commit=False,
@@ -165,11 +180,28 @@ def step_scan(ctx: DemoContext) -> None:
         who = finding.attribution
         by = f" by {who.principal} ({who.access_key_id})" if who else ""
         ctx.echo(f"  [{finding.severity}] {finding.title}: {finding.resource_id}{by}")
+    _echo_traffic(ctx, findings)
     ctx.echo("Reports:")
     # Kept, so the scan can be repeated offline: `netwarden scan --snapshot DIR/snapshot.json`.
     snapshot_path = snapshot_io.write(result.snapshot, ctx.output_dir / "snapshot.json")
     for path in [*result.written, snapshot_path]:
         ctx.echo(f"  {path}")
+
+
+def _echo_traffic(ctx: DemoContext, findings: list[Any]) -> None:
+    """What the flow logs showed: the traffic through the opened rule, and the detections."""
+    from scanner.textsafe import one_line
+
+    opened = [f for f in findings if f.kind == "drift" and f.traffic and f.traffic.get("accepted")]
+    detected = [f for f in findings if f.rule_id.startswith("NW-FLOW-")]
+    if not opened and not detected:
+        return
+    ctx.echo("Flow logs:")
+    for finding in opened:
+        summary = one_line(str(finding.traffic.get("summary", "")))
+        ctx.echo(f"  {finding.resource_id}: {summary}")
+    for finding in detected:
+        ctx.echo(f"  [{finding.severity}] {finding.rule_id} {one_line(finding.message)}")
 
 
 def step_remediate(ctx: DemoContext) -> None:
@@ -208,6 +240,7 @@ STEPS: tuple[Callable[[DemoContext], None], ...] = (
     step_baseline,
     step_incident,
     step_trail,
+    step_flow_logs,
     step_scan,
 )
 

@@ -29,6 +29,33 @@ def test_demo_tells_the_whole_story(tmp_path: Path) -> None:
     assert {"drift/added", "drift/modified", "drift/removed"} <= rules
     assert "ci-deploy" in (out / "report.md").read_text()
     assert "drift after remediation: 0 resource(s)" in result.output
+    # The flow logs in the demo's bucket: the SSH through the new rule, after the change.
+    bastion = next(f for f in drift if f["resource_type"] == "aws.security-group")
+    traffic = bastion["traffic"]
+    assert traffic["after"] == bastion["attribution"]["event_time"]
+    assert (traffic["accepted"], traffic["rejected"]) == (4, 0)
+    assert traffic["sources"][0] == {"address": "203.0.113.66", "flows": 3}
+    assert traffic["summary"].startswith(
+        f"after the change at {traffic['after']}, tcp/22 and tcp/3389 open to the internet: "
+        "4 accepted flows from 2 addresses"
+    )
+    # Before it, the brute force was refused: the open-rule finding counts the whole window.
+    (ssh_rule,) = [f for f in findings if f["rule_id"] == "NW-SG-002"]
+    assert (ssh_rule["traffic"]["accepted"], ssh_rule["traffic"]["rejected"]) == (3, 220)
+    # The detections fire on the incident's traffic, on the bastion's interface.
+    detected = {(f["rule_id"], f["resource_type"]) for f in findings if "NW-FLOW" in f["rule_id"]}
+    assert detected == {
+        ("NW-FLOW-001", "aws.eni"),  # SSH and RDP accepted from the internet
+        ("NW-FLOW-003", "aws.eni"),  # 12,000,000 bytes out to the intruder
+        ("NW-FLOW-004", "aws.vpc"),  # the port scan an hour and a half before
+        ("NW-FLOW-005", "aws.eni"),  # the refused brute force
+    }
+    (exfil,) = [f for f in findings if f["rule_id"] == "NW-FLOW-003"]
+    assert exfil["evidence"] == {"destination": "203.0.113.66"}
+    assert exfil["traffic"]["peak_bytes"] == 12_000_000
+    report = (out / "report.md").read_text()
+    assert "## Traffic in the flow logs" in report and "NW-FLOW-003" in report
+    assert "Flow logs:" in result.output
     # The README's excerpt is this report's (make readme regenerates it).
     from scanner.demo.excerpt import excerpt, normalize, readme_block
 
