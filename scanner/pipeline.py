@@ -440,11 +440,12 @@ def attribute_drift(ctx: ScanContext) -> ScanContext:
     if not ctx.request.cloudtrail or not ctx.deltas:
         return ctx
     from scanner.attribution.sources import attribute_drift as attribute
+    from scanner.attribution.sources import plain_clients
 
-    attributed = attribute(
-        list(ctx.drift), ctx.deltas, ctx.request.cloudtrail, ctx.request.aws.endpoint_url
-    )
-    return ctx.advance(drift=tuple(attributed))
+    clients = plain_clients(ctx.request.aws.endpoint_url)
+    attributed = attribute(list(ctx.drift), ctx.deltas, ctx.request.cloudtrail, clients)
+    # A log file, record or lookup that could not be read is a gap the reports name.
+    return ctx.advance(drift=tuple(attributed.findings), notes=(*ctx.notes, *attributed.notes))
 
 
 def finish_policies(ctx: ScanContext) -> ScanContext:
