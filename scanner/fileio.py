@@ -44,6 +44,24 @@ def inside(directory: str | os.PathLike[str], *parts: str) -> Path:
     return target
 
 
+def read_input(path: str | os.PathLike[str], what: str) -> str:
+    """The text of an input file (a snapshot, baseline, policy, accounts or waivers file);
+    a file that cannot be read or is not UTF-8 is an InputError at the line of the first
+    bad byte, never a traceback."""
+    file = Path(path)
+    try:
+        raw = file.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read {what}: {exc.strerror}", str(file)) from None
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise InputError(
+            f"not UTF-8 text: byte 0x{raw[exc.start]:02x} at offset {exc.start}", str(file), line
+        ) from None
+
+
 def write_text_atomic(path: str | os.PathLike[str], text: str) -> Path:
     """Write ``text`` to ``path`` through a temporary file in the same directory + rename."""
     with AtomicFileSet() as files:

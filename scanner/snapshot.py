@@ -16,9 +16,9 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any, TypedDict, cast
 
-from scanner import gcpolicy, jsonpath
+from scanner import gcpolicy, jsonpath, snapshotschema
 from scanner.errors import InputError
-from scanner.fileio import write_text_atomic
+from scanner.fileio import read_input, write_text_atomic
 from scanner.names import account_problem, region_problem
 
 SCHEMA = "netwarden/snapshot/v1"
@@ -54,21 +54,23 @@ def write(snapshot: Mapping[str, Any], path: str | Path) -> Path:
 
 
 def load(path: str | Path) -> dict[str, Any]:
-    """Read a snapshot file; a missing, malformed or foreign file is an InputError."""
+    """Read a snapshot file; a missing, malformed or foreign file is an InputError, and so
+    is one whose shape is not the snapshot format's (scanner/snapshotschema.py)."""
     file = Path(path)
-    try:
-        text = file.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise InputError(f"cannot read snapshot: {exc.strerror}", str(file)) from None
+    text = read_input(file, "snapshot")
     try:
         with gcpolicy.bulk_load():
             data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise InputError(f"not valid JSON: {exc.msg}", str(file), exc.lineno) from None
+    except RecursionError:
+        # No snapshot nests deeper than a few levels; the parser's own limit answers first.
+        raise InputError("nested too deeply to be a snapshot", str(file), 1) from None
     if not isinstance(data, dict) or data.get("schema") != SCHEMA:
         raise InputError(f"not a netwarden snapshot (expected schema {SCHEMA!r})", str(file), 1)
     if not isinstance(data.get("accounts"), dict):
         raise InputError("snapshot has no 'accounts' mapping", str(file), 1)
+    snapshotschema.check(data, str(file))
     _check_names(data, str(file))
     return data
 

@@ -67,6 +67,7 @@ def test_the_wheel_carries_the_pack_the_iam_policy_and_the_license(dist: Path) -
     shipped = {p.name for p in (ROOT / "policies").glob("*.yml")}
     assert {f"scanner/data/policies/{name}" for name in shipped} <= names
     assert "scanner/data/iam-policy.json" in names
+    assert "scanner/schemas/snapshot.schema.json" in names
     assert any(n.endswith(".dist-info/licenses/LICENSE") for n in names)
     assert "scanner/scaffold/templates/netwarden-nightly.yml" in names
     metadata = (
