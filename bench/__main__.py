@@ -1,5 +1,7 @@
-"""``python -m bench`` (``make bench``): the API benchmark against Custodian and the scale
-benchmark of the pure core; writes ``bench/results.json`` and ``bench/results.md``.
+"""``python -m bench`` (``make bench``): the API benchmark against Custodian, the scale
+benchmark of the pure core and the flow-log benchmark (DuckDB against plain Python); writes
+``bench/results.json`` and ``bench/results.md``. ``python -m bench flows`` runs the flow-log
+stage alone.
 
 ``--quick`` runs everything at toy sizes (a minute or two) to check the harness.
 """
@@ -70,6 +72,10 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--skip-network", action="store_true")
     parser.add_argument("--skip-scale", action="store_true")
     parser.add_argument("--skip-startup", action="store_true")
+    parser.add_argument("--skip-flows", action="store_true")
+    parser.add_argument(
+        "--flows-records", type=int, default=None, help="flow-log records (default 10,000,000)"
+    )
     parser.add_argument("--out", type=Path, default=HERE, help="where results.{md,json} go")
     return parser.parse_args(argv)
 
@@ -180,7 +186,13 @@ def run_scale(args: argparse.Namespace, work: Path, log: Callable[[str], None]) 
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parse_args(sys.argv[1:] if argv is None else argv)
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["flows"]:
+        # One stage alone: `python -m bench flows [--records N]`.
+        from bench import flows
+
+        return flows.main(argv[1:], HERE)
+    args = parse_args(argv)
     started = time.monotonic()
     results: dict[str, Any] = {"environment": env.describe(), "quick": args.quick}
     args.out.mkdir(parents=True, exist_ok=True)
@@ -197,6 +209,13 @@ def main(argv: list[str] | None = None) -> int:
             _save(args.out, results)
         if not args.skip_scale:
             results["scale"] = run_scale(args, work, log_to_stderr)
+            _save(args.out, results)
+        if not args.skip_flows:
+            from bench import flows
+
+            default = flows.QUICK_RECORDS if args.quick else flows.DEFAULT_RECORDS
+            records = args.flows_records or default
+            results["flows"] = flows.run(records, log_to_stderr, work)
     results["environment"]["load_average_end"] = list(os.getloadavg())
     results["environment"]["commit_end"] = env.git_commit()
     results["environment"]["code_digest_end"] = env.code_digest()

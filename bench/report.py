@@ -466,5 +466,9 @@ def render(results: dict[str, Any]) -> str:
         lines += startup.render(results["startup"])
     lines += network(results)
     lines += scale(results)
+    if results.get("flows"):
+        from bench import flows
+
+        lines += flows.render(results["flows"])
     lines += environment(results)
     return "\n".join(lines).rstrip() + "\n"
