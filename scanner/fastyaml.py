@@ -131,13 +131,19 @@ class _Reader:
         if _outside_the_subset(text):
             raise _GiveUp
         self.rows: list[tuple[int, int, str]] = []
-        for number, raw in enumerate(text.split("\n"), 1):
+        append = self.rows.append
+        number = 0
+        for raw in text.split("\n"):
+            number += 1
             content = raw.lstrip(" ")
-            if not content or content[0] == "#":
+            if not content:
                 continue
-            if content.startswith(("%", "---", "...")):
+            first = content[0]
+            if first == "#":
+                continue
+            if first in "%-." and content.startswith(("%", "---", "...")):
                 raise _GiveUp
-            self.rows.append((number, len(raw) - len(content), content))
+            append((number, len(raw) - len(content), content))
         self.pos = 0
         self.depth = 0  # collections open at the current row
 
@@ -213,13 +219,15 @@ class _Reader:
             raise _GiveUp
 
     def mapping(self, indent: int, path: PathKey | None) -> dict[Any, Any]:
-        # The hot loop: plain keys and values already seen are looked up, not re-read.
+        # The hot loop: plain keys and values already seen are looked up, not re-read, and
+        # the position is a local (written back before any call that reads it).
         self.enter()
         out: dict[Any, Any] = {}
         rows, known, lines = self.rows, self.scalars.known, self.lines
         record = path is not None and len(path) < self.deepest
-        while self.pos < len(rows):
-            number, at, content = rows[self.pos]
+        pos, end = self.pos, len(rows)
+        while pos < end:
+            number, at, content = rows[pos]
             if at != indent:
                 if at < indent:
                     break
@@ -233,28 +241,37 @@ class _Reader:
                 key = known[text] if text in known else self.scalars.plain(text)
                 rest = content[colon + 2 :]
             else:
+                self.pos = pos
                 entry = self.split_key(content)
                 if entry is None:
                     raise _GiveUp
                 key, rest = entry
             if key in out:
                 raise _GiveUp
-            self.pos += 1
-            child = (*path, key) if record else None  # type: ignore[misc]
-            if child is not None:
-                lines[child] = number
+            pos += 1
+            if record:
+                child: PathKey | None = (*path, key)  # type: ignore[misc]
+                lines[child] = number  # type: ignore[index]
+            else:
+                child = None
             if rest and rest in known:
                 out[key] = known[rest]
+            elif rest:
+                out[key] = self.scalar(rest)
             else:
+                self.pos = pos
                 out[key] = self.value_after(indent, rest, child, in_sequence=False)
+                pos = self.pos
+        self.pos = pos
         self.depth -= 1
         return out
 
     def sequence(self, indent: int, path: PathKey | None) -> list[Any]:
         self.enter()
         out: list[Any] = []
-        while self.pos < len(self.rows):
-            number, at, content = self.rows[self.pos]
+        rows = self.rows
+        while self.pos < len(rows):
+            number, at, content = rows[self.pos]
             if at != indent or not (content == "-" or content.startswith("- ")):
                 if at > indent:
                     raise _GiveUp
@@ -263,14 +280,20 @@ class _Reader:
             self.record(child, number)
             rest = content[2:] if content != "-" else ""
             inner = rest.lstrip(" ")
-            if inner and (inner == "-" or inner.startswith("- ") or self.split_key(inner)):
+            if inner and (
+                inner == "-"
+                or inner.startswith("- ")
+                # A plain key: the mapping below reads it (and gives up where split_key would).
+                or (inner[0] not in "'\"" and inner.find(": ") > 0)
+                or self.split_key(inner)
+            ):
                 # "- key: value" or "- - x": a block whose first row starts after the dash.
-                self.rows[self.pos] = (number, indent + len(content) - len(inner), inner)
+                rows[self.pos] = (number, indent + len(content) - len(inner), inner)
                 out.append(self.node(indent + len(content) - len(inner), child))
                 continue
             self.pos += 1
-            if not inner and self.pos < len(self.rows) and self.rows[self.pos][1] > indent:
-                self.record(child, self.rows[self.pos][0])  # the block starts below the dash
+            if not inner and self.pos < len(rows) and rows[self.pos][1] > indent:
+                self.record(child, rows[self.pos][0])  # the block starts below the dash
             out.append(self.value_after(indent, inner, child, in_sequence=True))
         self.depth -= 1
         return out

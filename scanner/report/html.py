@@ -20,6 +20,7 @@ from typing import Any
 from scanner.model import SEVERITIES, SEVERITY_RANK, Finding
 from scanner.report.base import ordered, reporter
 from scanner.report.compliance import control_evidence, control_rows
+from scanner.report.jsonindent import dumps_sorted_indented
 from scanner.report.run import RuleInfo, RunInfo, rule_catalog
 from scanner.report.svg import COLOURS, exposure_diagram, heat, severity_chart
 
@@ -269,7 +270,7 @@ def _finding(finding: Finding, fingerprint: str, rule: RuleInfo, run: RunInfo) -
     if isinstance(exposure, dict) and exposure:
         diagram = exposure_diagram(exposure)
         yield "<h4>Exposure</h4>" + (diagram or f"<pre>{_e(exposure)}</pre>")
-    evidence = json.dumps(dict(finding.evidence), indent=2, sort_keys=True, default=str)
+    evidence = dumps_sorted_indented(dict(finding.evidence), default=str)
     yield f"<h4>Evidence</h4><pre>{escape(evidence)}</pre><h4>Remediation</h4>"
     if not finding.remediation:
         yield f"<p>{_e(rule.remediation_text)}</p>"

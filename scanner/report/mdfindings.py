@@ -3,13 +3,13 @@ evidence and step-by-step remediation (pure, linear in the number of findings)."
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from itertools import groupby
 from typing import Any
 
 from scanner.model import Finding
 from scanner.report.escape import code_block, md, md_code
+from scanner.report.jsonindent import dumps_sorted_indented
 from scanner.report.run import RuleInfo
 
 SEVERITY_TITLE = {
@@ -120,7 +120,7 @@ def _finding(
         others = ", ".join(f"{md_code(f.rule_id)} ({f.severity})" for f in related)
         yield f"- **Same problem, also reported by:** {others}\n"
     yield f"- **Fingerprint:** {md_code(fingerprint)}\n\n"
-    evidence = json.dumps(dict(finding.evidence), indent=2, sort_keys=True, default=str)
+    evidence = dumps_sorted_indented(dict(finding.evidence), default=str)
     # Folded: the evidence is there for who needs it, and the report stays readable.
     yield "<details><summary>Evidence</summary>\n\n"
     yield code_block(evidence, "json")
