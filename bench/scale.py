@@ -1,5 +1,6 @@
 """Scale of the pure core: load a synthetic snapshot, diff it against a baseline with 1%
-drift, evaluate every policy, render all three reports; time each stage and the peak RSS.
+drift, evaluate every policy, the scan's later stages (exposure, flow evidence, waivers and
+the rest), render all three reports; time each stage, the CPU time and the peak RSS.
 
 Each measurement runs in a fresh interpreter (``python -m bench.scale MEASURE_DIR``) so that
 its peak memory (``VmHWM``) is that of the one pipeline, nothing else. The inputs are prepared (and
@@ -77,6 +78,9 @@ STAGE_OF = {
     "check_drift": "diff",
     "start_policies": "evaluate",
     "finish_policies": "evaluate",
+    "compute_exposure": "exposure",
+    "add_traffic": "flows",
+    "apply_waivers": "waivers",
     "describe_run": "render",
     "write_reports": "render",
 }
