@@ -20,7 +20,7 @@ from collections.abc import Callable
 from typing import Any
 
 from bench.world import REGIONS
-from scanner.snapshot import SCHEMA
+from scanner.snapshot import SCHEMA, accounts_of, iter_items, regions_in, resources_of
 
 Item = dict[str, Any]
 BLOCK = 2500  # resources per (account, region)
@@ -540,12 +540,7 @@ def snapshot(resources: int, seed: int = 7, density: float = 1.0) -> dict[str, A
 
 
 def count_resources(snap: dict[str, Any]) -> int:
-    return sum(
-        len(items)
-        for account in snap["accounts"].values()
-        for region in account["regions"].values()
-        for items in region["resources"].values()
-    )
+    return sum(1 for _ in iter_items(snap))
 
 
 Mutation = Callable[[Item], None]
@@ -586,9 +581,11 @@ def baseline_source(snap: dict[str, Any], rate: float = 0.01) -> tuple[dict[str,
     base = copy.deepcopy(snap)
     drifted = 0
     index = 0
-    for account in base["accounts"].values():
-        for region in account["regions"].values():
-            for rtype, items in region["resources"].items():
+    # In the order the snapshot was built (not sorted): the same items drift as before.
+    for account in accounts_of(base).values():
+        for region in regions_in(account).values():
+            resources = resources_of(region)
+            for rtype, items in resources.items():
                 kept = []
                 for item in items:
                     index += 1
@@ -600,5 +597,5 @@ def baseline_source(snap: dict[str, Any], rate: float = 0.01) -> tuple[dict[str,
                         continue  # added since the baseline
                     MUTATIONS.get(rtype, _retag)(item)
                     kept.append(item)
-                region["resources"][rtype] = kept
+                resources[rtype] = kept
     return base, drifted

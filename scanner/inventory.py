@@ -7,7 +7,7 @@ from typing import Any
 
 from tabulate import tabulate
 
-from scanner.snapshot import accounts_of, iter_regions
+from scanner.snapshot import accounts_of, iter_regions, resources_of
 
 
 def counts(snapshot: Mapping[str, Any]) -> list[tuple[str, str, str, int]]:
@@ -15,7 +15,7 @@ def counts(snapshot: Mapping[str, Any]) -> list[tuple[str, str, str, int]]:
     return [
         (account, region, rtype, len(items))
         for account, region, data in iter_regions(snapshot)
-        for rtype, items in sorted(data.get("resources", {}).items())
+        for rtype, items in sorted(resources_of(data).items())
     ]
 
 

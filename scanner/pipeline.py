@@ -37,6 +37,7 @@ from typing import TYPE_CHECKING, Any
 from scanner.collect.aws_options import AwsOptions
 from scanner.errors import ExitCode, combine_exit_codes
 from scanner.formats import DEFAULT_FORMATS
+from scanner.snapshot import accounts_of, iter_regions, regions_by_account, regions_in
 
 if TYPE_CHECKING:
     from scanner.baseline.store import RegionBaseline, RegionKey
@@ -408,11 +409,7 @@ def check_drift(ctx: ScanContext) -> ScanContext:
     from scanner.remediate.drift_plan import revert_actions
 
     assert ctx.snapshot is not None
-    collected = [
-        (account, region)
-        for account, data in ctx.snapshot.get("accounts", {}).items()
-        for region in data.get("regions", {})
-    ]
+    collected = [(account, region) for account, region, _ in iter_regions(ctx.snapshot)]
     coverage = baseline_coverage(collected, ctx.baselines)
     snapshot = ctx.snapshot
     notes = ctx.notes
@@ -428,8 +425,8 @@ def check_drift(ctx: ScanContext) -> ScanContext:
 def _only_regions(snapshot: Mapping[str, Any], keep: Collection[tuple[str, str]]) -> dict[str, Any]:
     """The snapshot restricted to the (account, region) pairs in ``keep`` (items shared)."""
     accounts: dict[str, Any] = {}
-    for account, data in snapshot.get("accounts", {}).items():
-        regions = {r: v for r, v in data.get("regions", {}).items() if (account, r) in keep}
+    for account, data in accounts_of(snapshot).items():
+        regions = {r: v for r, v in regions_in(data).items() if (account, r) in keep}
         if regions:
             accounts[account] = {**data, "regions": regions}
     return {**snapshot, "accounts": accounts}
@@ -531,7 +528,7 @@ def apply_waivers(ctx: ScanContext) -> ScanContext:
         outcome,
         policies=ctx.pack is not None,
         drift=ctx.drift_checked,
-        accounts=frozenset(ctx.snapshot.get("accounts", {})),
+        accounts=frozenset(accounts_of(ctx.snapshot)),
         flows=ctx.flow_logs is not None,
     )
     return ctx.advance(findings=tuple(outcome.findings), waiver_outcome=outcome)
@@ -574,11 +571,7 @@ def fold_account_level(ctx: ScanContext) -> ScanContext:
     from scanner.consolidate import fold_account_level as fold
 
     assert ctx.snapshot is not None
-    regions = {
-        account: list(data.get("regions", {}))
-        for account, data in ctx.snapshot.get("accounts", {}).items()
-    }
-    folded = fold(ctx.findings, regions)
+    folded = fold(ctx.findings, regions_by_account(ctx.snapshot))
     return ctx.advance(findings=tuple(sorted(folded, key=_sort_key)))
 
 

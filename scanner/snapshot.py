@@ -131,48 +131,64 @@ class Snapshot(TypedDict, total=False):
 
 # The readers below are the one place that knows the nesting; every other module walks the
 # snapshot through them. They take any mapping (a loaded file, an in-memory snapshot) and
-# treat a missing level as empty, as a snapshot with nothing collected there.
+# treat a missing or null level as empty, as a snapshot with nothing collected there.
 
 
 def accounts_of(snapshot: Mapping[str, Any]) -> dict[str, AccountData]:
-    accounts: dict[str, AccountData] = snapshot.get("accounts", {})
+    accounts: dict[str, AccountData] = snapshot.get("accounts") or {}
     return accounts
+
+
+def regions_in(account_data: AccountData) -> dict[str, RegionData]:
+    """One account's regions, from its data ({} when it has none)."""
+    return account_data.get("regions") or {}
 
 
 def regions_of(snapshot: Mapping[str, Any], account: str) -> dict[str, RegionData]:
     """One account's regions ({} when the account is absent)."""
-    return accounts_of(snapshot).get(account, {}).get("regions", {})
+    return regions_in(accounts_of(snapshot).get(account) or {})
 
 
 def region_data(snapshot: Mapping[str, Any], account: str, region: str) -> RegionData:
     """One (account, region) ({} when absent)."""
-    return regions_of(snapshot, account).get(region, {})
+    return regions_of(snapshot, account).get(region) or {}
+
+
+def resources_of(data: RegionData) -> dict[str, list[Item]]:
+    """One region's items by type ({} when nothing was collected there)."""
+    return data.get("resources") or {}
+
+
+def regions_by_account(snapshot: Mapping[str, Any]) -> dict[str, list[str]]:
+    """Every account, with its regions (sorted; [] for an account with none)."""
+    return {account: sorted(regions_in(data)) for account, data in iter_accounts(snapshot)}
 
 
 def iter_accounts(snapshot: Mapping[str, Any]) -> Iterator[tuple[str, AccountData]]:
     """(account, its data), sorted by account."""
-    yield from sorted(accounts_of(snapshot).items())
+    for account, data in sorted(accounts_of(snapshot).items()):
+        yield account, data or {}
 
 
 def iter_regions(snapshot: Mapping[str, Any]) -> Iterator[tuple[str, str, RegionData]]:
     """(account, region, its data) for every region of every account, sorted."""
     for account, account_data in iter_accounts(snapshot):
-        for region, data in sorted(account_data.get("regions", {}).items()):
-            yield account, region, data
+        for region, data in sorted(regions_in(account_data).items()):
+            yield account, region, data or {}
 
 
 def iter_items(snapshot: Mapping[str, Any]) -> Iterator[tuple[str, str, str, Item]]:
     """(account, region, type, raw item) for every item, sorted by account, region and type,
     items in their collected order."""
     for account, region, data in iter_regions(snapshot):
-        for rtype, items in sorted(data.get("resources", {}).items()):
-            for item in items:
+        for rtype, items in sorted(resources_of(data).items()):
+            for item in items or []:
                 yield account, region, rtype, item
 
 
 def region_items(snapshot: Mapping[str, Any], account: str, region: str, rtype: str) -> list[Item]:
     """The raw items of one type in one account and region ([] when absent)."""
-    return region_data(snapshot, account, region).get("resources", {}).get(rtype, [])
+    return resources_of(region_data(snapshot, account, region)).get(rtype) or []
 
 
 def coverage_gaps(snapshot: Mapping[str, Any]) -> list[dict[str, str]]:

@@ -15,7 +15,7 @@ from scanner.errors import InputError
 from scanner.fileio import inside
 from scanner.model import Location
 from scanner.names import account_problem, region_problem
-from scanner.snapshot import iter_regions
+from scanner.snapshot import iter_regions, resources_of
 
 TypeResources = dict[str, dict[str, dict[str, Any]]]  # {type: {id: fields}}
 RegionKey = tuple[str, str]  # (account, region)
@@ -87,7 +87,7 @@ def project_snapshot(snapshot: Mapping[str, Any]) -> dict[RegionKey, TypeResourc
     out: dict[RegionKey, TypeResources] = {}
     for account, region, data in iter_regions(snapshot):
         types: TypeResources = {}
-        for rtype, items in data.get("resources", {}).items():
+        for rtype, items in resources_of(data).items():
             if not is_projected(rtype):
                 continue
             types[rtype] = {

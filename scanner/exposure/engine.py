@@ -39,6 +39,7 @@ from scanner.exposure.model import Blocked, Exposure, ExposureReport, Family, St
 from scanner.exposure.nacl import Decision, Entry, decide, open_acl, parse_entries, port_edges
 from scanner.exposure.routes import RouteVerdict, route_verdict
 from scanner.exposure.world import RegionWorld
+from scanner.snapshot import iter_regions, resources_of
 
 EPHEMERAL: iv.Span = (1024, 65535)
 REPLIES = " (the replies"
@@ -517,11 +518,10 @@ def analyse(snapshot: Mapping[str, Any], ephemeral: iv.Span = EPHEMERAL) -> Expo
     """Exposures and blocked open rules of a whole snapshot, in a deterministic order."""
     exposures: list[Exposure] = []
     blocked: list[Blocked] = []
-    for account, account_data in sorted(snapshot.get("accounts", {}).items()):
-        for region, region_data in sorted(account_data.get("regions", {}).items()):
-            report = analyse_region(region_data.get("resources", {}), account, region, ephemeral)
-            exposures += report.exposures
-            blocked += report.blocked
+    for account, region, data in iter_regions(snapshot):
+        report = analyse_region(resources_of(data), account, region, ephemeral)
+        exposures += report.exposures
+        blocked += report.blocked
     return ExposureReport(tuple(exposures), tuple(blocked))
 
 

@@ -22,6 +22,7 @@ from scanner.flows.layout import Window
 from scanner.flows.reader import TABLE, FlowStore, LoadStats
 from scanner.flows.tally import Tally, iso
 from scanner.model import Finding, Location, RemediationAction
+from scanner.snapshot import iter_regions, regions_by_account, resources_of
 from scanner.textsafe import one_line, shell_join
 
 ENI = "aws.eni"
@@ -47,12 +48,11 @@ def _is_external(text: Any) -> bool:
 def interface_places(snapshot: Mapping[str, Any]) -> dict[str, Place]:
     """Network interface id -> account, region and VPC, from the snapshot."""
     found: dict[str, Place] = {}
-    for account, account_data in (snapshot.get("accounts") or {}).items():
-        for region, region_data in (account_data.get("regions") or {}).items():
-            for eni in (region_data.get("resources") or {}).get(ENI, []) or []:
-                eni_id = eni.get("NetworkInterfaceId")
-                if isinstance(eni_id, str):
-                    found[eni_id] = Place(account, region, eni.get("VpcId"))
+    for account, region, data in iter_regions(snapshot):
+        for eni in resources_of(data).get(ENI) or []:
+            eni_id = eni.get("NetworkInterfaceId")
+            if isinstance(eni_id, str):
+                found[eni_id] = Place(account, region, eni.get("VpcId"))
     return found
 
 
@@ -65,10 +65,7 @@ class Locator:
         # interface's baseline entry when the baseline lists the interface).
         self.location = Location(source, 1)
         self.places = interface_places(snapshot)
-        self.regions: dict[str, list[str]] = {
-            account: sorted(data.get("regions") or {})
-            for account, data in (snapshot.get("accounts") or {}).items()
-        }
+        self.regions: dict[str, list[str]] = regions_by_account(snapshot)
         _cols, rows = store.query(
             f"SELECT interface_id, any_value(account_id), any_value(region), any_value(vpc_id) "
             f"FROM {TABLE} WHERE interface_id IS NOT NULL GROUP BY interface_id"

@@ -21,6 +21,7 @@ from scanner.ec2params import ip_permission
 from scanner.flows.reader import FlowStore
 from scanner.flows.tally import Tally, iso
 from scanner.model import Finding
+from scanner.snapshot import iter_regions, resources_of
 
 PROTOCOLS = {"tcp": 6, "udp": 17, "icmp": 1, "icmpv6": 58}
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -148,13 +149,12 @@ def _rule(value: Any) -> bool:
 def enis_by_group(snapshot: Mapping[str, Any]) -> dict[tuple[str, str, str], list[str]]:
     """(account, region, group id) -> the network interfaces that carry the group."""
     index: dict[tuple[str, str, str], list[str]] = {}
-    for account, account_data in snapshot.get("accounts", {}).items():
-        for region, region_data in (account_data.get("regions") or {}).items():
-            for eni in (region_data.get("resources") or {}).get("aws.eni", []) or []:
-                eni_id = eni.get("NetworkInterfaceId")
-                for group in eni.get("Groups") or []:
-                    if eni_id and group.get("GroupId"):
-                        index.setdefault((account, region, group["GroupId"]), []).append(eni_id)
+    for account, region, data in iter_regions(snapshot):
+        for eni in resources_of(data).get("aws.eni") or []:
+            eni_id = eni.get("NetworkInterfaceId")
+            for group in eni.get("Groups") or []:
+                if eni_id and group.get("GroupId"):
+                    index.setdefault((account, region, group["GroupId"]), []).append(eni_id)
     return index
 
 

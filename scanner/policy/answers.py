@@ -15,7 +15,7 @@ import jmespath
 
 from scanner import resources
 from scanner.resources.base import Collector
-from scanner.snapshot import RegionData, region_items, regions_of
+from scanner.snapshot import RegionData, region_items, regions_of, resources_of
 
 Body = dict[str, Any]
 Answer = Callable[["RegionView", Mapping[str, Any]], Body]
@@ -64,7 +64,7 @@ class RegionView:
         """Items of ``rtype``; Unanswerable when the type was not collected there."""
         region = region or self.region
         region_data = self._regions().get(region, {})
-        if rtype not in region_data.get("resources", {}):
+        if rtype not in resources_of(region_data):
             failed = any(e.get("type") == rtype for e in region_data.get("errors", []))
             reason = "could not be read" if failed else "was not collected"
             raise Unanswerable(f"{rtype} {reason} in {self.account}/{region}", gap=failed)

@@ -28,7 +28,7 @@ from scanner.policy.evaluate import (
     trusted_for,
 )
 from scanner.policy.loader import PolicyPack
-from scanner.snapshot import region_data
+from scanner.snapshot import region_data, resources_of
 
 if TYPE_CHECKING:
     from scanner.policy.native import Plans
@@ -49,7 +49,7 @@ def _block_in_worker(work: _Inherited, account: str, region: str) -> list[Findin
 
 
 def _size(snapshot: Mapping[str, Any], account: str, region: str) -> int:
-    resources = region_data(snapshot, account, region).get("resources", {})
+    resources = resources_of(region_data(snapshot, account, region))
     return sum(len(items) for items in resources.values())
 
 

@@ -26,6 +26,7 @@ from typing import Any, TypeVar
 from scanner.policy import answers
 from scanner.policy.native import shapes
 from scanner.policy.session import SnapshotMiss
+from scanner.snapshot import region_data, resources_of
 
 T = TypeVar("T")
 
@@ -41,8 +42,7 @@ class Block:
 
     def items(self, rtype: str) -> Any:
         """The block's items of ``rtype`` ([] when absent; whatever the file holds)."""
-        regions = self.view._regions()
-        resources = regions.get(self.region, {}).get("resources", {}) if regions else {}
+        resources = resources_of(region_data(self.view.snapshot, self.account, self.region))
         return resources.get(rtype, []) if isinstance(resources, dict) else None
 
     def well_formed(self, rtype: str, aspect: str) -> bool:
