@@ -30,8 +30,9 @@ typecheck: $(STAMP)
 layers: $(STAMP)
 	$(BIN)/lint-imports --no-cache
 
+# The pure core: no process started (tests that fork or run a subprocess are marked slow).
 unit: $(STAMP)
-	$(BIN)/pytest -q tests/unit
+	$(BIN)/pytest -q -m "not slow" tests/unit
 
 # The rule pack must pass Cloud Custodian's own validation, as `custodian validate` runs it.
 validate-policies: $(STAMP)

@@ -28,7 +28,7 @@ from scanner.policy.loader import PolicyPack, load_policy_pack
 from scanner.policy.native import Block
 from scanner.snapshot import region_items
 from tests.conftest import ACCOUNT, AwsEnv
-from tests.integration.test_policy_world import (
+from tests.integration.policy_world import (
     build_network,
     eligible,
     enable_detection,

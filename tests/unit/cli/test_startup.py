@@ -40,12 +40,14 @@ def _top(modules: set[str]) -> set[str]:
     return {name.split(".")[0] for name in modules}
 
 
+@pytest.mark.slow  # a fresh interpreter
 def test_top_level_help_imports_no_command_and_no_heavy_dependency() -> None:
     loaded = _modules_after(["--help"])
     assert not _top(loaded) & set(HEAVY), sorted(_top(loaded) & set(HEAVY))
     assert not {m for m in loaded if m.startswith("scanner.commands.")}
 
 
+@pytest.mark.slow  # a fresh interpreter
 def test_version_imports_no_heavy_dependency() -> None:
     assert not _top(_modules_after(["--version"])) & set(HEAVY)
 
@@ -64,6 +66,7 @@ def test_every_registered_command_is_listed_and_resolves() -> None:
         assert isinstance(cli.get_command(ctx, name), click.Command)
 
 
+@pytest.mark.slow  # a fresh interpreter
 def test_help_of_a_command_does_not_import_aws_or_custodian() -> None:
     # `netwarden scan --help` is read often; the AWS and policy machinery loads when it runs.
     loaded = _top(_modules_after(["scan", "--help"]))

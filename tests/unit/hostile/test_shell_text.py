@@ -53,6 +53,7 @@ def test_control_points_cover_the_independent_set() -> None:
         assert (point in CONTROL_POINTS) == bool(CONTROL.match(chr(point))), hex(point)
 
 
+@pytest.mark.slow  # starts bash
 @needs_bash
 @settings(max_examples=60, deadline=None)
 @given(words=st.lists(WORD, min_size=1, max_size=8))
@@ -72,6 +73,7 @@ def test_plain_words_keep_posix_quoting() -> None:
     assert shell_quote("a\x1bb'") == "$'a\\x1bb\\''"
 
 
+@pytest.mark.slow  # starts bash
 @needs_bash
 def test_cli_for_quotes_a_hostile_scalar(tmp_path: Path) -> None:
     call = ApiCall("iam", "UpdateAccessKey", {"AccessKeyId": HOSTILE_KEY, "Status": "Inactive"})
@@ -90,6 +92,7 @@ def test_cli_for_quotes_a_hostile_scalar(tmp_path: Path) -> None:
     assert not (tmp_path / "x").exists()
 
 
+@pytest.mark.slow  # starts bash
 @needs_bash
 def test_containment_steps_for_a_hostile_key_are_quoted(tmp_path: Path) -> None:
     who = Attribution(

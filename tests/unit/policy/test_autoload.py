@@ -6,7 +6,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.unit.policy.conftest import POLICIES
+
+pytestmark = pytest.mark.slow  # each test runs Custodian's CLI in a fresh interpreter
 
 SCRIPT = """
 import site, sys

@@ -27,6 +27,7 @@ def rich_snapshot() -> dict[str, Any]:
     return snap
 
 
+@pytest.mark.slow  # forks
 @needs_fork
 def test_same_findings_in_the_same_order_as_one_process(pack: PolicyPack) -> None:
     snap = rich_snapshot()
@@ -49,6 +50,7 @@ def test_one_process_evaluates_here(pack: PolicyPack) -> None:
         ]
 
 
+@pytest.mark.slow  # forks
 @needs_fork
 def test_an_input_error_in_a_worker_keeps_its_file_and_line(tmp_path: Path) -> None:
     pack = _one_policy_pack(tmp_path, "      - unused")

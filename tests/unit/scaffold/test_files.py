@@ -128,6 +128,7 @@ def _step_script(path: str, job: str, step_id: str, **options: Any) -> str:
     return next(s for s in data["jobs"][job]["steps"] if s.get("id") == step_id)["run"]
 
 
+@pytest.mark.slow  # runs each step's script in bash
 @pytest.mark.parametrize(
     ("code", "step_fails"), [(0, False), (1, False), (3, False), (2, True), (4, True)]
 )

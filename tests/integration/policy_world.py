@@ -1,7 +1,5 @@
-"""(No tests here.) A moto world with a resource that must fire and one that must not, per rule.
-
-Shared by the policy integration tests; named test_policy_* to live in the policy engine's paths.
-"""
+"""A moto world with a resource that must fire and one that must not, per rule (no tests
+here: tests/integration/test_policy_rules.py uses it)."""
 
 from __future__ import annotations
 
