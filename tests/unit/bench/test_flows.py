@@ -6,6 +6,8 @@ from __future__ import annotations
 import gzip
 from pathlib import Path
 
+import pytest
+
 from bench import flows
 
 
@@ -18,6 +20,7 @@ def test_generated_files_have_the_aws_layout_and_header(tmp_path: Path) -> None:
         assert len(text.readline().split()) == len(flows.FIELDS)
 
 
+@pytest.mark.slow  # runs each engine in a child process
 def test_both_engines_agree_and_the_section_renders(tmp_path: Path) -> None:
     result = flows.run(4_000, lambda _message: None, tmp_path)
     assert result["answers_equal"], result["differing"]
