@@ -437,10 +437,17 @@ def attribute_drift(ctx: ScanContext) -> ScanContext:
     if not ctx.request.cloudtrail or not ctx.deltas:
         return ctx
     from scanner.attribution.sources import attribute_drift as attribute
-    from scanner.attribution.sources import plain_clients
+    from scanner.collect.aws_options import AccountClients
 
-    clients = plain_clients(ctx.request.aws.endpoint_url)
-    attributed = attribute(list(ctx.drift), ctx.deltas, ctx.request.cloudtrail, clients)
+    sessions = AccountClients(ctx.request.aws)
+
+    def client_for(service: str, region: str | None, account: str | None) -> Any:
+        # The scan's own credentials: each account's role (--role-arn, --accounts), or the
+        # ones it starts from (--profile, the environment). KeyError: no target reaches it.
+        session = sessions.default_session() if account is None else sessions.session(account)
+        return session.client(service, region)
+
+    attributed = attribute(list(ctx.drift), ctx.deltas, ctx.request.cloudtrail, client_for)
     # A log file, record or lookup that could not be read is a gap the reports name.
     return ctx.advance(drift=tuple(attributed.findings), notes=(*ctx.notes, *attributed.notes))
 

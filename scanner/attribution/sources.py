@@ -10,6 +10,7 @@ directory, no such bucket) is bad input.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import json
 import zlib
@@ -169,27 +170,53 @@ def _api_error(exc: Exception) -> str:
     return f"{type(exc).__name__}: {exc}"
 
 
-def s3_records(url: str, s3_client: Any, gaps: Gaps | None = None) -> Iterator[Record]:
-    """Every candidate record under ``s3://bucket/prefix``, one object in memory at a time."""
+def _list_keys(client: Any, bucket: str, prefix: str) -> list[str]:
+    keys: list[str] = []
+    for page in client.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix):
+        contents = page.get("Contents", [])
+        keys.extend(str(e["Key"]) for e in contents if ".json" in str(e.get("Key", "")))
+    return keys
+
+
+def _s3_client_for_bucket(
+    clients: Iterable[Callable[[], Any]], bucket: str, prefix: str, url: str, gaps: Gaps
+) -> tuple[Any, list[str]] | None:
+    """The first of ``clients`` whose credentials may list the bucket, with the keys; None
+    (a gap) when none may. A bucket that does not exist is bad input."""
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    failures: list[str] = []
+    for make in clients:
+        try:
+            client = make()
+            return client, _list_keys(client, bucket, prefix)
+        except ClientError as exc:
+            if _error_code(exc) in ("NoSuchBucket", "InvalidBucketName"):
+                raise InputError(f"--cloudtrail: no such bucket: {one_line(bucket, 80)}") from None
+            failures.append(_api_error(exc))
+        except (BotoCoreError, KeyError) as exc:
+            failures.append(_api_error(exc))
+    gaps.skip(f"listing {url}", "; ".join(dict.fromkeys(failures)) or "no credentials")
+    return None
+
+
+def s3_records(
+    url: str, clients: Any | Sequence[Callable[[], Any]], gaps: Gaps | None = None
+) -> Iterator[Record]:
+    """Every candidate record under ``s3://bucket/prefix``, one object in memory at a time.
+    ``clients`` is an S3 client, or a sequence of makers of one tried in turn: the bucket
+    is read with the first whose credentials may list it."""
     from botocore.exceptions import BotoCoreError, ClientError
 
     gaps = gaps if gaps is not None else Gaps()
     bucket, _, prefix = url.removeprefix("s3://").partition("/")
     if not bucket:
         raise InputError("--cloudtrail: no bucket in the S3 URL", url)
-    keys: list[str] = []
-    try:
-        for page in s3_client.get_paginator("list_objects_v2").paginate(
-            Bucket=bucket, Prefix=prefix
-        ):
-            contents = page.get("Contents", [])
-            keys.extend(str(e["Key"]) for e in contents if ".json" in str(e.get("Key", "")))
-    except ClientError as exc:
-        if _error_code(exc) in ("NoSuchBucket", "InvalidBucketName"):
-            raise InputError(f"--cloudtrail: no such bucket: {one_line(bucket, 80)}") from None
-        gaps.skip(f"listing {url}", _api_error(exc))
-    except BotoCoreError as exc:
-        gaps.skip(f"listing {url}", _api_error(exc))
+    makers = clients if isinstance(clients, Sequence) else [lambda: clients]
+    found = _s3_client_for_bucket(makers, bucket, prefix, url, gaps)
+    if found is None:
+        return
+    s3_client, keys = found
     for key in keys:
         where = f"s3://{bucket}/{key}"
         try:
@@ -265,12 +292,20 @@ def records_for(
     gaps: Gaps,
 ) -> Iterator[Record]:
     """Records from ``--cloudtrail``: ``s3://bucket/prefix``, ``lookup`` (the LookupEvents API
-    in each account and region with drift), or a local directory."""
+    in each account and region with drift), or a local directory.
+
+    Each account's LookupEvents is called with that account's credentials. The bucket is
+    read with the first credentials that may list it: each drifted account's (a trail in the
+    account itself), then the ones the scan starts from (an organisation trail's log-archive
+    bucket, read from the management or security account)."""
+    where = sorted(set(places))
     if source.startswith("s3://"):
-        yield from s3_records(source, client_for("s3", None, None), gaps)
+        accounts: list[str | None] = [*sorted({account for account, _ in where}), None]
+        makers = [functools.partial(client_for, "s3", None, account) for account in accounts]
+        yield from s3_records(source, makers, gaps)
     elif source == "lookup":
         ids = sorted(set(resource_ids))
-        for account, region in sorted(set(places)):
+        for account, region in where:
             try:
                 client = client_for("cloudtrail", region, account)
             except (KeyError, InputError) as exc:
@@ -290,7 +325,8 @@ class Attributed:
 
 
 def plain_clients(endpoint_url: str | None) -> ClientFor:
-    """Clients from the environment's default credentials (a library caller's fallback)."""
+    """Clients from the environment's default credentials, whatever the account (for a
+    caller with no sessions of its own)."""
     import boto3
 
     def client_for(service: str, region: str | None, account: str | None) -> Any:

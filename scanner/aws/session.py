@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import boto3
+import botocore.session
 from botocore.config import Config
 from botocore.credentials import (
     AssumeRoleCredentialFetcher,
@@ -136,7 +137,11 @@ class AccountSession:
         credentials = DeferredRefreshableCredentials(
             refresh_using=fetcher.fetch_credentials, method="assume-role"
         )
-        botocore_session = boto3.Session(profile_name=target.profile)._session
+        # A bare botocore session: boto3.Session below registers boto3's handlers on it, and
+        # a second registration (from another boto3.Session) breaks every S3 client.
+        botocore_session = botocore.session.get_session()
+        if target.profile:
+            botocore_session.set_config_variable("profile", target.profile)
         use_shared_loader(botocore_session)
         ec2parse.install(botocore_session)
         botocore_session._credentials = credentials

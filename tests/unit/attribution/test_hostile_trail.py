@@ -210,3 +210,54 @@ def test_a_failed_lookup_is_one_gap_for_the_region() -> None:
             "3 drifted resource(s) not looked up: AccessDeniedException: not allowed",
         )
     ]
+
+
+def _s3() -> Any:
+    return boto3.client("s3", region_name=REGION, aws_access_key_id="x", aws_secret_access_key="y")
+
+
+def test_the_bucket_is_read_with_the_first_credentials_that_may_list_it() -> None:
+    from scanner.attribution.sources import records_for
+
+    denied, allowed = _s3(), _s3()
+    key = f"AWSLogs/{ACCOUNT}/CloudTrail/{REGION}/2026/11/28/a.json.gz"
+    asked: list[tuple[str, str | None, str | None]] = []
+
+    def client_for(service: str, region: str | None, account: str | None) -> Any:
+        asked.append((service, region, account))
+        return denied if account == ACCOUNT else allowed
+
+    with Stubber(denied) as no, Stubber(allowed) as yes:
+        no.add_client_error("list_objects_v2", "AccessDenied", "Access Denied", 403)
+        yes.add_response("list_objects_v2", {"Contents": [{"Key": key}], "IsTruncated": False})
+        yes.add_response("get_object", {"Body": _streaming(log(SSH_OPEN))})
+        gaps = Gaps()
+        places = [(ACCOUNT, REGION)]
+        records = list(records_for("s3://trail/AWSLogs", places, ["sg-web"], client_for, gaps))
+        no.assert_no_pending_responses()
+        yes.assert_no_pending_responses()
+    assert asked == [("s3", None, ACCOUNT), ("s3", None, None)]
+    assert [r["eventID"] for r in records] == [SSH_OPEN["eventID"]]
+    assert gaps.skipped == []
+
+
+def test_a_bucket_no_credentials_may_list_is_one_gap() -> None:
+    from scanner.attribution.sources import records_for
+
+    client = _s3()
+    with Stubber(client) as stub:
+        for _ in range(2):
+            stub.add_client_error("list_objects_v2", "AccessDenied", "Access Denied", 403)
+        gaps = Gaps()
+        places = [(ACCOUNT, REGION)]
+        found = list(records_for("s3://trail", places, ["sg-web"], lambda *_: client, gaps))
+    assert found == []
+    assert gaps.skipped == [("listing s3://trail", "AccessDenied: Access Denied")]
+
+
+def _streaming(data: bytes) -> Any:
+    import io
+
+    from botocore.response import StreamingBody
+
+    return StreamingBody(io.BytesIO(data), len(data))
