@@ -28,7 +28,7 @@ FileFormat = Literal["text", "parquet"]
 DEFAULT_TABLE = "vpc_flow_logs"
 DEFAULT_DATABASE = "default"
 PROJECTION_START = "2020/01/01"
-MAX_DAY_LIST = 62  # longer windows prune by year only (an OR per day would be huge)
+MAX_DAY_LIST = 62  # longer windows prune by bounds (an OR per day would be huge)
 
 DEFAULT_FORMAT_COLUMNS = tuple(column_name(f) for f in DEFAULT_FORMAT)
 _ATHENA_TYPES = {"int": "int", "bigint": "bigint", "string": "string"}
@@ -191,12 +191,28 @@ def partition_predicate(window: Window, layout: TableLayout) -> str:
             for d in _days(first, last)
         ]
         return "(" + " OR ".join(days) + ")"
-    years = []
+    # An open or a long window: the same days as (year, month, day) bounds, compared column
+    # by column (the digits are fixed, so the strings compare as the numbers do).
+    bounds = []
     if first is not None:
-        years.append(f"year >= {_sql_string(f'{first:%Y}')}")
+        bounds.append(_hive_bound(first, ">"))
     if last is not None:
-        years.append(f"year <= {_sql_string(f'{last:%Y}')}")
-    return " AND ".join(years)
+        bounds.append(_hive_bound(last, "<"))
+    return " AND ".join(bounds)
+
+
+def _hive_bound(day: date, direction: str) -> str:
+    """``(year, month, day) >= day`` (direction ">") or ``<= day`` ("<"), in comparisons of
+    the partition columns alone, which Athena's partition projection can prune on."""
+    year, month, dom = (
+        _sql_string(f"{day:%Y}"),
+        _sql_string(f"{day:%m}"),
+        _sql_string(f"{day:%d}"),
+    )
+    return (
+        f"(year {direction} {year} OR (year = {year} AND (month {direction} {month} OR "
+        f"(month = {month} AND day {direction}= {dom}))))"
+    )
 
 
 def statement(

@@ -122,6 +122,20 @@ def test_traffic_on_the_open_ssh_finding(tmp_path: Path) -> None:
     )
 
 
+def test_the_scan_never_opens_a_file_outside_the_window(tmp_path: Path) -> None:
+    logs = _logs(tmp_path, [_flow("203.0.113.9", 10)])
+    # Garbage a day before the window: reading it would be exit 2.
+    old = Path(logs) / synth.aws_key(ACCT, "us-east-1", date(2025, 12, 1), "old.log.gz")
+    old.parent.mkdir(parents=True)
+    old.write_bytes(b"not a flow log")
+    result = _scan(tmp_path, "--flow-logs", logs, "--since", "2025-12-02", "--until", "2025-12-03")
+    assert result.exit_code == 0, result.output
+    run = json.loads((tmp_path / "out" / "findings.json").read_text())["run"]["flow_logs"]
+    assert (run["files"], run["pruned_files"], run["records"]) == (1, 1, 1)
+    assert (run["since"], run["until"]) == ("2025-12-02T00:00:00Z", "2025-12-03T00:00:00Z")
+    assert _scan(tmp_path, "--flow-logs", logs).exit_code == 2  # unbounded, it is read
+
+
 def test_without_flow_logs_no_traffic_field(tmp_path: Path) -> None:
     assert _scan(tmp_path).exit_code == 0
     findings = json.loads((tmp_path / "out" / "findings.json").read_text())["findings"]

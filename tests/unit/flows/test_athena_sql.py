@@ -119,7 +119,11 @@ def test_partition_predicates_match_the_path_pruning() -> None:
         "(year = '2025' AND month = '12' AND day = '03'))"
     )
     long = Window(WINDOW.since, WINDOW.until + timedelta(days=400))  # type: ignore[operator]
-    assert partition_predicate(long, "hive") == "year >= '2025' AND year <= '2027'"
+    assert partition_predicate(long, "hive") == (
+        "(year > '2025' OR (year = '2025' AND (month > '12' OR (month = '12' AND day >= '02'))))"
+        " AND "
+        "(year < '2027' OR (year = '2027' AND (month < '01' OR (month = '01' AND day <= '07'))))"
+    )
     assert partition_predicate(Window(since=WINDOW.since), "aws") == "day >= '2025/12/02'"
 
 
