@@ -613,6 +613,7 @@ def describe_run(ctx: ScanContext) -> ScanContext:
     """What the reports say about the scan: scope, rule pack, baseline, coverage."""
     from scanner.baseline.gitsource import last_commit
     from scanner.report.run import pack_rules, run_info_from_snapshot
+    from scanner.waivers.report import waiver_report
 
     request = ctx.request
     assert ctx.snapshot is not None
@@ -652,19 +653,6 @@ def previous_report(ctx: ScanContext) -> Mapping[str, Any] | None:
         "new": new,
         "existing": len(ctx.findings) - new,
         "resolved": [dict(r) for r in ctx.resolved],
-    }
-
-
-def waiver_report(outcome: WaiverOutcome | None, file: Any) -> Mapping[str, Any] | None:
-    """What the reports say about the waivers file: the waivers in force and how many
-    findings each accepted, the expired ones, the stale ones; None without a file."""
-    if outcome is None:
-        return None
-    return {
-        "file": str(file),
-        "applied": [{**w.describe(), "findings": n} for w, n in outcome.applied],
-        "expired": [{**e.waiver.describe(), "findings": len(e.findings)} for e in outcome.expired],
-        "stale": [w.describe() for w in outcome.stale],
     }
 
 

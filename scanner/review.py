@@ -1,5 +1,8 @@
 """The pull-request check as one library call: what a change to ``baselines/`` does (no click,
-no printing; ``netwarden review`` parses its options and prints the result).
+no printing; ``netwarden review`` parses its options and prints the result)::
+
+    result = review(ReviewRequest(base_ref="origin/main", output_dir="reports"))
+    raise SystemExit(exit_code(result, fail_on="high"))
 
 A change is judged twice: as drift from the base revision's baseline (located at the changed
 lines of the proposed files), and by the rule pack over the proposed baseline read back as a
@@ -9,8 +12,11 @@ snapshot, keeping only the findings the base revision did not already have.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from scanner.baseline.store import RegionBaseline, RegionKey
 from scanner.baseline.unproject import snapshot_of
@@ -21,6 +27,96 @@ from scanner.model import Finding
 from scanner.policy.evaluate import evaluate
 from scanner.policy.loader import PolicyPack
 from scanner.remediate.drift_plan import revert_actions
+
+if TYPE_CHECKING:
+    from scanner.waivers import WaiverOutcome
+
+REVIEW_FORMATS = ("sarif", "markdown", "json")
+
+
+@dataclass(frozen=True)
+class ReviewRequest:
+    """What ``netwarden review`` is asked: the proposed baselines in ``baseline_dir`` (the
+    working tree) against those at git revision ``base_ref``."""
+
+    base_ref: str = "HEAD"
+    baseline_dir: str = "baselines"
+    policies_dir: str = "policies"
+    output_dir: str | Path | None = "reports"  # None: write no report
+    category: str = "netwarden-review"  # SARIF automationDetails, apart from the nightly scan
+    waivers: str | Path | None = None  # a waivers file to apply
+    today: dt.date | None = None  # when waivers expire against (default: today, UTC)
+
+
+@dataclass(frozen=True)
+class ReviewResult:
+    deltas: tuple[Delta, ...]
+    findings: tuple[Finding, ...]  # drift and introduced policy findings, sorted
+    waivers: WaiverOutcome | None  # what the waivers file did (None without one)
+    written: tuple[Path, ...]  # the report files
+
+    @property
+    def policy(self) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if f.kind == "policy")
+
+
+def review(request: ReviewRequest) -> ReviewResult:
+    """Judge the proposed baselines against the base revision's: the deltas, their drift
+    findings and the policy findings the change introduces, the waivers applied (none is
+    called stale: a review sees only what the change touches), and the reports written.
+    Bad input raises ``InputError``."""
+    from scanner.baseline import gitsource, store
+    from scanner.policy.loader import load_policy_pack
+    from scanner.report import write_reports
+    from scanner.report.run import pack_rules, run_info_from_snapshot
+    from scanner.waivers.report import waiver_report
+
+    pack = load_policy_pack(request.policies_dir)
+    old = gitsource.load_at_revision(request.baseline_dir, request.base_ref)
+    new = store.load_dir(request.baseline_dir)
+    deltas, findings = review_findings(
+        old, new, pack, lambda a, r: store.baseline_path(request.baseline_dir, a, r)
+    )
+    outcome = None
+    if request.waivers is not None:
+        findings, outcome = _waive(findings, request, pack)
+    written: list[Path] = []
+    if request.output_dir is not None:
+        run = run_info_from_snapshot(
+            snapshot_of(new),
+            rules=pack_rules(pack),
+            policy_pack_dir=request.policies_dir,
+            policy_pack_digest=pack.digest,
+            baseline_dir=request.baseline_dir,
+            collected_at=f"proposed baseline (working tree) against {request.base_ref}",
+            scope=request.category,
+            waivers=waiver_report(outcome, request.waivers),
+        )
+        written = write_reports(findings, run, Path(request.output_dir), REVIEW_FORMATS)
+    return ReviewResult(tuple(deltas), tuple(findings), outcome, tuple(written))
+
+
+def exit_code(result: ReviewResult, fail_on: str) -> int:
+    """1 when a finding no waiver accepts is at or above ``fail_on`` (``none``: never)."""
+    from scanner.errors import ExitCode
+    from scanner.model import severity_at_least
+
+    failing = any(
+        severity_at_least(f.severity, fail_on) and f.waiver is None for f in result.findings
+    )
+    return ExitCode.FINDINGS if failing else ExitCode.OK
+
+
+def _waive(
+    findings: list[Finding], request: ReviewRequest, pack: PolicyPack
+) -> tuple[list[Finding], WaiverOutcome]:
+    from scanner.waivers import apply_waivers, load_waivers
+
+    assert request.waivers is not None
+    waivers = load_waivers(request.waivers, [p.metadata.id for p in pack.policies])
+    today = request.today or dt.datetime.now(dt.UTC).date()
+    outcome = dataclasses.replace(apply_waivers(findings, waivers, today), stale=())
+    return sorted(outcome.findings, key=Finding.sort_key), outcome
 
 
 def review_findings(

@@ -163,7 +163,7 @@ class RunInfo:
     # (``tool_version``): a snapshot may come from another machine or an older release.
     snapshot_tool_version: str | None = None
     # The waivers file and what it did: {"file", "applied": [WAIVER + "findings"],
-    # "expired": [WAIVER + "findings"], "stale": [WAIVER]} (scanner.pipeline.waiver_report);
+    # "expired": [WAIVER + "findings"], "stale": [WAIVER]} (scanner.waivers.report.waiver_report);
     # None when no waivers file was read.
     waivers: Mapping[str, Any] | None = None
     # Against a previous run (--previous): {"path", "collected_at", "new", "existing",

@@ -159,3 +159,48 @@ def test_review_in_a_shallow_clone_with_the_base_fetched(
 def test_unknown_base_is_bad_input(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     code, output = run_review(repo, monkeypatch, "--base", "no-such-ref")
     assert code == 2 and "netwarden: error: git" in output
+
+
+WAIVE_ALL = """\
+waivers:
+  - rule: "*"
+    resource: sg-web
+    reason: the SSH rule is a reviewed bastion, ticket SEC-7
+    owner: netops@example.com
+    expires: 2099-12-31
+  - rule: "*"
+    resource: igw-new
+    reason: the new gateway is approved, ticket SEC-8
+    owner: netops@example.com
+    expires: 2099-12-31
+  - rule: NW-SG-002
+    resource: sg-elsewhere
+    reason: matches nothing this change touches
+    owner: netops@example.com
+    expires: 2099-12-31
+"""
+
+
+def test_waivers_accept_the_review_findings_and_none_is_called_stale(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    waivers = repo / "waivers.yaml"
+    waivers.write_text(WAIVE_ALL)
+    code, output = run_review(repo, monkeypatch, "--base", "HEAD~1", "--waivers", str(waivers))
+    assert code == 0, output
+    assert "[accepted risk]" in output
+    assert "matches no finding" not in output  # a review sees only what the change touches
+    run = json.loads((repo / "review-reports" / "findings.json").read_text())["run"]
+    assert run["waivers"]["stale"] == []
+    assert {w["resource"] for w in run["waivers"]["applied"]} == {"sg-web", "igw-new"}
+
+
+def test_the_review_is_one_library_call(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from scanner.review import ReviewRequest, exit_code, review
+
+    monkeypatch.chdir(repo)
+    result = review(ReviewRequest(base_ref="HEAD~1", policies_dir=POLICIES, output_dir=None))
+    assert {d.resource_id for d in result.deltas} == {"sg-web", "igw-new"}
+    assert "NW-SG-002" in {f.rule_id for f in result.policy}
+    assert result.written == () and not (repo / "reports").exists()
+    assert (exit_code(result, "high"), exit_code(result, "none")) == (1, 0)
