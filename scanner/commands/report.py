@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
-from pathlib import Path
 from typing import Any
 
 import click
@@ -17,7 +15,7 @@ from scanner.commands.common import (
     output_dir_option,
     policies_option,
 )
-from scanner.errors import ExitCode, InputError, combine_exit_codes
+from scanner.errors import ExitCode, InputError
 from scanner.formats import DEFAULT_FORMATS, REPORT_FORMATS
 
 
@@ -56,33 +54,21 @@ def merge_command(
     fail_on: str,
 ) -> None:
     """Merge shard reports (each a scan's -o DIR) into one report set."""
-    from scanner.model import severity_at_least
-    from scanner.policy.loader import load_policy_pack
-    from scanner.report import write_reports
-    from scanner.report.merge import merge_runs, read_shard
-    from scanner.report.run import pack_rules
+    from scanner.merge import MergeRequest, exit_code, merge
     from scanner.report.writer import formats_from_flag
 
-    chosen = formats_from_flag(formats)
-    documents = [read_shard(d) for d in shard_dirs]
-    pack = load_policy_pack(policies_dir)
-    rules = pack_rules(pack)
-    findings, run = merge_runs(documents, list(shard_dirs), rules)
-    if run.policy_pack_digest != pack.digest:
-        raise InputError(
-            f"the shards were scanned with another policy pack than {policies_dir}/ "
-            f"(digest {run.policy_pack_digest[:12]}, here {pack.digest[:12]})"
+    result = merge(
+        MergeRequest(
+            shard_dirs=shard_dirs,
+            output_dir=output_dir,
+            policies_dir=policies_dir,
+            formats=formats_from_flag(formats),
+            category=category,
         )
-    if category:
-        run = dataclasses.replace(run, scope=category)
-    for path in write_reports(findings, run, Path(output_dir), chosen):
+    )
+    for path in result.written:
         console.note(f"wrote {path}")
-    codes = []
-    if any(severity_at_least(f.severity, fail_on) and f.waiver is None for f in findings):
-        codes.append(ExitCode.FINDINGS)
-    if run.coverage_gaps and fail_on != "none":
-        codes.append(ExitCode.INCOMPLETE)
-    raise click.exceptions.Exit(combine_exit_codes(*codes))
+    raise click.exceptions.Exit(exit_code(result, fail_on))
 
 
 @report_group.command("securityhub")
