@@ -117,6 +117,30 @@ def build_network(client: ClientFactory, endpoint_url: str) -> dict[str, str]:
     )
     ids["sg_used"] = _sg(ec2, vpc_pub, "used")
     ids["sg_idle"] = _sg(ec2, vpc_pub, "idle")
+    # Kerberos, LDAP and NetBIOS/SMB are high-risk ports too.
+    ids["sg_kerberos"] = _sg(ec2, vpc_pub, "kerberos", _tcp(88, IpRanges=ANY4))
+    ids["sg_ldap"] = _sg(ec2, vpc_pub, "ldap", _tcp(636, Ipv6Ranges=ANY6))
+    ids["sg_netbios"] = _sg(ec2, vpc_pub, "netbios", _tcp(139, IpRanges=ANY4))
+    # One public address nobody allowed; a public range wider than /24; a narrow one.
+    ids["sg_one_address"] = _sg(
+        ec2, vpc_pub, "one-address", _tcp(5432, IpRanges=[{"CidrIp": "8.8.4.4/32"}])
+    )
+    ids["sg_one_address_v6"] = _sg(
+        ec2, vpc_pub, "one-v6", _tcp(443, Ipv6Ranges=[{"CidrIpv6": "2600:1f18::7/128"}])
+    )
+    ids["sg_wide_public"] = _sg(
+        ec2, vpc_pub, "wide-public", _tcp(443, IpRanges=[{"CidrIp": "52.0.0.0/8"}])
+    )
+    ids["sg_narrow_public"] = _sg(
+        ec2, vpc_pub, "narrow-public", _tcp(443, IpRanges=[{"CidrIp": "52.94.76.0/24"}])
+    )
+    # A single private or documentation address is not a public one.
+    ids["sg_one_private"] = _sg(
+        ec2,
+        vpc_pub,
+        "one-private",
+        _tcp(22, IpRanges=[{"CidrIp": "10.20.0.9/32"}, {"CidrIp": "100.64.0.9/32"}]),
+    )
 
     subnet = ec2.create_subnet(
         VpcId=vpc_pub,
@@ -138,6 +162,11 @@ def build_network(client: ClientFactory, endpoint_url: str) -> dict[str, str]:
         CidrBlock="10.20.3.0/24",
         TagSpecifications=_tags("subnet", Exposure="public"),
     )["Subnet"]["SubnetId"]
+    subnet_auto_ip = ec2.create_subnet(VpcId=vpc_int, CidrBlock="10.10.9.0/24")["Subnet"][
+        "SubnetId"
+    ]
+    ec2.modify_subnet_attribute(SubnetId=subnet_auto_ip, MapPublicIpOnLaunch={"Value": True})
+    ids["subnet_auto_ip"] = subnet_auto_ip
     ids.update(
         subnet_private_igw=subnet,
         subnet_private_ok=subnet_ok,
@@ -205,6 +234,18 @@ def build_network(client: ClientFactory, endpoint_url: str) -> dict[str, str]:
         Ipv6CidrBlock="::/0",
     )
     ids["acl_v6_open"] = acl_v6
+    # A non-default ACL in use: the private subnet's association moves to it.
+    acl_used = ec2.create_network_acl(VpcId=vpc_pub)["NetworkAcl"]["NetworkAclId"]
+    association = ec2.describe_network_acls(
+        Filters=[{"Name": "association.subnet-id", "Values": [subnet_ok]}]
+    )["NetworkAcls"][0]["Associations"]
+    ec2.replace_network_acl_association(
+        AssociationId=next(
+            a["NetworkAclAssociationId"] for a in association if a["SubnetId"] == subnet_ok
+        ),
+        NetworkAclId=acl_used,
+    )
+    ids["acl_used"] = acl_used
     ids["acl_default_int"] = ec2.describe_network_acls(
         Filters=[{"Name": "vpc-id", "Values": [vpc_int]}, {"Name": "default", "Values": ["true"]}]
     )["NetworkAcls"][0]["NetworkAclId"]
@@ -249,6 +290,20 @@ def build_network(client: ClientFactory, endpoint_url: str) -> dict[str, str]:
             ComparisonOperator="GreaterThanOrEqualToThreshold",
         )
     ids["eip_idle"] = ec2.allocate_address(Domain="vpc")["AllocationId"]
+
+    ids["tgw_auto"] = ec2.create_transit_gateway(
+        Description="auto", Options={"AutoAcceptSharedAttachments": "enable"}
+    )["TransitGateway"]["TransitGatewayId"]
+    ids["tgw_reviewed"] = ec2.create_transit_gateway(
+        Description="reviewed", Options={"AutoAcceptSharedAttachments": "disable"}
+    )["TransitGateway"]["TransitGatewayId"]
+    customer = ec2.create_customer_gateway(Type="ipsec.1", PublicIp="198.51.100.20", BgpAsn=65000)
+    vgw = ec2.create_vpn_gateway(Type="ipsec.1")["VpnGateway"]["VpnGatewayId"]
+    ids["vpn"] = ec2.create_vpn_connection(
+        Type="ipsec.1",
+        CustomerGatewayId=customer["CustomerGateway"]["CustomerGatewayId"],
+        VpnGatewayId=vgw,
+    )["VpnConnection"]["VpnConnectionId"]
     return ids
 
 

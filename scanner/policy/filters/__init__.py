@@ -12,7 +12,7 @@ from scanner.policy.filters import nacl, network, sg  # noqa: F401
 
 FILTERS = {
     "aws.network-acl": ("open-ingress",),
-    "aws.security-group": ("wide-cidr-ingress", "unreferenced"),
+    "aws.security-group": ("wide-cidr-ingress", "public-cidr-ingress", "unreferenced"),
     "aws.subnet": ("internet-gateway-route",),
     "aws.route-table": ("broad-peering-route",),
     "aws.internet-gateway": ("vpc",),

@@ -207,14 +207,60 @@ BUILDERS: dict[str, st.SearchStrategy[list[dict[str, Any]]]] = {
     "aws.network-acl": numbered(
         "NetworkAclId",
         "acl",
-        st.fixed_dictionaries({"Entries": st.lists(nacl_entry(), max_size=6)}),
+        st.fixed_dictionaries(
+            {"Entries": st.lists(nacl_entry(), max_size=6)},
+            optional={
+                "IsDefault": st.booleans(),
+                "Associations": st.lists(
+                    st.sampled_from(SUBNET_IDS).map(lambda s: {"SubnetId": s}), max_size=2
+                ),
+            },
+        ),
         4,
     ),
     "aws.route-table": numbered("RouteTableId", "rtb", route_table(), 4),
     "aws.subnet": pooled(
         "SubnetId",
         SUBNET_IDS,
-        st.fixed_dictionaries({"VpcId": st.sampled_from(VPC_IDS)}, optional={"Tags": tags()}),
+        st.fixed_dictionaries(
+            {"VpcId": st.sampled_from(VPC_IDS)},
+            optional={"Tags": tags(), "MapPublicIpOnLaunch": st.booleans()},
+        ),
+    ),
+    "aws.transit-gateway": numbered(
+        "TransitGatewayId",
+        "tgw",
+        st.fixed_dictionaries(
+            {"State": st.sampled_from(["available", "pending", "deleting", "deleted"])},
+            optional={
+                "Options": st.fixed_dictionaries(
+                    {},
+                    optional={
+                        "AutoAcceptSharedAttachments": st.sampled_from(["enable", "disable"])
+                    },
+                )
+            },
+        ),
+        3,
+    ),
+    "aws.vpn-connection": numbered(
+        "VpnConnectionId",
+        "vpn",
+        st.fixed_dictionaries(
+            {"State": st.sampled_from(["available", "pending", "deleted"])},
+            optional={
+                "VgwTelemetry": st.lists(
+                    st.fixed_dictionaries(
+                        {
+                            "Status": st.sampled_from(["UP", "DOWN"]),
+                            "OutsideIpAddress": st.sampled_from(["203.0.113.1", "203.0.113.2"]),
+                        }
+                    ),
+                    max_size=2,
+                )
+            },
+        ),
+        3,
     ),
     "aws.eni": numbered(
         "NetworkInterfaceId",
@@ -274,6 +320,8 @@ NEEDS = {
     "aws.peering-connection": ("aws.peering-connection",),
     "aws.internet-gateway": ("aws.internet-gateway", "aws.vpc"),
     "aws.elastic-ip": ("aws.elastic-ip",),
+    "aws.transit-gateway": ("aws.transit-gateway",),
+    "aws.vpn-connection": ("aws.vpn-connection",),
 }
 
 

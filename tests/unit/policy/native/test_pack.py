@@ -32,6 +32,7 @@ NATIVE = {
     "nacl-admin-ports-open-to-ipv4-internet",
     "nacl-admin-ports-open-to-ipv6-internet",
     "nat-gateway-without-alarms",
+    "network-acl-unused",
     "peering-route-too-broad",
     "peering-with-untrusted-account",
     "private-subnet-routes-to-internet-gateway",
@@ -44,6 +45,9 @@ NATIVE = {
     "sg-rdp-open-to-ipv6-internet",
     "sg-ssh-open-to-ipv4-internet",
     "sg-ssh-open-to-ipv6-internet",
+    "subnet-auto-assigns-public-ipv4",
+    "transit-gateway-auto-accepts-attachments",
+    "vpn-tunnel-down",
 }
 
 
