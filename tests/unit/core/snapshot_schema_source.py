@@ -126,6 +126,8 @@ def skeleton(resources: dict[str, Any]) -> dict[str, Any]:
                         "additionalProperties": {"$ref": "#/$defs/region"},
                     },
                     "errors": {"$ref": "#/$defs/errors"},
+                    # From Organizations or the accounts file; shown in every report.
+                    "name": {"type": "string"},
                 },
             },
             "region": {
