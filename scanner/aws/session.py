@@ -20,6 +20,7 @@ from botocore.credentials import (
     AssumeRoleCredentialFetcher,
     DeferredRefreshableCredentials,
 )
+from botocore.exceptions import NoCredentialsError
 
 from scanner import __version__
 from scanner.aws import ec2parse
@@ -128,9 +129,12 @@ class AccountSession:
         extra: dict[str, Any] = {"RoleSessionName": "netwarden"}
         if target.external_id:
             extra["ExternalId"] = target.external_id
+        source = base.get_credentials()
+        if source is None:  # botocore would fail later, and not as a credentials error
+            raise NoCredentialsError()
         fetcher = AssumeRoleCredentialFetcher(
             client_creator=client_creator,
-            source_credentials=base.get_credentials(),
+            source_credentials=source,
             role_arn=target.role_arn,
             extra_args=extra,
         )

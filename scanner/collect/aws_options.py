@@ -110,17 +110,21 @@ def collect_with(
     # that read a snapshot file never pay for them.
     from botocore.exceptions import NoCredentialsError, ProfileNotFound
 
+    from scanner.aws.regions import check_regions
     from scanner.aws.session import AwsContext
     from scanner.collect.runner import CollectOptions, collect
     from scanner.shard import in_shard, parse_shard
 
     chosen = parse_shard(options.shard)
+    regions = parse_regions(options.regions)
     collect_options = CollectOptions(
-        regions=parse_regions(options.regions),
+        regions=regions,
         max_workers=options.max_workers,
         endpoint_url=options.endpoint_url,
     )
     context = AwsContext(endpoint_url=options.endpoint_url, max_workers=options.max_workers)
+    if regions:  # offline first: a typo is named before any call is made
+        check_regions(regions, lambda: listed_regions(options, context))
     try:
         targets = [
             t for t in targets_for(options, context) if in_shard(t.account_hint or t.label, chosen)
@@ -133,6 +137,19 @@ def collect_with(
             "no AWS credentials found: use --profile, --role-arn, --accounts, "
             "or the standard AWS environment variables"
         ) from None
+
+
+def listed_regions(options: AwsOptions, context: Any) -> list[str]:
+    """Every region DescribeRegions (AllRegions) lists to the credentials the scan starts
+    from; nothing when they cannot ask: names are then checked against botocore's data."""
+    from scanner.aws.session import AccountSession, AccountTarget
+    from scanner.collect.units import READ_ERRORS
+
+    try:
+        ec2 = AccountSession(AccountTarget(profile=options.profile), context).client("ec2")
+        return [str(r["RegionName"]) for r in ec2.describe_regions(AllRegions=True)["Regions"]]
+    except READ_ERRORS:
+        return []
 
 
 class AccountClients:

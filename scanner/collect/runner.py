@@ -18,6 +18,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from botocore.exceptions import NoCredentialsError
+
 from scanner import __version__
 from scanner.aws.session import AccountSession, AccountTarget, AwsContext
 from scanner.collect import processes
@@ -54,6 +56,8 @@ def open_accounts(
         session = AccountSession(target, context)
         try:
             account = session.account_id()
+        except NoCredentialsError:
+            raise  # no credentials at all is bad configuration, not one unreachable account
         except READ_ERRORS as exc:
             key = target.account_hint or target.label
             failures.setdefault(key, []).append(error_record("account", exc))

@@ -192,3 +192,29 @@ def test_bad_accounts_file_names_file_and_line(aws: AwsEnv, tmp_path: Path) -> N
     assert result.exit_code == 2
     assert f"{accounts}:3: unknown key 'rol'" in result.output
     assert "Traceback" not in result.output
+
+
+def test_a_misspelt_region_is_exit_2_with_a_suggestion_before_collecting(
+    aws: AwsEnv, tmp_path: Path
+) -> None:
+    code, snapshot, output = run_collect(tmp_path, "--regions", "us-east-1,eu-wset-1")
+    assert code == 2, output
+    assert output == (
+        "netwarden: error: --regions: unknown region 'eu-wset-1' (did you mean eu-west-1?)\n"
+    )
+    assert snapshot == {}
+
+
+def test_no_credentials_at_all_is_exit_2(
+    aws: AwsEnv, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
+        monkeypatch.delenv(name)
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    for name in ("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "AWS_CONTAINER_CREDENTIALS_FULL_URI"):
+        monkeypatch.delenv(name, raising=False)
+    for flags in ((), ("--role-arn", "arn:aws:iam::111111111111:role/audit")):
+        code, snapshot, output = run_collect(tmp_path, "--regions", "us-east-1", *flags)
+        assert code == 2, output
+        assert output.startswith("netwarden: error: no AWS credentials found")
+        assert output.count("\n") == 1 and snapshot == {}
