@@ -112,6 +112,7 @@ NOT_READERS = {
     "scanner/shard.py": "builds a shard's snapshot",
     "bench/synth.py": "builds generated snapshots",
     "scanner/aws/accounts.py": "an accounts file",
+    "scanner/aws/regions.py": "botocore's endpoint data (partitions and their regions)",
     "scanner/attribution/events.py": "a CloudTrail record's resources",
     "scanner/baseline/store.py": "a baseline file's resources",
     "scanner/remediate/reviewed.py": "an evidence document",
