@@ -386,13 +386,16 @@ def start_policies(ctx: ScanContext) -> ScanContext:
     meanwhile in this one."""
     if ctx.pack is None:
         return ctx
+    from scanner.policy.documents import without_unreadable_policies
     from scanner.policy.parallel import start_evaluation
 
     assert ctx.snapshot is not None
+    # An item whose resource policy cannot be read is a warning, never a failed evaluation.
+    evaluated, notes = without_unreadable_policies(ctx.snapshot)
     pending = start_evaluation(
-        ctx.snapshot, ctx.pack, processes=ctx.request.processes, engine=ctx.request.engine
+        evaluated, ctx.pack, processes=ctx.request.processes, engine=ctx.request.engine
     )
-    return ctx.advance(pending=ctx.resources.enter_context(pending))
+    return ctx.advance(pending=ctx.resources.enter_context(pending), notes=(*ctx.notes, *notes))
 
 
 def check_drift(ctx: ScanContext) -> ScanContext:

@@ -344,7 +344,7 @@ def print_notes(notes: Any) -> None:
     for note in notes:
         # A notification that was not sent is a warning: someone was not told; so is a trail
         # that could not be read: a change may be missing who made it.
-        warn = note.get("kind") in ("notification-failed", "attribution-gap")
+        warn = note.get("kind") in ("notification-failed", "attribution-gap", "unreadable-policy")
         level = "warning" if warn else "note"
         message = one_line(str(note.get("message", "")), 2000)
         click.echo(f"netwarden: {level}: {message}", err=True)

@@ -49,6 +49,9 @@ def evaluate(
     (Custodian's classes for every policy); both give the same findings.
     :mod:`scanner.policy.parallel` spreads the same work over processes.
     """
+    from scanner.policy.documents import without_unreadable_policies
+
+    snapshot, _ = without_unreadable_policies(snapshot)  # the scan reports them as warnings
     trusted = trusted_for(snapshot, trusted_accounts)
     plans = native_plans(pack, trusted, engine)
     findings: list[Finding] = []
