@@ -3,19 +3,16 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 from typing import Any
 
 import click
 
 from scanner import console
-from scanner.baseline import store
 from scanner.commands import drift_output
 from scanner.commands.common import (
     aws_options,
     aws_request,
     baseline_dir_option,
-    fail,
     handle_input_errors,
     obtain_snapshot,
     print_notes,
@@ -25,8 +22,6 @@ from scanner.commands.common import (
     waivers_option,
     warn_about_waivers,
 )
-from scanner.drift.against import compute_drift
-from scanner.drift.engine import Delta
 from scanner.errors import ExitCode, InputError
 from scanner.snapshot import has_errors
 
@@ -111,17 +106,10 @@ def baseline_group() -> None:
 @handle_input_errors
 def create_command(snapshot_path: str | None, baseline_dir: str, force: bool, **aws: Any) -> None:
     """Write the known-good baseline from live state (or --snapshot)."""
+    from scanner.baseline.workflow import create
+
     snapshot = obtain_snapshot(snapshot_path, aws)
-    live = store.project_snapshot(snapshot)
-    existing = [
-        store.baseline_path(baseline_dir, a, r)
-        for a, r in sorted(live)
-        if store.baseline_path(baseline_dir, a, r).exists()
-    ]
-    if existing and not force:
-        fail(f"{existing[0]} already exists; use --force to overwrite the baseline")
-    written = store.write_all(baseline_dir, sorted(live.items()))
-    for path in written:
+    for path in create(snapshot, baseline_dir, force):
         console.note(f"wrote {path}")
     if has_errors(snapshot):
         click.echo(
@@ -129,23 +117,6 @@ def create_command(snapshot_path: str | None, baseline_dir: str, force: bool, **
             err=True,
         )
         raise click.exceptions.Exit(ExitCode.INCOMPLETE)
-
-
-def fold_in(
-    baselines: dict[tuple[str, str], store.RegionBaseline], deltas: list[Delta]
-) -> dict[tuple[str, str], store.TypeResources]:
-    """The baseline resources of each touched region with the given deltas accepted."""
-    touched: dict[tuple[str, str], store.TypeResources] = {}
-    for delta in deltas:
-        key = (delta.account, delta.region)
-        if key not in touched:
-            current = baselines.get(key)
-            touched[key] = {t: dict(r) for t, r in (current.resources if current else {}).items()}
-        section = touched[key].setdefault(delta.resource_type, {})
-        section.pop(delta.baseline_id or delta.resource_id, None)
-        if delta.after is not None:
-            section[delta.resource_id] = dict(delta.after)
-    return touched
 
 
 @baseline_group.command("accept")
@@ -163,21 +134,14 @@ def accept_command(
     **aws: Any,
 ) -> None:
     """Fold reviewed drift into the baseline, touching only the accepted resources."""
+    from scanner.drift.accept import accept
+
     if bool(resources) == accept_all:
         raise InputError("give --resource ID (repeatable) or --all")
     snapshot = obtain_snapshot(snapshot_path, aws)
-    baselines = store.load_dir(baseline_dir)
-    deltas = compute_drift(snapshot, baseline_dir, baselines)
-    if not accept_all:
-        wanted = set(resources)
-        known = {d.resource_id for d in deltas} | {d.baseline_id for d in deltas if d.baseline_id}
-        missing = sorted(wanted - known)
-        if missing:
-            raise InputError(f"no drift for resource {missing[0]!r}; nothing to accept")
-        deltas = [d for d in deltas if d.resource_id in wanted or d.baseline_id in wanted]
-    touched = fold_in(baselines, deltas)
-    for path in store.write_all(baseline_dir, sorted(touched.items())):
-        console.note(f"updated {Path(path)}")
+    deltas, written = accept(snapshot, baseline_dir, None if accept_all else resources)
+    for path in written:
+        console.note(f"updated {path}")
     console.note(f"accepted {len(deltas)} drifted resource(s)")
 
 
@@ -186,21 +150,9 @@ def accept_command(
 @handle_input_errors
 def lint_command(baseline_dir: str) -> None:
     """Check every baseline file: it parses, and is in the form netwarden writes."""
-    baselines = store.load_dir(baseline_dir)  # a file that does not parse: exit 2 at file:line
-    if not baselines:
-        raise InputError(f"no baseline in {baseline_dir}/")
-    unformatted = []
-    for (account, region), baseline in sorted(baselines.items()):
-        text = Path(baseline.path).read_text(encoding="utf-8")
-        expected = store.render(account, region, baseline.resources)
-        if text != expected:
-            # The first line that differs, so a hand edit is easy to find.
-            got, want = text.splitlines(), expected.splitlines()
-            line = next(
-                (i for i, (a, b) in enumerate(zip(got, want, strict=False), 1) if a != b),
-                min(len(got), len(want)) + 1,
-            )
-            unformatted.append(f"{baseline.path}:{line}: not in the form netwarden writes")
+    from scanner.baseline.workflow import lint
+
+    count, unformatted = lint(baseline_dir)  # a file that does not parse: exit 2 at file:line
     for message in unformatted:
         click.echo(message, err=True)
     if unformatted:
@@ -210,4 +162,4 @@ def lint_command(baseline_dir: str) -> None:
             err=True,
         )
         raise click.exceptions.Exit(ExitCode.FINDINGS)
-    console.note(f"{len(baselines)} baseline file(s) are valid")
+    console.note(f"{count} baseline file(s) are valid")
