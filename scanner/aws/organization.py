@@ -121,3 +121,19 @@ def organization_targets(
     if not targets:
         raise InputError("--organization: no ACTIVE account left to scan")
     return targets
+
+
+ORGANIZATION_ID = re.compile(r"^o-[a-z0-9]{10,32}$")
+
+
+def organization_id(client: Any) -> str | None:
+    """The id of the organisation the account belongs to (DescribeOrganization, an optional
+    permission: an endpoint policy limited to ``aws:PrincipalOrgID`` of this organisation
+    trusts it); None outside an organisation, without the permission, or on any failure."""
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    try:
+        found = client.describe_organization()["Organization"]["Id"]
+    except (ClientError, BotoCoreError, KeyError, TypeError):
+        return None
+    return found if isinstance(found, str) and ORGANIZATION_ID.match(found) else None

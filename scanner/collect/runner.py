@@ -21,6 +21,7 @@ from typing import Any
 from botocore.exceptions import NoCredentialsError
 
 from scanner import __version__
+from scanner.aws.organization import organization_id
 from scanner.aws.session import AccountSession, AccountTarget, AwsContext
 from scanner.collect import processes
 from scanner.collect.collectors import COLLECTORS, Collector
@@ -93,6 +94,9 @@ def collect(
         regions_out: dict[str, Any] = {}
         accounts[account] = {"regions": regions_out, "errors": []}
         _name_account(accounts[account], session.target)
+        organization = organization_id(session.client("organizations"))
+        if organization is not None:
+            accounts[account]["organization_id"] = organization
         try:
             regions = list(options.regions) if options.regions else session.enabled_regions()
         except READ_ERRORS as exc:

@@ -16,6 +16,7 @@ import copy
 from collections.abc import Collection, Mapping
 from typing import TYPE_CHECKING, Any
 
+from scanner.aws.organization import ORGANIZATION_ID
 from scanner.errors import InputError
 from scanner.model import Finding, Location
 from scanner.policy.copies import clone_item, clone_items
@@ -75,9 +76,15 @@ def native_plans(pack: PolicyPack, trusted: list[str], engine: str) -> Plans | N
 
 
 def trusted_for(snapshot: Mapping[str, Any], trusted_accounts: Collection[str] | None) -> list[str]:
-    """The trusted accounts: those given, else every account in the snapshot."""
+    """The trusted accounts (those given, else every account in the snapshot) and the
+    organisations the snapshot's accounts belong to (``o-...`` ids, from collection)."""
     accounts = accounts_of(snapshot)
-    return sorted(set(trusted_accounts) if trusted_accounts is not None else set(accounts))
+    trusted = set(trusted_accounts) if trusted_accounts is not None else set(accounts)
+    for data in accounts.values():
+        organization = data.get("organization_id") if isinstance(data, Mapping) else None
+        if isinstance(organization, str) and ORGANIZATION_ID.match(organization):
+            trusted.add(organization)
+    return sorted(trusted)
 
 
 def evaluate_block(
@@ -121,11 +128,19 @@ def _items(snapshot: Mapping[str, Any], rtype: str, account: str, region: str) -
 
 
 def with_trusted_accounts(data: Any, trusted: list[str]) -> Any:
-    """A copy of policy data where every trusted-account filter also trusts ``trusted``."""
+    """A copy of policy data where every trusted-account filter also trusts ``trusted``:
+    its accounts, and (``cross-account``, which reads ``aws:PrincipalOrgID`` conditions) its
+    organisations."""
     if isinstance(data, dict):
         out = {k: with_trusted_accounts(v, trusted) for k, v in data.items()}
         if out.get("type") in TRUSTED_ACCOUNT_FILTERS:
-            out["whitelist"] = sorted(set(out.get("whitelist", [])) | set(trusted))
+            organizations = {t for t in trusted if ORGANIZATION_ID.match(t)}
+            accounts = set(trusted) - organizations
+            out["whitelist"] = sorted(set(out.get("whitelist", [])) | accounts)
+            if out["type"] == "cross-account" and organizations:
+                out["whitelist_orgids"] = sorted(
+                    set(out.get("whitelist_orgids", [])) | organizations
+                )
         return out
     if isinstance(data, list):
         return [with_trusted_accounts(v, trusted) for v in data]

@@ -81,8 +81,9 @@ def test_api_calls_equal_the_pages_needed(aws: AwsEnv, tmp_path: Path) -> None:
     code, snapshot, _ = run_collect(tmp_path, "--regions", ",".join(REGIONS))
     assert code == 0
     # Every type fits in one page here, so the floor is one call per (region, type), plus the
-    # identity call, plus each posture type's per-resource calls (one trail's status, the
-    # recorder's status and delivery channel, one detector and its administrator per region).
+    # identity and organisation calls, plus each posture type's per-resource calls (one
+    # trail's status, the recorder's status and delivery channel, one detector and its
+    # administrator per region).
     per_region = len(COLLECTORS) + 1 + 2 + 2
     # And each customer-managed prefix list's entries (AWS-managed ones are not read).
     lists = sum(
@@ -93,7 +94,7 @@ def test_api_calls_equal_the_pages_needed(aws: AwsEnv, tmp_path: Path) -> None:
         if plist["OwnerId"] != "AWS"
     )
     assert lists == len(REGIONS)
-    expected = 1 + per_region * len(REGIONS) + lists
+    expected = 2 + per_region * len(REGIONS) + lists
     assert snapshot["stats"]["api_calls"] == expected
     by_operation = snapshot["stats"]["api_calls_by_operation"]
     assert by_operation["ec2:DescribeSecurityGroups"] == len(REGIONS)
@@ -113,7 +114,7 @@ def test_discovers_enabled_regions_when_not_told(aws: AwsEnv, tmp_path: Path) ->
     code, snapshot, _ = run_collect(tmp_path, "--max-workers", "32")
     assert code == 0
     assert set(snapshot["accounts"][ACCOUNT]["regions"]) == enabled
-    assert snapshot["stats"]["api_calls"] == 2 + len(enabled) * len(COLLECTORS)
+    assert snapshot["stats"]["api_calls"] == 3 + len(enabled) * len(COLLECTORS)
 
 
 @pytest.fixture
@@ -218,3 +219,13 @@ def test_no_credentials_at_all_is_exit_2(
         assert code == 2, output
         assert output.startswith("netwarden: error: no AWS credentials found")
         assert output.count("\n") == 1 and snapshot == {}
+
+
+def test_the_organisation_id_is_collected_when_there_is_one(aws: AwsEnv, tmp_path: Path) -> None:
+    code, snapshot, output = run_collect(tmp_path, "--regions", "us-east-1")
+    assert code == 0, output
+    assert "organization_id" not in snapshot["accounts"][ACCOUNT]
+    org = aws.client("organizations").create_organization(FeatureSet="ALL")["Organization"]
+    code, snapshot, output = run_collect(tmp_path, "--regions", "us-east-1")
+    assert code == 0, output
+    assert snapshot["accounts"][ACCOUNT]["organization_id"] == org["Id"]

@@ -10,7 +10,7 @@ from scanner.collect.collectors import COLLECTORS, IAM_PREFIX
 POLICY = Path(__file__).resolve().parents[3] / "docs" / "iam-policy.json"
 READ_ONLY_VERBS = ("Describe", "List", "Get")
 # Calls the runner makes besides the collectors: identity (no permission needed) and regions.
-RUNNER_ACTIONS = {"ec2:DescribeRegions"}
+RUNNER_ACTIONS = {"ec2:DescribeRegions", "organizations:DescribeOrganization"}
 NO_PERMISSION_NEEDED = {"sts:GetCallerIdentity"}
 
 

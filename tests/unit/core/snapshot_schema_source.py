@@ -128,6 +128,8 @@ def skeleton(resources: dict[str, Any]) -> dict[str, Any]:
                     "errors": {"$ref": "#/$defs/errors"},
                     # From Organizations or the accounts file; shown in every report.
                     "name": {"type": "string"},
+                    # DescribeOrganization's Id: its aws:PrincipalOrgID conditions are trusted.
+                    "organization_id": {"type": "string"},
                 },
             },
             "region": {

@@ -139,3 +139,33 @@ def test_scan_warns_and_reports_the_item(tmp_path: Path) -> None:
     shared = sorted({f["resource_id"] for f in findings if f["rule_id"].startswith("NW-SHARE")})
     assert shared == ["vpce-open"]
     assert "**Note (unreadable-policy):**" in (out / "report.md").read_text()
+
+
+ORG = "o-abc1234567"
+
+
+def org_endpoint(endpoint_id: str, org: str) -> dict[str, Any]:
+    only_org = {**OPEN, "Condition": {"StringEquals": {"aws:PrincipalOrgID": org}}}
+    return endpoint(endpoint_id, json.dumps({"Statement": [only_org]}))
+
+
+def test_the_scanned_organisation_is_trusted(run_rule: RunRule) -> None:
+    items = [org_endpoint("vpce-ours", ORG), org_endpoint("vpce-theirs", "o-zzz9999999")]
+    snap = snapshot({"aws.vpc-endpoint": [*items, OPEN_ENDPOINT]})
+    # Not known to be ours without DescribeOrganization: both conditions are untrusted.
+    for rule in ("NW-SHARE-002", "NW-SHARE-003"):
+        assert ids(run_rule(rule, snap)) == ["vpce-open", "vpce-ours", "vpce-theirs"]
+    snap["accounts"][ACCOUNT]["organization_id"] = ORG
+    for rule in ("NW-SHARE-002", "NW-SHARE-003"):
+        assert ids(run_rule(rule, snap)) == ["vpce-open", "vpce-theirs"]
+    # And with explicit trusted accounts, the organisation is still the scanned one's.
+    assert ids(run_rule("NW-SHARE-003", snap, trusted_accounts=[ACCOUNT])) == [
+        "vpce-open",
+        "vpce-theirs",
+    ]
+
+
+def test_a_forged_organisation_id_is_not_trusted(run_rule: RunRule) -> None:
+    snap = snapshot({"aws.vpc-endpoint": [org_endpoint("vpce-star", "*")]})
+    snap["accounts"][ACCOUNT]["organization_id"] = "*"
+    assert ids(run_rule("NW-SHARE-003", snap)) == ["vpce-star"]
