@@ -109,6 +109,26 @@ def step_baseline(ctx: DemoContext) -> None:
         ctx.echo(f"wrote {path}")
 
 
+def step_previous_night(ctx: DemoContext) -> None:
+    """Last night's scan, before the incident: what tonight's scan compares with."""
+    from scanner.demo.nightly import PREVIOUS_NIGHT
+    from scanner.pipeline import AwsOptions, ScanRequest, scan
+
+    ctx.echo("\n== 3b. Last night's scan (before the incident)")
+    result = scan(
+        ScanRequest(
+            aws=AwsOptions(regions=DEMO_REGIONS, endpoint_url=ctx.endpoint_url),
+            baseline_dir=ctx.baseline_dir,
+            policies_dir=ctx.policies_dir,
+            output_dir=ctx.output_dir / PREVIOUS_NIGHT,
+            formats=("json",),
+            baseline_commit=False,
+        )
+    )
+    ctx.state["previous_findings"] = list(result.findings)
+    ctx.echo(result.summary())
+
+
 def step_incident(ctx: DemoContext) -> None:
     from scanner.demo.incident import apply_incident
     from scanner.demo.seed import assume_role_factory
@@ -157,25 +177,51 @@ def step_flow_logs(ctx: DemoContext) -> None:
 
 
 def step_scan(ctx: DemoContext) -> None:
+    import datetime as dt
+
     from scanner import snapshot as snapshot_io
+    from scanner.demo.nightly import (
+        PREVIOUS_NIGHT,
+        WAIVERS_FILE,
+        local_webhook,
+        waiver_for,
+        write_waivers,
+    )
     from scanner.pipeline import AwsOptions, ScanRequest, scan
 
-    ctx.echo("\n== 5. Scanning: drift, policies, attribution, reports")
-    result = scan(
-        ScanRequest(
-            aws=AwsOptions(regions=DEMO_REGIONS, endpoint_url=ctx.endpoint_url),
-            baseline_dir=ctx.baseline_dir,
-            policies_dir=ctx.policies_dir,
-            cloudtrail=ctx.state.get("cloudtrail"),
-            flow_logs=ctx.state.get("flow_logs"),
-            output_dir=ctx.output_dir,
-            # The demo's baseline is written by the demo, never committed.
-            baseline_commit=False,
-        )
+    ctx.echo("\n== 5. Scanning: drift, policies, attribution, what is new, reports")
+    today = dt.datetime.now(dt.UTC).date()
+    waivers = write_waivers(
+        ctx.output_dir / WAIVERS_FILE, waiver_for(ctx.state.get("previous_findings", [])), today
     )
+    ctx.echo(f"  accepted risk (waiver): {waivers}")
+    with local_webhook() as hook:
+        result = scan(
+            ScanRequest(
+                aws=AwsOptions(regions=DEMO_REGIONS, endpoint_url=ctx.endpoint_url),
+                baseline_dir=ctx.baseline_dir,
+                policies_dir=ctx.policies_dir,
+                cloudtrail=ctx.state.get("cloudtrail"),
+                flow_logs=ctx.state.get("flow_logs"),
+                output_dir=ctx.output_dir,
+                # The demo's baseline is written by the demo, never committed.
+                baseline_commit=False,
+                waivers=waivers,
+                today=today,
+                previous=ctx.output_dir / PREVIOUS_NIGHT,
+                notify=(f"webhook:{hook.url}",),
+            )
+        )
+    ctx.state["webhook"] = list(hook.received)
+    ctx.state["result"] = result
     findings = list(result.findings)
     ctx.state["findings"] = findings
     ctx.echo(result.summary())
+    for message in hook.received:
+        ctx.echo(
+            f"  webhook {hook.url} told: {message.get('new_findings', 0)} new finding(s) "
+            f"at or above high, {message.get('by_severity', {})}"
+        )
     for finding in [f for f in findings if f.kind == "drift"][:8]:
         who = finding.attribution
         by = f" by {who.principal} ({who.access_key_id})" if who else ""
@@ -238,6 +284,7 @@ STEPS: tuple[Callable[[DemoContext], None], ...] = (
     step_seed,
     step_inventory,
     step_baseline,
+    step_previous_night,
     step_incident,
     step_trail,
     step_flow_logs,

@@ -28,6 +28,21 @@ def test_demo_tells_the_whole_story(tmp_path: Path) -> None:
     rules = {f["rule_id"] for f in findings}
     assert {"drift/added", "drift/modified", "drift/removed"} <= rules
     assert "ci-deploy" in (out / "report.md").read_text()
+    # The nightly signal: compared with the night before the incident, one finding accepted
+    # by a waiver, and a local webhook told about what is new.
+    document = json.loads((out / "findings.json").read_text())
+    waived = [f for f in findings if f.get("waiver")]
+    assert len(waived) == 1 and waived[0]["waiver"]["owner"] == "netops@example.com"
+    assert waived[0]["rule_id"] == "NW-SG-005"
+    assert {f["status"] for f in drift} == {"new"}
+    assert {f["status"] for f in findings} == {"new", "existing"}
+    assert document["run"]["previous"]["path"].endswith("previous-night/findings.json")
+    (notification,) = document["run"]["notifications"]
+    assert notification["ok"] and notification["sent"], notification
+    assert "webhook http://127.0.0.1:" in result.output
+    report_md = (out / "report.md").read_text()
+    assert "## Accepted risks" in report_md
+    assert report_md.index("## Since the previous run") < report_md.index("## Executive summary")
     assert "drift after remediation: 0 resource(s)" in result.output
     # The flow logs in the demo's bucket: the SSH through the new rule, after the change.
     bastion = next(f for f in drift if f["resource_type"] == "aws.security-group")
