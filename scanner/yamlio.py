@@ -11,6 +11,7 @@ import yaml
 
 from scanner import fastyaml
 from scanner.errors import InputError
+from scanner.fileio import read_input
 
 PathKey = tuple[Any, ...]
 
@@ -359,11 +360,7 @@ def load_with_pyyaml(text: str, file: str, line_depth: int | None = None) -> tup
 
 def load_file_with_lines(path: str | Path) -> tuple[Any, LineIndex]:
     file = Path(path)
-    try:
-        text = file.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror}", str(file)) from None
-    return load_with_lines(text, str(file))
+    return load_with_lines(read_input(file, "file"), str(file))
 
 
 class _Dumper(_DumperBase):

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from scanner.aws.session import AccountTarget
 from scanner.errors import InputError
+from scanner.names import account_problem
 from scanner.yamlio import load_file_with_lines
 
 ROLE_ARN = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]+$")
@@ -53,6 +54,8 @@ def targets_from_file(path: str | Path, default_profile: str | None) -> list[Acc
                 file,
                 lines.get((*key, index, unknown[0]), line),
             )
+        for name in sorted(entry):
+            _check_value(name, entry[name], file, lines.get((*key, index, name), line))
         role_arn = entry.get("role_arn")
         if role_arn is not None:
             validate_role_arn(str(role_arn), file, lines.get((*key, index, "role_arn"), line))
@@ -67,3 +70,30 @@ def targets_from_file(path: str | Path, default_profile: str | None) -> list[Acc
             )
         )
     return targets
+
+
+# What STS accepts as an ExternalId (AssumeRole's parameter pattern and length).
+EXTERNAL_ID = re.compile(r"[\w+=,.@:/-]{2,1224}")
+
+
+def _check_value(name: str, value: object, file: str, line: int) -> None:
+    """Each key's value as the API takes it: a wrong type would reach STS or a profile
+    lookup and come back as an unreadable account (exit 3), not as this file's mistake."""
+    if name == "account_id":
+        # YAML reads an unquoted 123456789012 as a number; its digits are still the id.
+        text = str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+        problem = account_problem(text)
+        if problem:
+            raise InputError(f"account_id: {problem}", file, line)
+        return
+    if not isinstance(value, str):
+        raise InputError(
+            f"{name} must be a string, not {type(value).__name__} (quote it)", file, line
+        )
+    if name == "external_id" and not EXTERNAL_ID.fullmatch(value):
+        raise InputError(
+            "external_id must be 2 to 1224 of the characters STS accepts (letters, digits, "
+            "and +=,.@:/-)",
+            file,
+            line,
+        )

@@ -3,11 +3,13 @@ CI clone where the base ref was fetched)."""
 
 from __future__ import annotations
 
+import shlex
 import subprocess
 from pathlib import Path, PurePosixPath
 
 from scanner.baseline import store
 from scanner.errors import InputError
+from scanner.textsafe import one_line
 
 
 def _git(*args: str) -> str:
@@ -30,7 +32,16 @@ def load_at_revision(
 ) -> dict[store.RegionKey, store.RegionBaseline]:
     """Every baseline file under ``baseline_dir`` as it was at ``revision`` (paths relative to
     the current directory, as ``git ls-tree`` prints them)."""
-    _git("rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}")
+    if revision.startswith("-") or not revision.strip():
+        # git would read it as an option (``--output=x``), not as a revision.
+        raise InputError(f"--base: {one_line(repr(revision))} is not a git revision")
+    try:
+        _git("rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}")
+    except InputError:
+        raise InputError(
+            f"--base: no commit {one_line(repr(revision))} in this repository; in a shallow "
+            f"CI clone, fetch it first (git fetch origin {shlex.quote(revision)})"
+        ) from None
     listing = _git("ls-tree", "-r", "--name-only", revision, "--", str(baseline_dir))
     baselines = {}
     for name in sorted(listing.splitlines()):

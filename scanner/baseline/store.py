@@ -5,14 +5,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 from scanner import gcpolicy, yamlio
-from scanner.baseline.projection import is_live, is_projected, project
+from scanner.baseline.projection import is_live, is_projected, project, projection_of
 from scanner.collect.collectors import resource_id_of
 from scanner.errors import InputError
-from scanner.fileio import inside
+from scanner.fileio import inside, read_input
 from scanner.model import Location
 from scanner.names import account_problem, region_problem
 from scanner.snapshot import iter_regions, resources_of
@@ -145,13 +146,85 @@ def parse(
         if not isinstance(entries, dict):
             raise InputError(f"{rtype} must map resource ids to fields", path, line)
         for rid, fields in entries.items():
-            if not isinstance(fields, dict):
+            where = lines.get(("resources", rtype, rid), line)
+            if not isinstance(rid, str):
+                # YAML reads an unquoted 123 or true as a number or a boolean.
                 raise InputError(
-                    f"{rtype} {rid}: fields must be a mapping",
-                    path,
-                    lines.get(("resources", rtype, rid), line),
+                    f"{rtype}: resource id {rid!r} is not a string (quote it)", path, where
                 )
+            if not isinstance(fields, dict):
+                raise InputError(f"{rtype} {rid}: fields must be a mapping", path, where)
+            _check_fields(rtype, rid, fields, path, lines)
     return RegionBaseline(str(data["account"]), str(data["region"]), path, resources, lines)
+
+
+_SCALAR = (str, int, float, bool)
+
+
+@cache
+def _template(rtype: str) -> dict[str, Any]:
+    """The fields a projection always writes, with their empty value: ``ingress: []``,
+    ``tags: {}``, ``requester: {cidrs: []}``. Their kind is what every reader of a baseline
+    (drift, revert plans, review's read-back) iterates over."""
+    return project(rtype, {})
+
+
+def _check_fields(
+    rtype: str, rid: str, fields: Mapping[str, Any], path: str, lines: Mapping[Any, int]
+) -> None:
+    """A field of the wrong kind (``ingress: 5``) is this file's mistake, not drift."""
+    keyed = projection_of(rtype).keyed_lists
+    for key, value in fields.items():
+        at = ("resources", rtype, rid, key)
+        problem = _kind_problem(str(key), value, _template(rtype).get(key), at, lines)
+        if problem is None and key in keyed:
+            problem = _entries_problem(str(key), value, at, lines)
+        if problem:
+            message, where = problem
+            raise InputError(f"{rtype} {rid}: {message}", path, where)
+
+
+def _kind_problem(
+    name: str, value: Any, template: Any, at: tuple[Any, ...], lines: Mapping[Any, int]
+) -> tuple[str, int] | None:
+    line = _line(lines, at)
+    if isinstance(template, list) and not isinstance(value, list):
+        return f"{name} must be a list, not {type(value).__name__}", line
+    if isinstance(template, dict):
+        if not isinstance(value, dict):
+            return f"{name} must be a mapping, not {type(value).__name__}", line
+        for key, sub in value.items():
+            if name == "tags" and not (isinstance(sub, _SCALAR) or sub is None):
+                return f"{name}.{key} must be a string", _line(lines, (*at, key))
+            inner = template.get(key)
+            if inner is not None:
+                problem = _kind_problem(f"{name}.{key}", sub, inner, (*at, key), lines)
+                if problem:
+                    return problem
+    return None
+
+
+def _entries_problem(
+    name: str, entries: list[Any], at: tuple[Any, ...], lines: Mapping[Any, int]
+) -> tuple[str, int] | None:
+    """A rule list's entries are flat mappings: each field a scalar, as the projection
+    writes them and the rule keys and API parameters read them."""
+    for index, entry in enumerate(entries):
+        line = _line(lines, (*at, index))
+        if not isinstance(entry, dict):
+            return f"{name}[{index}] must be a mapping, not {type(entry).__name__}", line
+        for key, value in entry.items():
+            if not (isinstance(value, _SCALAR) or value is None):
+                where = _line(lines, (*at, index, key))
+                return f"{name}[{index}].{key} must be a string or a number", where
+    return None
+
+
+def _line(lines: Mapping[Any, int], at: tuple[Any, ...]) -> int:
+    for end in range(len(at), 0, -1):
+        if at[:end] in lines:
+            return lines[at[:end]]
+    return 1
 
 
 def _baseline_files(baseline_dir: str | Path) -> dict[RegionKey, Path]:
@@ -167,10 +240,7 @@ def _baseline_files(baseline_dir: str | Path) -> dict[RegionKey, Path]:
 
 
 def _read(file: Path, key: RegionKey, line_depth: int | None) -> RegionBaseline:
-    try:
-        text = file.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read baseline: {exc}", str(file)) from None
+    text = read_input(file, "baseline")
     return parse(text, str(file), *key, line_depth=line_depth)
 
 

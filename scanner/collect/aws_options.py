@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from scanner.errors import InputError
+from scanner.names import region_problem
+from scanner.textsafe import one_line
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -55,8 +57,9 @@ def parse_regions(value: str | Sequence[str] | None) -> tuple[str, ...] | None:
         return None
     regions = tuple(sorted({r.strip() for r in names if r.strip()}))
     for region in regions:
-        if not region.replace("-", "").isalnum():
-            raise InputError(f"--regions: not a region name: {region!r}")
+        # Not str.isalnum: that admits "é" and other scripts' letters and digits.
+        if region_problem(region):
+            raise InputError(f"--regions: not a region name: {one_line(repr(region))}")
     return regions
 
 

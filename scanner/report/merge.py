@@ -14,6 +14,7 @@ from typing import Any
 
 from scanner import HOMEPAGE
 from scanner.errors import InputError
+from scanner.fileio import read_input
 from scanner.model import Finding, finding_from_dict
 from scanner.report.run import RuleInfo, RunInfo
 
@@ -32,10 +33,9 @@ def read_shard(directory: str | Path) -> dict[str, Any]:
 
 
 def read_shard_file(path: Path) -> dict[str, Any]:
+    text = read_input(path, "shard report")
     try:
-        document: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise InputError(f"cannot read shard report: {exc.strerror}", str(path)) from None
+        document: dict[str, Any] = json.loads(text)
     except json.JSONDecodeError as exc:
         raise InputError(f"not valid JSON: {exc.msg}", str(path), exc.lineno) from None
     if not isinstance(document, dict) or "run" not in document or "findings" not in document:
