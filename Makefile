@@ -56,12 +56,14 @@ test: lint typecheck layers validate-policies sarif-tools
 	$(BIN)/pytest -q
 
 # The differential tests (native engine against Custodian, compiled EC2 parser against
-# botocore's, report.md's JSON encoder against json.dumps) and the exposure engine's
-# brute-force comparison, with thousands of generated examples per property; `make test`
-# runs the same tests with a few examples each.
+# botocore's, report.md's JSON encoder against json.dumps, the snapshot's generated shape
+# checks against jsonschema), the exposure engine's brute-force comparison and the fuzzed
+# input loaders, with thousands of generated examples per property; `make test` runs the
+# same tests with a few examples each.
 fuzz: $(STAMP)
 	NETWARDEN_FUZZ=1 $(BIN)/pytest -q tests/unit/policy/native tests/unit/collect/test_ec2parse.py \
-	  tests/unit/exposure/test_properties.py tests/unit/report/test_jsonindent.py
+	  tests/unit/exposure/test_properties.py tests/unit/report/test_jsonindent.py \
+	  tests/unit/core/test_snapshot_schema.py tests/unit/hostile/test_fuzz_loaders.py
 
 demo: $(STAMP)
 	$(BIN)/netwarden demo -o reports/demo

@@ -47,10 +47,11 @@ def targets_from_file(path: str | Path, default_profile: str | None) -> list[Acc
         line = lines.get((*key, index), 1)
         if not isinstance(entry, dict):
             raise InputError("each account must be a mapping", file, line)
-        unknown = sorted(set(entry) - ACCOUNT_KEYS)
+        # key=str: YAML keys may be null, numbers or booleans, which do not sort together.
+        unknown = sorted(set(entry) - ACCOUNT_KEYS, key=str)
         if unknown:
             raise InputError(
-                f"unknown key {unknown[0]!r} (allowed: {', '.join(sorted(ACCOUNT_KEYS))})",
+                f"unknown key {str(unknown[0])!r} (allowed: {', '.join(sorted(ACCOUNT_KEYS))})",
                 file,
                 lines.get((*key, index, unknown[0]), line),
             )

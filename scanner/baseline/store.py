@@ -178,7 +178,7 @@ def _check_fields(
         at = ("resources", rtype, rid, key)
         problem = _kind_problem(str(key), value, _template(rtype).get(key), at, lines)
         if problem is None and key in keyed:
-            problem = _entries_problem(str(key), value, at, lines)
+            problem = _entries_problem(rtype, str(key), value, at, lines)
         if problem:
             message, where = problem
             raise InputError(f"{rtype} {rid}: {message}", path, where)
@@ -204,19 +204,35 @@ def _kind_problem(
     return None
 
 
+# What reading an entry back into the API's shape (revert plans, review's read-back) needs.
+_ENTRY_KEYS = {"ingress": ("protocol",), "egress": ("protocol",), "routes": ("destination",)}
+_NACL_KEYS = ("rule_number", "protocol", "action")
+_INTEGERS = ("rule_number", "from_port", "to_port")
+
+
 def _entries_problem(
-    name: str, entries: list[Any], at: tuple[Any, ...], lines: Mapping[Any, int]
+    rtype: str, name: str, entries: list[Any], at: tuple[Any, ...], lines: Mapping[Any, int]
 ) -> tuple[str, int] | None:
-    """A rule list's entries are flat mappings: each field a scalar, as the projection
-    writes them and the rule keys and API parameters read them."""
+    """A rule list's entries are flat mappings (each field a scalar; an ACL entry's ``icmp``
+    a mapping of them) with the keys the API needs, as the projection writes them."""
+    required = _NACL_KEYS if rtype == "aws.network-acl" else _ENTRY_KEYS.get(name, ())
     for index, entry in enumerate(entries):
         line = _line(lines, (*at, index))
         if not isinstance(entry, dict):
             return f"{name}[{index}] must be a mapping, not {type(entry).__name__}", line
+        missing = [key for key in required if key not in entry]
+        if ("from_port" in entry) != ("to_port" in entry):
+            missing.append("to_port" if "from_port" in entry else "from_port")
+        if missing:
+            return f"{name}[{index}] has no {missing[0]!r}", line
         for key, value in entry.items():
+            where = _line(lines, (*at, index, key))
+            if key == "icmp" and isinstance(value, dict):
+                value = next((v for v in value.values() if not isinstance(v, _SCALAR)), 0)
             if not (isinstance(value, _SCALAR) or value is None):
-                where = _line(lines, (*at, index, key))
                 return f"{name}[{index}].{key} must be a string or a number", where
+            if key in _INTEGERS and (type(value) is not int):
+                return f"{name}[{index}].{key} must be an integer", where
     return None
 
 

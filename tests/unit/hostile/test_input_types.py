@@ -59,6 +59,9 @@ def test_the_baseline_above_is_valid() -> None:
         ("      egress: []", "      egress: [5]", 12, "egress[0] must be a mapping"),
         ("      egress: []", "      egress: [{protocol: [1]}]", 12, "egress[0].protocol must be"),
         ("      tags:\n        team: web", "      tags: [web]", 13, "tags must be a mapping"),
+        ("      - protocol: tcp", "      - proto: tcp", 8, "ingress[0] has no 'protocol'"),
+        ("        from_port: 22", "        from_port: '22'", 9, "ingress[0].from_port must be an"),
+        ("        to_port: 22\n", "", 8, "ingress[0] has no 'to_port'"),
         ("        team: web", "        team: [web]", 14, "tags.team must be"),
     ],
 )
@@ -137,6 +140,12 @@ def test_a_wrongly_typed_accounts_entry_is_exit_2_at_its_line(
     assert result.exit_code == 2, result.output
     assert message in result.output
     assert not (tmp_path / "s.json").exists()
+
+
+def test_an_accounts_entry_with_null_and_boolean_keys_is_exit_2(tmp_path: Path) -> None:
+    (tmp_path / "accounts.yaml").write_text("accounts:\n- null: 1\n  false: 2\n")
+    with pytest.raises(InputError, match="unknown key 'False'"):
+        targets_from_file(tmp_path / "accounts.yaml", None)
 
 
 def test_an_unquoted_account_id_still_reads(tmp_path: Path) -> None:
