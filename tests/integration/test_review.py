@@ -158,7 +158,9 @@ def test_review_in_a_shallow_clone_with_the_base_fetched(
 
 def test_unknown_base_is_bad_input(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     code, output = run_review(repo, monkeypatch, "--base", "no-such-ref")
-    assert code == 2 and "netwarden: error: git" in output
+    assert code == 2
+    assert "netwarden: error: --base: no commit 'no-such-ref'" in output
+    assert "git fetch origin no-such-ref" in output
 
 
 WAIVE_ALL = """\
