@@ -169,6 +169,7 @@ def test_a_region_name_with_an_accent_is_exit_2(tmp_path: Path) -> None:
     assert not (tmp_path / "s.json").exists()
 
 
+@pytest.mark.slow  # git init
 def test_review_names_a_missing_base_ref_and_suggests_git_fetch(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -181,6 +182,7 @@ def test_review_names_a_missing_base_ref_and_suggests_git_fetch(
     assert "git fetch" in result.output
 
 
+@pytest.mark.slow  # git init
 def test_review_refuses_a_base_that_reads_as_a_git_option(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
