@@ -10,7 +10,7 @@ from scanner import resources
 from scanner.drift.engine import Delta
 from scanner.model import RemediationAction
 from scanner.remediate.cli_text import action, manual
-from scanner.resources.base import Step
+from scanner.resources.base import Step, ec2_tag_steps
 
 
 def _actions(steps: list[Step], region: str) -> list[RemediationAction]:
@@ -56,13 +56,15 @@ def revert_actions(delta: Delta) -> tuple[RemediationAction, ...]:
         return tuple(_delete_added(delta))
     if delta.change == "removed":
         return tuple(_restore_removed(delta))
-    revert = resources.get(delta.resource_type).revert
-    handlers = revert.changes if revert is not None else {}
+    rtype = resources.get(delta.resource_type)
+    handlers = rtype.revert.changes if rtype.revert is not None else {}
     steps: list[RemediationAction] = []
     unhandled: list[str] = []
     for change in delta.changes:
         handler = handlers.get(str(change.path[0]))
-        if handler and change.element:
+        if change.path[0] == "tags" and rtype.ec2_tagged:
+            steps.extend(_actions(ec2_tag_steps(delta.resource_id, change), delta.region))
+        elif handler and change.element:
             steps.extend(_actions(handler(delta.resource_id, change), delta.region))
         else:
             unhandled.append(change.field)

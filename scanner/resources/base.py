@@ -139,6 +139,46 @@ def manual(description: str) -> Step:
     return Step(description)
 
 
+def ec2_tag_steps(resource_id: str, change: ChangeView) -> list[Step]:
+    """Undo one change of an EC2 resource's tags (``tags.<key>``, or the whole ``tags``): a
+    tag the baseline does not have is deleted, a changed or removed one set back to the
+    baseline's value. Tags are policy inputs (``Exposure``): flipping one can disable a check."""
+    if len(change.path) == 1:  # the whole mapping appeared or went
+        old = change.old if isinstance(change.old, Mapping) else {}
+        new = change.new if isinstance(change.new, Mapping) else {}
+        added = sorted(str(k) for k in new if k not in old)
+        restored = {str(k): str(v) for k, v in old.items() if new.get(k) != v}
+    else:
+        key = str(change.path[1])
+        added = [key] if change.change == "added" else []
+        restored = {} if change.change == "added" else {key: str(change.old)}
+    steps = []
+    if added:
+        steps.append(
+            call(
+                f"Delete the tag(s) {', '.join(added)} of {resource_id}, which the baseline "
+                "does not have",
+                "ec2",
+                "DeleteTags",
+                {"Resources": [resource_id], "Tags": [{"Key": k} for k in added]},
+            )
+        )
+    if restored:
+        steps.append(
+            call(
+                f"Set the tag(s) {', '.join(sorted(restored))} of {resource_id} back to the "
+                "baseline's values",
+                "ec2",
+                "CreateTags",
+                {
+                    "Resources": [resource_id],
+                    "Tags": [{"Key": k, "Value": v} for k, v in sorted(restored.items())],
+                },
+            )
+        )
+    return steps
+
+
 # (resource id, account, live fields) -> steps that delete an unapproved resource.
 DeleteAdded = Callable[[str, str, Fields], list[Step]]
 # (resource id, baseline fields) -> steps that re-create a removed resource.
@@ -194,6 +234,11 @@ class ResourceType:
     @property
     def id_key(self) -> str:
         return self.collector.id_key
+
+    @property
+    def ec2_tagged(self) -> bool:
+        """An EC2 resource: its tags are reverted with EC2's CreateTags and DeleteTags."""
+        return ":ec2:" in self.arn
 
     def arn_of(self, resource_id: str, account: str, region: str, partition: str) -> str:
         return self.arn.format(partition=partition, region=region, account=account, id=resource_id)

@@ -109,3 +109,35 @@ def test_apply_without_a_terminal_needs_yes(aws: AwsEnv, tmp_path: Path) -> None
         ],
     )
     assert result.exit_code == 2 and "needs --yes" in result.output
+
+
+def test_apply_reverts_tags_a_policy_reads(aws: AwsEnv, tmp_path: Path) -> None:
+    net = build_network(aws)
+    baselines = str(tmp_path / "baselines")
+    assert cli_run("baseline", "create", "--regions", REGION, "--baseline-dir", baselines)[0] == 0
+    ec2 = aws.client("ec2", REGION)
+    # The attacker flips the policy input and marks the group; the plan must undo both.
+    ec2.create_tags(Resources=[net.internal_vpc], Tags=[{"Key": "Exposure", "Value": "public"}])
+    ec2.create_tags(Resources=[net.web_sg], Tags=[{"Key": "Owner", "Value": "x$(touch y)"}])
+    code, drift = drift_json(tmp_path)
+    assert code == 1 and {d["resource_id"] for d in drift} == {net.internal_vpc, net.web_sg}
+
+    plan = tmp_path / "plan.json"
+    code, output = cli_run(
+        "remediate",
+        "--regions",
+        REGION,
+        "--baseline-dir",
+        baselines,
+        "--plan-out",
+        str(plan),
+        "--evidence-dir",
+        str(tmp_path / "evidence"),
+        "--apply",
+        "--yes",
+    )
+    assert code == 0, output
+    steps = json.loads(plan.read_text())["steps"]
+    assert {s["api"]["operation"] for s in steps if s["api"]} == {"CreateTags", "DeleteTags"}
+    assert not [s for s in steps if not s["api"]]  # nothing left to do by hand
+    assert drift_json(tmp_path) == (0, [])

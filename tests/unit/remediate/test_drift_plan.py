@@ -101,9 +101,9 @@ def test_each_rule_change_is_undone_by_its_own_call() -> None:
 def test_what_no_handler_covers_is_one_manual_step_naming_each_field_once() -> None:
     changes = (
         Change(("ingress",), "added", None, SSH, element=True),
-        Change(("tags", "owner"), "changed", "net", "someone"),
+        Change(("GroupName",), "changed", "net", "someone"),
         Change(("Description",), "changed", "a", "b"),
-        Change(("tags", "owner"), "changed", "net", "someone"),
+        Change(("GroupName",), "changed", "net", "someone"),
     )
     actions = revert_actions(delta("modified", changes=changes))
     assert calls(actions) == [
@@ -112,7 +112,7 @@ def test_what_no_handler_covers_is_one_manual_step_naming_each_field_once() -> N
             "RevokeSecurityGroupIngress",
             {"GroupId": "sg-1", "IpPermissions": [SSH_PERMISSION]},
         ),
-        "Restore Description, tags.owner to the baseline values "
+        "Restore Description, GroupName to the baseline values "
         "(baselines/111111111111/eu-west-1.yaml:7)",
     ]
 
