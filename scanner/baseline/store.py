@@ -257,7 +257,11 @@ def _kind_problem(
 
 
 # What reading an entry back into the API's shape (revert plans, review's read-back) needs.
-_ENTRY_KEYS = {"ingress": ("protocol",), "egress": ("protocol",), "routes": ("destination",)}
+_ENTRY_KEYS = {
+    "ingress": ("protocol",),
+    "egress": ("protocol",),
+    "routes": ("destination", "target"),
+}
 _NACL_KEYS = ("rule_number", "protocol", "action")
 _INTEGERS = ("rule_number", "from_port", "to_port")
 

@@ -143,6 +143,16 @@ def _check_structure(data: dict[str, Any], lines: LineIndex, path: str) -> None:
     from c7n.exceptions import PolicyValidationError
     from c7n.structure import StructureParser
 
+    # Custodian's parser joins key names into its messages: a null or numeric key (a YAML
+    # ``? `` line, ``1: x``) would be a TypeError there instead of this file's mistake.
+    for key in data:
+        if not isinstance(key, str):
+            raise InputError(f"key {key!r} is not a name", path, lines.line_of([key]))
+    for index, pdata in enumerate(data["policies"]):
+        for key in pdata if isinstance(pdata, dict) else ():
+            if not isinstance(key, str):
+                where = lines.line_of(["policies", index, key])
+                raise InputError(f"policy key {key!r} is not a name", path, where)
     parser = StructureParser()
     try:
         parser.validate({k: v for k, v in data.items() if k != "policies"} | {"policies": []})

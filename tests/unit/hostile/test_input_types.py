@@ -15,6 +15,7 @@ from scanner.aws.accounts import targets_from_file
 from scanner.baseline import store
 from scanner.cli import cli
 from scanner.errors import InputError
+from scanner.policy.loader import load_policy_pack
 
 ACCOUNT = "111111111111"
 REGION = "us-east-1"
@@ -191,3 +192,28 @@ def test_review_refuses_a_base_that_reads_as_a_git_option(
     result = run(["review", "--base", "--output=x", "-o", str(tmp_path / "out")])
     assert result.exit_code == 2, result.output
     assert not (tmp_path / "x").exists()
+
+
+@pytest.mark.parametrize("key", ["?", "1", "true"])
+def test_a_policy_key_that_is_not_a_name_is_exit_2_at_its_line(key: str, tmp_path: Path) -> None:
+    # Found by the loader fuzzing: Custodian's parser joined a null key into its message.
+    (tmp_path / "pack.yml").write_text(
+        "policies:\n- name: p\n  resource: aws.security-group\n" + f"  {key}: x\n"
+        if key != "?"
+        else "policies:\n- name: p\n  resource: aws.security-group\n  ?\n"
+    )
+    with pytest.raises(InputError) as caught:
+        load_policy_pack(tmp_path)
+    assert caught.value.line in (2, 4), caught.value
+    assert "is not a name" in caught.value.message
+
+
+def test_a_route_without_its_target_is_exit_2_at_its_line() -> None:
+    # Found by the loader fuzzing: review's read-back of the route was a KeyError.
+    text = (
+        "account: '111111111111'\nregion: us-east-1\nresources:\n  aws.route-table:\n"
+        "    rtb-1:\n      routes:\n      - destination: 0.0.0.0/0\n"
+    )
+    with pytest.raises(InputError, match="routes\\[0\\] has no 'target'") as caught:
+        parse(text)
+    assert caught.value.line == 7
