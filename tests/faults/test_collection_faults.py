@@ -247,6 +247,43 @@ CASES: list[tuple[str, list[Fault], set[Gap], str | None]] = [
         "UnauthorizedOperation",
     ),
     (
+        "AccessDenied for one type (its Describe call)",
+        [
+            Fault(
+                "status",
+                "ec2",
+                "DescribeVpcEndpoints",
+                status=403,
+                content_type="text/xml",
+                body=ec2_error("UnauthorizedOperation", "You are not authorized"),
+            )
+        ],
+        {unit(r, "aws.vpc-endpoint") for r in REGIONS},
+        "UnauthorizedOperation",
+    ),
+    (
+        "HTTP 503 HTML page that outlasts the retries",
+        [Fault("status", "ec2", "DescribeNatGateways", "us-east-1", status=503, body=HTML_503)],
+        {unit("us-east-1", "aws.nat-gateway")},
+        "UnparseableResponse",
+    ),
+    (
+        "EC2 throttling (XML Throttling) that outlasts the retries",
+        [
+            Fault(
+                "status",
+                "ec2",
+                "DescribeVpcPeeringConnections",
+                "eu-west-1",
+                status=400,
+                content_type="text/xml",
+                body=ec2_error("Throttling", "Rate exceeded"),
+            )
+        ],
+        {unit("eu-west-1", "aws.peering-connection")},
+        "Throttling",
+    ),
+    (
         "AccessDenied for one type (its enrich call)",
         [
             Fault(
