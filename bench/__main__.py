@@ -215,7 +215,7 @@ def main(argv: list[str] | None = None) -> int:
 
             default = flows.QUICK_RECORDS if args.quick else flows.DEFAULT_RECORDS
             records = args.flows_records or default
-            results["flows"] = flows.run(records, log_to_stderr, work)
+            results["flows"] = {"runs": [flows.run(records, log_to_stderr, work)]}
     results["environment"]["load_average_end"] = list(os.getloadavg())
     results["environment"]["commit_end"] = env.git_commit()
     results["environment"]["code_digest_end"] = env.code_digest()

@@ -267,8 +267,17 @@ def _same(a: Sequence[Any], b: Sequence[Any]) -> bool:
     return [[str(v) for v in row] for row in a] == [[str(v) for v in row] for row in b]
 
 
-def run(records: int, log: Callable[[str], None], work: Path | None = None) -> dict[str, Any]:
-    """Generate, then each engine once; what results.json keeps (the answers compared)."""
+ENGINES = ("duckdb", "python")
+
+
+def run(
+    records: int,
+    log: Callable[[str], None],
+    work: Path | None = None,
+    engines: Sequence[str] = ENGINES,
+) -> dict[str, Any]:
+    """Generate, then each engine once: one run as results.json keeps it (with both engines,
+    their answers compared)."""
     with tempfile.TemporaryDirectory(prefix="netwarden-bench-flows-", dir=work) as tmp:
         directory = Path(tmp)
         log(f"flows: generating {records:,} records")
@@ -276,64 +285,98 @@ def run(records: int, log: Callable[[str], None], work: Path | None = None) -> d
         files = generate(directory, records)
         generated = time.perf_counter() - started
         size = sum(f.stat().st_size for f in files)
-        engines = {}
-        for engine in ("duckdb", "python"):
+        measured = {}
+        for engine in engines:
             log(f"flows: {engine}")
-            engines[engine] = measure_engine(engine, directory)
-            log(f"flows: {engine} {engines[engine]['wall_s']:.1f}s")
-    duck, plain = engines["duckdb"], engines["python"]
-    differing = [n for n in duck["answers"] if not _same(duck["answers"][n], plain["answers"][n])]
-    for engine in engines.values():
+            measured[engine] = measure_engine(engine, directory)
+            log(f"flows: {engine} {measured[engine]['wall_s']:.1f}s")
+    equal: bool | None = None
+    differing: list[str] = []
+    if set(ENGINES) <= set(measured):
+        duck, plain = measured["duckdb"]["answers"], measured["python"]["answers"]
+        differing = [n for n in duck if not _same(duck[n], plain[n])]
+        equal = not differing
+    for engine in measured.values():
         engine.pop("answers")
     return {
         "records": records,
         "files": len(files),
         "gzip_bytes": size,
         "generate_s": round(generated, 1),
-        "engines": engines,
+        "engines": measured,
         "queries": 16,
-        "answers_equal": not differing,
+        "answers_equal": equal,
         "differing": differing,
         "load_average": list(os.getloadavg()),
     }
 
 
+def _runs(flows: dict[str, Any]) -> list[dict[str, Any]]:
+    return list(flows.get("runs") or [flows])
+
+
 def render(flows: dict[str, Any]) -> list[str]:
-    """The section of bench/results.md."""
-    duck, plain = flows["engines"]["duckdb"], flows["engines"]["python"]
-    agreed = "identical row for row."
-    if not flows["answers_equal"]:
-        agreed = f"**differ** in {', '.join(flows['differing'])}."
-    load = ", ".join(f"{x:.1f}" for x in flows["load_average"])
+    """The section of bench/results.md: every run (size x engines) of ``flows["runs"]``."""
+    runs = sorted(_runs(flows), key=lambda r: r["records"])
     lines = [
         "## Flow logs: the 16 named queries",
         "",
-        f"{flows['records']:,} generated records (`bench/flows.py`) in {flows['files']} gzip text "
-        f"files ({flows['gzip_bytes'] / 1e6:,.0f} MB, AWS layout, version 5 fields), then all 16 "
-        "named queries: DuckDB as `netwarden flows` runs it (load into its database file, then "
-        "the queries), against plain Python reading the same files (one pass, every query's "
-        "groups in dicts). One run each, each engine in its own process. Answers "
-        + agreed
-        + f" Load average at the end: {load}.",
+        "Generated records (`bench/flows.py`) in gzip text files of 250,000 (AWS layout, "
+        "version 5 fields), then all 16 named queries: DuckDB as `netwarden flows` runs it "
+        "(load into its database file, then the queries), against plain Python reading the "
+        "same files (one pass, every query's groups in dicts). One run each, each engine in its "
+        "own process.",
         "",
-        "| Engine | Wall s | Load s | Queries s | Rows/s | CPU s | Rows per CPU s | Peak RSS MB |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|",
+        "| Records | Engine | Wall s | Load s | Queries s | Rows/s | CPU s | Rows per CPU s "
+        "| Peak RSS MB |",
+        "|---:|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
-    for name, e in (("DuckDB", duck), ("plain Python", plain)):
-        lines.append(
-            f"| {name} | {e['wall_s']:.1f} | {e['load_s']:.1f} | {e['query_s']:.1f} | "
-            f"{e['rows_per_s']:,.0f} | {e['cpu_s']:.1f} | "
-            f"{e['records'] / max(e['cpu_s'], 1e-9):,.0f} | {e['peak_rss_mb']:,.0f} |"
+    names = {"duckdb": "DuckDB", "python": "plain Python"}
+    for one in runs:
+        for engine, e in one["engines"].items():
+            lines.append(
+                f"| {one['records']:,} | {names.get(engine, engine)} | {e['wall_s']:.1f} | "
+                f"{e['load_s']:.1f} | {e['query_s']:.1f} | {e['rows_per_s']:,.0f} | "
+                f"{e['cpu_s']:.1f} | {e['records'] / max(e['cpu_s'], 1e-9):,.0f} | "
+                f"{e['peak_rss_mb']:,.0f} |"
+            )
+    lines.append("")
+    for one in runs:
+        load = ", ".join(f"{x:.1f}" for x in one["load_average"])
+        text = (
+            f"- {one['records']:,} records: {one['files']} files, "
+            f"{one['gzip_bytes'] / 1e6:,.0f} MB gzip; load average at the end {load}."
         )
-    ratio = duck["rows_per_s"] / plain["rows_per_s"] if plain["rows_per_s"] else 0.0
-    lines += [
-        "",
-        f"DuckDB answers {ratio:.1f}x as many rows per second as plain Python, in "
-        f"{duck['peak_rss_mb'] / max(plain['peak_rss_mb'], 1):.2f}x its memory (DuckDB's memory "
-        "limit is 1 GB; past it, it spills to its temporary directory).",
-        "",
-    ]
+        engines = one["engines"]
+        if one.get("answers_equal") is not None:
+            duck, plain = engines["duckdb"], engines["python"]
+            ratio = duck["rows_per_s"] / plain["rows_per_s"] if plain["rows_per_s"] else 0.0
+            cpu = (duck["records"] / max(duck["cpu_s"], 1e-9)) / max(
+                plain["records"] / max(plain["cpu_s"], 1e-9), 1e-9
+            )
+            agreed = "identical row for row"
+            if not one["answers_equal"]:
+                agreed = f"**different** in {', '.join(one['differing'])}"
+            text += (
+                f" Answers {agreed}. DuckDB: {ratio:.1f}x the rows per second ({cpu:.1f}x per "
+                f"CPU second), in {duck['peak_rss_mb'] / max(plain['peak_rss_mb'], 1):.1f}x "
+                "the memory (its limit is 1 GB; past it, it spills to its temporary directory)."
+            )
+        else:
+            text += " " + " and ".join(names.get(e, e) for e in engines) + " only."
+        lines.append(text)
+    lines.append("")
     return lines
+
+
+def merge(flows: dict[str, Any] | None, one: dict[str, Any]) -> dict[str, Any]:
+    """The runs with ``one`` in place of any run of the same size and engines."""
+    kept = [
+        r
+        for r in (_runs(flows) if flows else [])
+        if (r["records"], sorted(r["engines"])) != (one["records"], sorted(one["engines"]))
+    ]
+    return {"runs": [*kept, one]}
 
 
 def main(argv: list[str], out: Path) -> int:
@@ -342,8 +385,12 @@ def main(argv: list[str], out: Path) -> int:
 
     parser = argparse.ArgumentParser(prog="python -m bench flows", description=__doc__)
     parser.add_argument("--records", type=int, default=DEFAULT_RECORDS)
+    parser.add_argument("--engines", default=",".join(ENGINES), help="duckdb,python (default both)")
     parser.add_argument("--out", type=Path, default=out)
     args = parser.parse_args(argv)
+    engines = [e for e in args.engines.split(",") if e]
+    if not engines or set(engines) - set(ENGINES):
+        parser.error(f"--engines: a comma-separated list of {', '.join(ENGINES)}")
 
     def log(message: str) -> None:
         print(f"[bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
@@ -352,14 +399,16 @@ def main(argv: list[str], out: Path) -> int:
     results: dict[str, Any] = {}
     if results_file.is_file():
         results = json.loads(results_file.read_text(encoding="utf-8"))
-    results["flows"] = run(args.records, log)
+    one = run(args.records, log, engines=engines)
+    results["flows"] = merge(results.get("flows"), one)
     results_file.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     if "environment" in results:
         (args.out / "results.md").write_text(report.render(results), encoding="utf-8")
     else:
-        (args.out / "results.md").write_text("\n".join(render(results["flows"])), encoding="utf-8")
+        text = "\n".join(render(results["flows"]))
+        (args.out / "results.md").write_text(text, encoding="utf-8")
     log(f"wrote {args.out / 'results.md'}")
-    return 0 if results["flows"]["answers_equal"] else 1
+    return 1 if one["answers_equal"] is False else 0
 
 
 if __name__ == "__main__":

@@ -26,15 +26,38 @@ def test_both_engines_agree_and_the_section_renders(tmp_path: Path) -> None:
     assert result["answers_equal"], result["differing"]
     for engine in result["engines"].values():
         assert engine["records"] == 4_000 and engine["peak_rss_mb"] > 0
-    text = "\n".join(flows.render(result))
+    text = "\n".join(flows.render({"runs": [result]}))
     assert "## Flow logs: the 16 named queries" in text and "identical row for row" in text
-    assert "| DuckDB |" in text and "| plain Python |" in text
+    assert "| 4,000 | DuckDB |" in text and "| 4,000 | plain Python |" in text
 
 
-def test_a_difference_is_said() -> None:
-    engine = {"wall_s": 1.0, "load_s": 1.0, "query_s": 0.0, "rows_per_s": 10.0,
-              "cpu_s": 1.0, "records": 10, "peak_rss_mb": 50.0}  # fmt: skip
-    result = {"records": 10, "files": 1, "gzip_bytes": 1e6, "engines": {
-        "duckdb": engine, "python": engine}, "answers_equal": False,
-        "differing": ["TopTalkers"], "load_average": [1.0, 1.0, 1.0]}  # fmt: skip
-    assert "**differ** in TopTalkers." in "\n".join(flows.render(result))
+ENGINE = {"wall_s": 1.0, "load_s": 1.0, "query_s": 0.0, "rows_per_s": 10.0,
+          "cpu_s": 1.0, "records": 10, "peak_rss_mb": 50.0}  # fmt: skip
+
+
+def _run(records: int, engines: tuple[str, ...], equal: bool | None) -> dict[str, object]:
+    return {"records": records, "files": 1, "gzip_bytes": 1e6,
+            "engines": {e: ENGINE for e in engines}, "answers_equal": equal,
+            "differing": [] if equal is not False else ["TopTalkers"],
+            "load_average": [1.0, 1.0, 1.0]}  # fmt: skip
+
+
+def test_a_difference_is_said_and_a_single_engine_run_is_labelled() -> None:
+    both = _run(10, flows.ENGINES, False)
+    alone = _run(10_000_000, ("duckdb",), None)
+    text = "\n".join(flows.render({"runs": [alone, both]}))
+    assert "Answers **different** in TopTalkers." in text
+    assert (
+        "- 10,000,000 records: 1 files, 1 MB gzip; load average at the end 1.0, 1.0, 1.0." in text
+    )
+    assert "DuckDB only." in text
+    # Smaller runs first.
+    assert text.index("| 10 | DuckDB |") < text.index("| 10,000,000 | DuckDB |")
+
+
+def test_a_new_run_replaces_only_the_same_size_and_engines() -> None:
+    old = {"runs": [_run(10, flows.ENGINES, True), _run(20, ("duckdb",), None)]}
+    again = _run(10, flows.ENGINES, True)
+    merged = flows.merge(old, again)["runs"]
+    assert [r["records"] for r in merged] == [20, 10] and merged[1] is again
+    assert flows.merge(None, again) == {"runs": [again]}
