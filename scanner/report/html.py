@@ -263,6 +263,9 @@ def _finding(finding: Finding, fingerprint: str, rule: RuleInfo, run: RunInfo) -
     yield f"<li>{where}: {_code(finding.location.path)} line {finding.location.line}</li>"
     if finding.kind == "drift":
         yield f"<li>Changed by: {_who(finding)}</li>"
+    if finding.traffic and finding.traffic.get("summary"):
+        # The flow logs' evidence (scan --flow-logs), in the words of report.md.
+        yield f"<li>Observed traffic: {_e(finding.traffic['summary'])}</li>"
     if finding.compliance:
         yield "<li>Controls: " + ", ".join(_code(c) for c in finding.compliance) + "</li>"
     yield f"<li>Fingerprint: {_code(fingerprint)}</li></ul>"

@@ -116,6 +116,10 @@ def test_traffic_on_the_open_ssh_finding(tmp_path: Path) -> None:
     )  # fmt: skip
     assert (exposed["traffic"]["accepted"], exposed["traffic"]["rejected"]) == (3, 1)
     assert "## Traffic in the flow logs" in report
+    html = _scan(tmp_path, "--flow-logs", _logs(tmp_path, records), "--format", "html")
+    assert html.exit_code == 0, html.output
+    page = (tmp_path / "out" / "report.html").read_text()
+    assert "<li>Observed traffic: tcp/22 open to the internet: 3 accepted flows" in page
     assert (
         "- 111111111111 / us-east-1: tcp/22 open to the internet on eni-1 (instance i-1 "
         "web-1): 3 accepted flows from 2 addresses" in report
