@@ -253,8 +253,11 @@ def measure_engine(engine: str, directory: Path) -> dict[str, Any]:
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     out = subprocess.run(
         [sys.executable, "-m", "bench.flows", "--child", engine, str(directory)],
-        check=True, capture_output=True, text=True,
+        check=False, capture_output=True, text=True,
     )  # fmt: skip
+    if out.returncode:
+        tail = out.stderr.strip().splitlines()[-3:]
+        raise RuntimeError(f"the {engine} engine failed ({out.returncode}): {' '.join(tail)}")
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     result: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
     result["wall_s"] = time.perf_counter() - started

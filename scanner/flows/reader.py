@@ -27,6 +27,10 @@ from scanner.flows.layout import LogFile, Window
 TABLE = "flow_records"
 RELATION = "vpc_flow_logs"  # the name the named queries use, here and on Athena
 BATCH_FILES = 256
+# One INSERT holds its rows in memory until it commits, so a batch is also bounded by the
+# files' size: 40 files of 250,000 records (7 MB each) in one INSERT ran out of a 1 GB limit,
+# one per INSERT loaded in 250 MB. 16 MB of gzip is about 600,000 records.
+BATCH_BYTES = 16 * 1024 * 1024
 DEFAULT_MEMORY_LIMIT = "1GB"
 
 # Records a query sees: real flows only (NODATA/SKIPDATA have no addresses).
@@ -107,6 +111,7 @@ class FlowStore:
             f"CREATE VIEW {RELATION} AS SELECT * FROM {TABLE} WHERE {OK_RECORDS}"
         )
         self.stats = LoadStats()
+        self.memory_limit = memory_limit
 
     @property
     def workdir(self) -> Path:
@@ -138,8 +143,7 @@ class FlowStore:
         total, done = len(files), 0
         keep = window_predicate(window)
         for kind, group in (("text", text), ("parquet", parquet)):
-            for first in range(0, len(group), BATCH_FILES):
-                batch = group[first : first + BATCH_FILES]
+            for batch in batches(group):
                 self._load_batch(kind, batch, keep)
                 done += len(batch)
                 if on_batch is not None:
@@ -179,6 +183,12 @@ class FlowStore:
                 f"INSERT INTO {TABLE} SELECT * FROM (SELECT {projection(present)} FROM {reader}) "
                 f"WHERE {keep}"
             )
+        except duckdb.OutOfMemoryException as exc:
+            # Not the file's fault: the limit is too low for what one batch holds.
+            raise InputError(
+                f"flow logs: DuckDB ran out of memory under its limit "
+                f"({self.memory_limit}; raise --memory-limit): {_first_line(str(exc))}"
+            ) from None
         except duckdb.Error as exc:
             # DuckDB names the file and line of a malformed record.
             first = (
@@ -193,6 +203,21 @@ class FlowStore:
         cursor = self.connection.execute(sql, list(params))
         columns = [d[0] for d in cursor.description]
         return columns, [tuple(row) for row in cursor.fetchall()]
+
+
+def batches(files: Sequence[LogFile]) -> list[list[LogFile]]:
+    """The files in load order, cut into batches of at most :data:`BATCH_FILES` files and
+    :data:`BATCH_BYTES` bytes (a file larger than that is a batch of its own)."""
+    out: list[list[LogFile]] = []
+    size = 0
+    for file in files:
+        if out and len(out[-1]) < BATCH_FILES and size + file.size <= BATCH_BYTES:
+            out[-1].append(file)
+            size += file.size
+        else:
+            out.append([file])
+            size = file.size
+    return out
 
 
 def _first_line(text: str) -> str:

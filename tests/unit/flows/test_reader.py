@@ -135,3 +135,25 @@ def test_wrong_column_count_is_input_error_naming_the_file(tmp_path: Path) -> No
 def test_missing_directory_is_input_error(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="no such directory"):
         _load(tmp_path / "nope")
+
+
+def test_batches_are_bounded_by_files_and_bytes() -> None:
+    from scanner.flows.layout import LogFile
+    from scanner.flows.reader import BATCH_BYTES, BATCH_FILES, batches
+
+    def f(name: str, size: int) -> LogFile:
+        return LogFile(name, "text", "none", size=size)
+
+    half = BATCH_BYTES // 2
+    files = [f("a", half), f("b", half), f("c", 1), f("d", 3 * BATCH_BYTES), f("e", 0)]
+    assert [[x.path for x in b] for b in batches(files)] == [["a", "b"], ["c"], ["d"], ["e"]]
+    small = [f(str(n), 0) for n in range(BATCH_FILES + 1)]
+    assert [len(b) for b in batches(small)] == [BATCH_FILES, 1]
+    assert batches([]) == []
+
+
+def test_running_out_of_memory_says_so_not_that_the_file_is_bad(tmp_path: Path) -> None:
+    records = [{**V2, "srcport": n % 60_000, "start": T0 + n} for n in range(60_000)]
+    synth.write_text(tmp_path / synth.aws_key(ACCT, "eu-west-1", DAY, "a.log.gz"), records)
+    with pytest.raises(InputError, match=r"ran out of memory under its limit \(8MB; raise "):
+        open_flows(FlowsOptions(str(tmp_path), memory_limit="8MB")).store.close()
