@@ -51,6 +51,19 @@ def _same(runs: Sequence[dict[str, Any]], what: str, value: Any, dirs: Sequence[
     return first
 
 
+def _account_names(runs: Sequence[dict[str, Any]], dirs: Sequence[str]) -> dict[str, str]:
+    """Every shard's {account id: name}, checked: a shard's file is input like any other."""
+    names: dict[str, str] = {}
+    for run, directory in zip(runs, dirs, strict=True):
+        given = run.get("account_names") or {}
+        if not isinstance(given, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in given.items()
+        ):
+            raise InputError("$.run.account_names: expected {account id: name}", directory)
+        names.update(given)
+    return names
+
+
 def merge_runs(
     documents: Sequence[dict[str, Any]], dirs: Sequence[str], rules: Sequence[RuleInfo]
 ) -> tuple[list[Finding], RunInfo]:
@@ -85,10 +98,6 @@ def merge_runs(
         rules=tuple(sorted(rules, key=lambda r: r.id)),
         api_calls=sum(int(r.get("api_calls", 0)) for r in runs),
         tool_uri=HOMEPAGE,
-        account_names=tuple(
-            sorted(
-                {(str(a), str(n)) for r in runs for a, n in (r.get("account_names") or {}).items()}
-            )
-        ),
+        account_names=tuple(_account_names(runs, dirs).items()),
     )
     return sorted(findings.values(), key=Finding.sort_key), run

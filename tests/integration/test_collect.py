@@ -182,6 +182,45 @@ def test_accounts_file(aws: AwsEnv, tmp_path: Path) -> None:
     )
     assert code == 0, output
     assert sorted(snapshot["accounts"]) == ["111111111111", "333333333333"]
+    assert snapshot["accounts"]["111111111111"]["name"] == "prod"
+
+    # The reports name each account as the accounts file does, next to its id.
+    out = tmp_path / "reports"
+    scan = CliRunner().invoke(
+        cli,
+        [
+            "scan",
+            "--snapshot",
+            str(tmp_path / "snapshot.json"),
+            "--baseline-dir",
+            str(tmp_path / "no-baseline"),
+            "-o",
+            str(out),
+            "--format",
+            "markdown,json,html",
+            "--fail-on",
+            "none",
+        ],
+    )
+    assert scan.exit_code == 0, scan.output
+    report = (out / "report.md").read_text()
+    assert "`111111111111` (prod), `333333333333` (dev)" in report
+    run = json.loads((out / "findings.json").read_text())["run"]
+    assert run["account_names"] == {"111111111111": "prod", "333333333333": "dev"}
+    assert "<code>111111111111</code> prod" in (out / "report.html").read_text()
+
+
+def test_an_account_name_that_is_not_text_is_refused_at_its_line(
+    aws: AwsEnv, tmp_path: Path
+) -> None:
+    accounts = tmp_path / "accounts.yaml"
+    accounts.write_text("- role_arn: arn:aws:iam::111111111111:role/x\n  name: [a, b]\n")
+    out = tmp_path / "s.json"
+    args = ["collect", "-o", str(out), "--regions", "us-east-1", "--accounts", str(accounts)]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 2, result.output
+    assert f"{accounts}:2: an account's name must be text" in result.output
+    assert not (tmp_path / "s.json").exists()
 
 
 def test_bad_accounts_file_names_file_and_line(aws: AwsEnv, tmp_path: Path) -> None:

@@ -80,6 +80,11 @@ def test_merged_shards_are_byte_identical_to_one_run(aws: AwsEnv, tmp_path: Path
         )
     snapshot = tmp_path / "snapshot.json"
     assert invoke("collect", "-o", str(snapshot), "--regions", REGION, *roles)[0] == 0
+    # Names as an accounts file gives them: the merged reports must name every account.
+    document = json.loads(snapshot.read_text())
+    for index, account in enumerate(accounts):
+        document["accounts"][account]["name"] = f"team-{index}"
+    snapshot.write_text(json.dumps(document))
 
     common = ["--snapshot", str(snapshot), "--baseline-dir", baselines, "--policies", POLICIES]
     code, output = invoke("scan", *common, "-o", str(tmp_path / "single"))
@@ -102,6 +107,7 @@ def test_merged_shards_are_byte_identical_to_one_run(aws: AwsEnv, tmp_path: Path
         assert merged == single, name
     run = json.loads((tmp_path / "single" / "findings.json").read_text())["run"]
     assert run["accounts"] == accounts
+    assert run["account_names"] == {a: f"team-{i}" for i, a in enumerate(accounts)}
     assert run["api_calls"] == json.loads(snapshot.read_text())["stats"]["api_calls"]
 
 

@@ -134,3 +134,18 @@ def test_a_label_with_region_data_is_still_refused(tmp_path: Path) -> None:
         InputError, match=r"\$\.accounts\.default: 'default' is not an AWS account id"
     ):
         snapshot_module.load(path)
+
+
+def test_an_account_name_is_text_or_the_snapshot_is_refused(tmp_path: Path) -> None:
+    # The reports print the name next to the account id; a snapshot is input like any file.
+    data = snapshot()
+    data["accounts"][ACCOUNT]["name"] = "prod"  # type: ignore[index]
+    path = tmp_path / "snapshot.json"
+    path.write_text(json.dumps(data))
+    assert snapshot_module.load(path)["accounts"][ACCOUNT]["name"] == "prod"
+    data["accounts"][ACCOUNT]["name"] = {"not": "text"}  # type: ignore[index]
+    path.write_text(json.dumps(data))
+    with pytest.raises(
+        InputError, match=rf'\$\.accounts\["{ACCOUNT}"\]\.name: .* must be a string'
+    ):
+        snapshot_module.load(path)
