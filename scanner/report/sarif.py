@@ -128,7 +128,14 @@ def _descriptor(rule: RuleInfo) -> dict[str, Any]:
 def _message(finding: Finding) -> str:
     """One short sentence: what, where, and the finding's own message (evidence is in
     ``properties.evidence``, the ARN in ``logicalLocations``)."""
-    message = sarif_text(finding.message, MESSAGE_CHARS).rstrip(". ")
+    own = finding.message
+    # A policy finding's message starts "<type> <id> (<account>/<region>): " (the policy
+    # stage's wording); the prefix below says that already, so GitHub shows it once.
+    named = f" {finding.resource_id} ({finding.account}/{finding.region}): "
+    at = own.find(named)
+    if 0 <= at <= len(finding.resource_type) and " " not in own[:at]:
+        own = own[at + len(named) :]
+    message = sarif_text(own, MESSAGE_CHARS).rstrip(". ")
     text = (
         f"{sarif_text(finding.resource_id)} ({sarif_text(finding.resource_type)}, "
         f"{sarif_text(finding.account)}/{sarif_text(finding.region)}): {message}."

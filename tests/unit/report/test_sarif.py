@@ -150,6 +150,22 @@ def test_message_is_short_and_the_evidence_is_in_properties() -> None:
     assert logical["fullyQualifiedName"] == finding.arn
 
 
+def test_the_message_names_the_resource_once() -> None:
+    # The policy stage's messages start with the resource; SARIF's prefix already says it.
+    finding = replace(
+        sg_finding(),
+        message="security-group sg-0a1b2c3d (123456789012/us-east-1): tcp 22 from 0.0.0.0/0",
+    )
+    [result] = _run(json.loads(sarif.render([finding], RUN)))["results"]
+    assert result["message"]["text"] == (
+        "sg-0a1b2c3d (aws.security-group, 123456789012/us-east-1): tcp 22 from 0.0.0.0/0."
+    )
+    # Another message that merely mentions the resource keeps every word.
+    other = replace(finding, message="peer of x sg-0a1b2c3d (123456789012/us-east-1): y")
+    [result] = _run(json.loads(sarif.render([other], RUN)))["results"]
+    assert "peer of x sg-0a1b2c3d" in result["message"]["text"]
+
+
 def test_levels_follow_severity() -> None:
     run = _run(json.loads(sarif.render([sg_finding(), flow_finding(), info_finding()], RUN)))
     assert [r["level"] for r in run["results"]] == ["error", "warning", "note"]
