@@ -132,6 +132,9 @@ def init_command(
     for path in written:
         console.note(f"wrote {path}")
     console.note(
+        # The baseline must cover the accounts the nightly workflow scans (accounts.yaml),
+        # or every other account's drift goes unchecked.
         "next: copy accounts.example.yaml to accounts.yaml, set the repository variable "
-        "NETWARDEN_ROLE_ARN, run `netwarden baseline create`, and commit"
+        "NETWARDEN_ROLE_ARN, run `netwarden baseline create --accounts accounts.yaml`, "
+        "and commit"
     )

@@ -46,6 +46,14 @@ def test_init_writes_the_contract_files(tmp_path: Path) -> None:
     assert nightly["jobs"]["scan"]["strategy"]["matrix"]["shard"] == [1, 2, 3, 4]
 
 
+def test_the_next_step_baselines_the_accounts_the_nightly_scans(tmp_path: Path) -> None:
+    result = _init(str(tmp_path / "repo"))
+    assert result.exit_code == 0, result.output
+    nightly = (tmp_path / "repo" / NIGHTLY).read_text()
+    assert "--accounts accounts.yaml" in nightly
+    assert "`netwarden baseline create --accounts accounts.yaml`" in result.output
+
+
 def _tool(name: str) -> str:
     path = BIN / name
     if not path.exists():
