@@ -103,9 +103,22 @@ def _violation(value: Any) -> str:
     return "policy statement " + json.dumps(compact, sort_keys=True)
 
 
+def _rules(key: str, value: Any) -> str | None:
+    """A group's own rule list (a value filter matched on it) in words, not JSON."""
+    if not isinstance(value, list) or not all(isinstance(p, Mapping) for p in value):
+        return None
+    direction, word = ("egress", "to") if key == "IpPermissionsEgress" else ("ingress", "from")
+    rules = [f"{direction} {_ports(p)} {word} {_sources(p) or 'nothing'}" for p in value]
+    return "; ".join(rules) or f"no {direction} rules"
+
+
 def _summary(key: str, value: Any) -> str:
     if key.startswith("MatchedIpPermissions"):
         return "; ".join(f"{_ports(p)} from {_sources(p)}" for p in value)
+    if key in ("IpPermissions", "IpPermissionsEgress"):
+        words = _rules(key, value)
+        if words is not None:
+            return words
     if key == "c7n:nacl-open-ingress":
         return "; ".join(
             f"entry {e['Entry']['RuleNumber']} ({e['Entry']['RuleAction']}) lets "

@@ -199,6 +199,10 @@ def test_default_group_with_any_rule(run_rule: RunRule) -> None:
     findings = run_rule("NW-SG-005", snapshot({"aws.security-group": groups}))
     assert ids(findings) == ["sg-default-egress", "sg-default-self"]
     by_id = {f.resource_id: f for f in findings}
+    # The message says which rules, in words: the JSON is the evidence, not the sentence.
+    assert by_id["sg-default-egress"].message.endswith("egress all traffic to 0.0.0.0/0")
+    assert by_id["sg-default-self"].message.endswith("ingress all traffic from sg-default-self")
+    assert not any("{" in f.message for f in findings)
     [revoke] = by_id["sg-default-egress"].remediation
     assert revoke.api is not None and revoke.api.operation == "RevokeSecurityGroupEgress"
     assert revoke.api.params["IpPermissions"] == [egress_all]
