@@ -130,11 +130,18 @@ def _message(finding: Finding) -> str:
     ``properties.evidence``, the ARN in ``logicalLocations``)."""
     own = finding.message
     # A policy finding's message starts "<type> <id> (<account>/<region>): " (the policy
-    # stage's wording); the prefix below says that already, so GitHub shows it once.
+    # stage's wording), a drift's "<type> <id> in account <account>, <region> " (the drift
+    # stage's); the prefix below says that already, so GitHub shows it once.
     named = f" {finding.resource_id} ({finding.account}/{finding.region}): "
     at = own.find(named)
     if 0 <= at <= len(finding.resource_type) and " " not in own[:at]:
         own = own[at + len(named) :]
+    drifted = (
+        f"{finding.resource_type} {finding.resource_id} in account {finding.account}, "
+        f"{finding.region} "
+    )
+    if finding.kind == "drift" and own.startswith(drifted):
+        own = own[len(drifted) :]
     message = sarif_text(own, MESSAGE_CHARS).rstrip(". ")
     text = (
         f"{sarif_text(finding.resource_id)} ({sarif_text(finding.resource_type)}, "

@@ -160,6 +160,19 @@ def test_the_message_names_the_resource_once() -> None:
     assert result["message"]["text"] == (
         "sg-0a1b2c3d (aws.security-group, 123456789012/us-east-1): tcp 22 from 0.0.0.0/0."
     )
+    # A drift's message starts with the resource in the drift stage's words.
+    drift = replace(
+        sg_finding(),
+        kind="drift",
+        rule_id="drift/added",
+        message="aws.security-group sg-0a1b2c3d in account 123456789012, us-east-1 exists "
+        "but is not in the baseline.",
+    )
+    [result] = _run(json.loads(sarif.render([drift], RUN)))["results"]
+    assert result["message"]["text"] == (
+        "sg-0a1b2c3d (aws.security-group, 123456789012/us-east-1): exists but is not in the "
+        "baseline."
+    )
     # Another message that merely mentions the resource keeps every word.
     other = replace(finding, message="peer of x sg-0a1b2c3d (123456789012/us-east-1): y")
     [result] = _run(json.loads(sarif.render([other], RUN)))["results"]
