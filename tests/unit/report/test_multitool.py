@@ -41,6 +41,7 @@ def sarif_files(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
     return paths
 
 
+@pytest.mark.slow  # runs the multitool (a .NET process)
 @pytest.mark.parametrize("kind", ["Ghas", "Sarif"])
 def test_multitool_finds_no_problem(sarif_files: list[Path], kind: str, tmp_path: Path) -> None:
     problems = multitool_problems(sarif_files, kind, tmp_path / f"validation-{kind}.sarif")

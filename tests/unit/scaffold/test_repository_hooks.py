@@ -72,6 +72,7 @@ def _run(*argv: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(argv, cwd=ROOT, capture_output=True, text=True, timeout=120, check=False)
 
 
+@pytest.mark.slow  # runs check-jsonschema and zizmor
 def test_the_projects_ci_workflow_passes_the_schema_and_zizmor() -> None:
     workflow = ".github/workflows/ci.yml"
     schema = _run(
