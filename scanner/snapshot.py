@@ -3,8 +3,7 @@
 Layout (docs/contract.md)::
 
     {"schema": "netwarden/snapshot/v1", "collected_at", "tool_version",
-     "accounts": {ACCOUNT: {"name" (Organizations or the accounts file; optional),
-                            "regions": {REGION: {"resources": {TYPE: [RAW_ITEM, ...]},
+     "accounts": {ACCOUNT: {"regions": {REGION: {"resources": {TYPE: [RAW_ITEM, ...]},
                                                  "errors": [{"type", "code", "message"}]}}}},
      "stats": {"api_calls", "duration_s", ...}}
 """
@@ -89,10 +88,6 @@ def _check_names(data: Mapping[str, Any], file: str) -> None:
         problem = account_problem(account)
         if problem and not (isinstance(account, str) and account and not regions):
             raise InputError(f"{jsonpath.render(['accounts', account])}: {problem}", file)
-        name = account_data.get("name") if isinstance(account_data, dict) else None
-        if name is not None and not isinstance(name, str):
-            where = jsonpath.render(["accounts", account, "name"])
-            raise InputError(f"{where}: an account's name must be a string", file)
         for region in regions if isinstance(regions, dict) else ():
             problem = region_problem(region)
             if problem:

@@ -145,7 +145,5 @@ def test_an_account_name_is_text_or_the_snapshot_is_refused(tmp_path: Path) -> N
     assert snapshot_module.load(path)["accounts"][ACCOUNT]["name"] == "prod"
     data["accounts"][ACCOUNT]["name"] = {"not": "text"}  # type: ignore[index]
     path.write_text(json.dumps(data))
-    with pytest.raises(
-        InputError, match=rf'\$\.accounts\["{ACCOUNT}"\]\.name: .* must be a string'
-    ):
+    with pytest.raises(InputError, match=rf'\$\.accounts\["{ACCOUNT}"\]\.name: expected a string'):
         snapshot_module.load(path)
