@@ -210,19 +210,6 @@ def test_accounts_file(aws: AwsEnv, tmp_path: Path) -> None:
     assert "<code>111111111111</code> prod" in (out / "report.html").read_text()
 
 
-def test_an_account_name_that_is_not_text_is_refused_at_its_line(
-    aws: AwsEnv, tmp_path: Path
-) -> None:
-    accounts = tmp_path / "accounts.yaml"
-    accounts.write_text("- role_arn: arn:aws:iam::111111111111:role/x\n  name: [a, b]\n")
-    out = tmp_path / "s.json"
-    args = ["collect", "-o", str(out), "--regions", "us-east-1", "--accounts", str(accounts)]
-    result = CliRunner().invoke(cli, args)
-    assert result.exit_code == 2, result.output
-    assert f"{accounts}:2: an account's name must be text" in result.output
-    assert not (tmp_path / "s.json").exists()
-
-
 def test_bad_accounts_file_names_file_and_line(aws: AwsEnv, tmp_path: Path) -> None:
     accounts = tmp_path / "accounts.yaml"
     accounts.write_text("- name: prod\n  role_arn: arn:aws:iam::111111111111:role/x\n  rol: oops\n")
