@@ -121,6 +121,10 @@ class Finding:
     # {"accepted", "rejected", "bytes", "sources": [{"address", "flows"}], "first_seen",
     # "last_seen", ...}. Observed, so it changes run to run: never in the fingerprint.
     traffic: Mapping[str, Any] | None = None
+    # From the exposure engine, on open-rule findings: {"reachable", "enis", "blocked_by"}
+    # (and "paths" when reachable); on drift that creates an internet exposure: the new
+    # exposures and their paths. Derived from the snapshot: never in the fingerprint.
+    exposure: Mapping[str, Any] | None = None
 
     @functools.cached_property
     def fingerprint(self) -> str:
@@ -178,6 +182,8 @@ class Finding:
             data["status"] = self.status
         if self.traffic is not None:
             data["traffic"] = dict(self.traffic)
+        if self.exposure is not None:
+            data["exposure"] = dict(self.exposure)
         return data
 
 
@@ -213,4 +219,5 @@ def finding_from_dict(data: Mapping[str, Any]) -> Finding:
         waiver=dict(data["waiver"]) if data.get("waiver") else None,
         status=data.get("status"),
         traffic=dict(data["traffic"]) if data.get("traffic") else None,
+        exposure=dict(data["exposure"]) if data.get("exposure") else None,
     )

@@ -490,6 +490,32 @@ def compute_exposure(ctx: ScanContext) -> ScanContext:
     return ctx.advance(exposure=analyse(ctx.snapshot))
 
 
+def mark_exposure_drift(ctx: ScanContext) -> ScanContext:
+    """A drift that makes something reachable from the internet is critical, with the new
+    exposures' paths: the live regions against themselves with the deltas reverted."""
+    if not ctx.deltas:
+        return ctx
+    from scanner.exposure.drift import exposure_drift
+    from scanner.model import Finding
+
+    assert ctx.snapshot is not None
+    marked = exposure_drift(ctx.findings, ctx.deltas, ctx.snapshot, ctx.snapshot)
+    return ctx.advance(findings=tuple(sorted(marked, key=Finding.sort_key)))
+
+
+def judge_reachability(ctx: ScanContext) -> ScanContext:
+    """Severity follows reachability: each open-rule finding says what it exposes, or is
+    lowered as a latent risk with where its path is cut."""
+    if ctx.exposure is None or not ctx.findings:
+        return ctx
+    from scanner.exposure.verdicts import judge
+    from scanner.model import Finding
+
+    assert ctx.snapshot is not None
+    judged = judge(ctx.findings, ctx.exposure, ctx.snapshot)
+    return ctx.advance(findings=tuple(sorted(judged, key=Finding.sort_key)))
+
+
 def add_traffic(ctx: ScanContext) -> ScanContext:
     """With flow logs: what came in through each open rule, and the flow detections."""
     request = ctx.request
@@ -640,6 +666,7 @@ def describe_run(ctx: ScanContext) -> ScanContext:
         previous=previous_report(ctx),
         notes=ctx.notes,
         flow_logs=ctx.flow_logs,
+        exposure=ctx.exposure,
     )
     return ctx.advance(run=run)
 
@@ -808,6 +835,8 @@ STAGES: tuple[Stage, ...] = (
     # Stages that annotate or filter findings go here, in this order as they are built:
     # exposure (issue 13), traffic from flow logs (14), waivers, the previous run's status.
     compute_exposure,
+    mark_exposure_drift,
+    judge_reachability,
     add_traffic,
     apply_waivers,
     fold_account_level,

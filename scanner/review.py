@@ -5,7 +5,8 @@ no printing; ``netwarden review`` parses its options and prints the result)::
     raise SystemExit(exit_code(result, fail_on="high"))
 
 A change is judged twice: as drift from the base revision's baseline (located at the changed
-lines of the proposed files), and by the rule pack over the proposed baseline read back as a
+lines of the proposed files; a change that creates an internet exposure is critical and says
+what it makes reachable), and by the rule pack over the proposed baseline read back as a
 snapshot, keeping only the findings the base revision did not already have.
 """
 
@@ -23,6 +24,7 @@ from scanner.baseline.unproject import snapshot_of
 from scanner.drift.engine import Delta
 from scanner.drift.findings import drift_findings
 from scanner.drift.review import review_deltas
+from scanner.exposure.drift import exposure_drift
 from scanner.model import Finding
 from scanner.policy.evaluate import evaluate
 from scanner.policy.loader import PolicyPack
@@ -129,10 +131,11 @@ def review_findings(
     findings for the deltas, and the policy findings the change introduces. ``path_for``
     names the baseline file of an (account, region) that ``new`` does not have."""
     deltas = review_deltas(old, new, path_for)
-    findings = [
-        *drift_findings(deltas, revert_actions),
-        *introduced_policy_findings(old, new, pack, deltas),
-    ]
+    # A change that makes something reachable from the internet says so on its line.
+    drift = exposure_drift(
+        drift_findings(deltas, revert_actions), deltas, snapshot_of(old), snapshot_of(new)
+    )
+    findings = [*drift, *introduced_policy_findings(old, new, pack, deltas)]
     return deltas, sorted(findings, key=Finding.sort_key)
 
 

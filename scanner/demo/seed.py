@@ -25,6 +25,7 @@ from scanner.demo.seed_network import (
     build_disaster_recovery,
     make_eni,
     make_nacl,
+    make_public_instance,
     make_route_table,
     make_sg,
     make_subnets,
@@ -59,6 +60,8 @@ class SeedResult:
     app_sg_id: str
     db_sg_id: str
     eni_ids: tuple[str, ...]
+    # web-a and the bastion (eni_ids[0] and [2]) as instances, each at an Elastic IP
+    public_instance_ids: tuple[str, ...]
     s3_endpoint_id: str
     prod_nacl_id: str  # the public subnets' ACL
     prod_private_nacl_id: str
@@ -206,6 +209,11 @@ def _primary(make_client: ClientFactory, region: str, ids: dict[str, Any]) -> No
         make_eni(ec2, private[0], app, "app-a"),
         make_eni(ec2, private[1], app, "app-b"),
         make_eni(ec2, private[1], db, "db"),
+    )
+    # The public web server and the bastion run on their interfaces, at Elastic IPs.
+    ids["public_instance_ids"] = tuple(
+        make_public_instance(ec2, ids["eni_ids"][index], name)[0]
+        for index, name in ((0, "web-a"), (2, "bastion"))
     )
     ids["s3_endpoint_id"] = ec2.create_vpc_endpoint(
         VpcId=prod,

@@ -128,6 +128,25 @@ def make_eni(ec2: Any, subnet: str, sg: str, name: str) -> str:
     return eni
 
 
+def make_public_instance(ec2: Any, eni: str, name: str) -> tuple[str, str]:
+    """An instance on the interface ``eni``, reachable at an Elastic IP: (instance id,
+    allocation id). What the exposure analysis finds behind the public subnets."""
+    image = ec2.describe_images(Owners=["amazon"])["Images"][0]["ImageId"]
+    instance: str = ec2.run_instances(
+        ImageId=image,
+        MinCount=1,
+        MaxCount=1,
+        InstanceType="t3.micro",
+        NetworkInterfaces=[{"NetworkInterfaceId": eni, "DeviceIndex": 0}],
+        TagSpecifications=tags("instance", name),
+    )["Instances"][0]["InstanceId"]
+    allocation: str = ec2.allocate_address(
+        Domain="vpc", TagSpecifications=tags("elastic-ip", name)
+    )["AllocationId"]
+    ec2.associate_address(AllocationId=allocation, NetworkInterfaceId=eni)
+    return instance, allocation
+
+
 def make_nacl(ec2: Any, vpc_id: str, name: str, subnets: Sequence[str], entries: list[Any]) -> str:
     """A tagged network ACL with ``entries`` (number, egress, CIDR, tcp ports or None for
     all traffic), replacing the ACL of each of ``subnets``."""

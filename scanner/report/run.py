@@ -180,6 +180,8 @@ class RunInfo:
     # With scan --flow-logs: {"source", "since", "until", "files", "pruned_files", "records",
     # "nodata_records", "skipped_records", "exposures": [EXPOSURE + "traffic"]}.
     flow_logs: Mapping[str, Any] | None = None
+    # What the internet reaches (scanner.exposure.ExposureReport); None: not computed.
+    exposure: Any = None
 
     def __post_init__(self) -> None:
         # Accept lists and an {(account, region, type): n} inventory; keep tuples, sorted rows.

@@ -205,6 +205,8 @@ def _result(finding: Finding, fingerprint: str, rule_index: int, rule: RuleInfo)
         properties["attribution"] = finding.attribution.to_dict()
     if finding.traffic is not None:
         properties["traffic"] = dict(finding.traffic)
+    if finding.exposure is not None:
+        properties["exposure"] = dict(finding.exposure)
     result: dict[str, Any] = {
         "ruleId": sarif_rule_id(finding),
         "ruleIndex": rule_index,

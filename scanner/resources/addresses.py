@@ -88,6 +88,9 @@ def _unproject_eni(rid: str, f: Fields, account: str) -> Item:
         "PrivateIpAddresses": [{"PrivateIpAddress": p} for p in f.get("private_ips", [])],
         "TagSet": api_tags(f),
     }
+    if f.get("private_ips"):
+        # The baseline keeps no primary flag: the first address stands for it.
+        out["PrivateIpAddress"] = f["private_ips"][0]
     if f.get("public_ip"):
         out["Association"] = {"PublicIp": f["public_ip"]}
     return out

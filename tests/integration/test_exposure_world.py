@@ -198,3 +198,58 @@ def test_port_and_resource_select_and_the_exit_code_follows_approval(aws: AwsEnv
     code, output = run("--format", "markdown", "--port", "22")
     assert code == 1
     assert "# Internet exposure" in output and "```mermaid\nflowchart LR" in output
+
+
+def test_scan_findings_on_open_rules_follow_reachability(aws: AwsEnv, tmp_path: Any) -> None:
+    world = build(aws)
+    ec2 = aws.client("ec2", REGION)
+    # RDP open to the world on a group whose only interface has no public address.
+    vpc = ec2.describe_security_groups(GroupIds=[world.sg])["SecurityGroups"][0]["VpcId"]
+    rdp = ec2.create_security_group(GroupName="rdp", Description="rdp", VpcId=vpc)["GroupId"]
+    ec2.authorize_security_group_ingress(
+        GroupId=rdp,
+        IpPermissions=[
+            {
+                "IpProtocol": "tcp",
+                "FromPort": 3389,
+                "ToPort": 3389,
+                "IpRanges": [{"CidrIp": "0.0.0.0/0"}],
+            }
+        ],
+    )
+    subnet = ec2.describe_network_interfaces(NetworkInterfaceIds=[world.no_ip])[
+        "NetworkInterfaces"
+    ][0]["SubnetId"]
+    image = ec2.describe_images(Owners=["amazon"])["Images"][0]["ImageId"]
+    latent = _instance(ec2, image, subnet, rdp, False, "rdp-1")
+    out = tmp_path / "reports"
+    result = CliRunner().invoke(
+        cli, ["scan", "--regions", REGION, "-o", str(out), "--fail-on", "none"]
+    )
+    assert result.exit_code == 0, result.output
+    findings = json.loads((out / "findings.json").read_text())["findings"]
+    by_rule = {(f["rule_id"], f["resource_id"]): f for f in findings}
+    ssh = by_rule[("NW-SG-002", world.sg)]
+    assert ssh["severity"] == "critical"
+    assert ssh["exposure"]["reachable"] is True
+    # The guarded instance's NACL denies 22: only web-1 is exposed through the rule.
+    assert ssh["exposure"]["enis"] == [world.web]
+    assert "on tcp/22" in ssh["message"] and world.web_ip in ssh["message"]
+    assert ssh["exposure"]["paths"][0][-1]["id"] == world.web
+    cut = by_rule[("NW-SG-009", rdp)]
+    assert cut["severity"] == "medium"  # critical, lowered: nothing reaches it
+    assert cut["exposure"] == {
+        "reachable": False,
+        "enis": [latent],
+        "blocked_by": f"{latent}: no public IPv4 address",
+    }
+    assert "severity lowered from critical" in cut["message"]
+    sarif = json.loads((out / "netwarden.sarif").read_text())
+    exposed = [
+        r["properties"]["exposure"]
+        for r in sarif["runs"][0]["results"]
+        if "exposure" in r.get("properties", {})
+    ]
+    assert {"reachable": False, "enis": [latent], "blocked_by": cut["exposure"]["blocked_by"]} in (
+        exposed
+    )

@@ -11,6 +11,7 @@ from click.testing import CliRunner
 
 from scanner.cli import cli
 from scanner.collect.collectors import COLLECTORS
+from tests.unit.policy.snapshots import exposed
 
 POLICIES = str(Path(__file__).resolve().parents[2] / "policies")
 SSH_OPEN = {
@@ -32,6 +33,11 @@ def snapshot(tmp_path: Path, groups: list[dict[str, object]], errors: list[dict[
     # As `collect` writes it: every type either read or recorded in errors.
     resources = {t: [] for t in COLLECTORS if t not in failed}
     resources["aws.security-group"] = groups
+    # Each group on an internet-facing interface: its open rules are reachable, and keep
+    # their severity (an open rule that reaches nothing is lowered).
+    for rtype, items in exposed(*(str(g["GroupId"]) for g in groups)).items():
+        if groups and rtype in resources:
+            resources[rtype] = items
     path.write_text(
         json.dumps(
             {

@@ -21,14 +21,16 @@ from scanner.pipeline import (
     scan,
 )
 from scanner.report.run import RunInfo
-from tests.unit.policy.snapshots import ACCOUNT, REGION, perm, sg, snapshot
+from tests.unit.policy.snapshots import ACCOUNT, REGION, exposed, perm, sg, snapshot
 
 REPO = Path(__file__).resolve().parents[2]
 POLICIES = str(REPO / "policies")
 
 
 def _open_ssh_world() -> dict[str, Any]:
-    return snapshot({"aws.security-group": [sg("sg-1", [perm("tcp", 22, v4=("0.0.0.0/0",))])]})
+    group = sg("sg-1", [perm("tcp", 22, v4=("0.0.0.0/0",))])
+    # On an internet-facing interface: the open rule is reachable, so it stays critical.
+    return snapshot({"aws.security-group": [group], **exposed("sg-1")})
 
 
 def _request(tmp_path: Path, snap: Any, **overrides: Any) -> ScanRequest:
@@ -61,13 +63,18 @@ def test_scan_without_a_baseline_evaluates_policies_and_skips_drift(tmp_path: Pa
 
 
 def test_scan_with_a_baseline_reports_drift_and_writes_the_reports(tmp_path: Path) -> None:
-    _write_baseline(tmp_path, snapshot())  # the baseline has no security group
+    # The baseline has the interface but no security group.
+    _write_baseline(tmp_path, snapshot(exposed("sg-1")))
     out = tmp_path / "reports"
     result = scan(_request(tmp_path, _open_ssh_world(), output_dir=str(out), formats=("json",)))
     assert result.drift_checked is True
     assert [(d.change, d.resource_id) for d in result.deltas] == [("added", "sg-1")]
     drift = [f for f in result.findings if f.kind == "drift"]
     assert [(f.rule_id, f.resource_id) for f in drift] == [("drift/added", "sg-1")]
+    # The new group opens SSH on an internet-facing interface: exposure drift, critical.
+    assert drift[0].severity == "critical"
+    assert drift[0].message.endswith("This change makes i-1 reachable from the internet on tcp/22.")
+    assert drift[0].exposure is not None and drift[0].exposure["enis"] == ["eni-1"]
     assert result.written == (out / "findings.json",)
     written = json.loads((out / "findings.json").read_text())
     assert len(written["findings"]) == len(result.findings)

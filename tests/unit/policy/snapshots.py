@@ -85,3 +85,47 @@ def perm(
     if from_port is not None:
         p["FromPort"], p["ToPort"] = from_port, to_port if to_port is not None else from_port
     return p
+
+
+def exposed(*group_ids: str, vpc: str = "vpc-1") -> dict[str, list[Any]]:
+    """Items that put ``group_ids`` on an internet-facing interface (a public IP in a subnet
+    whose main table routes to an attached internet gateway), so that their open rules are
+    reachable and keep their severity (``scanner.exposure.verdicts``)."""
+    return {
+        "aws.subnet": [{"SubnetId": "subnet-pub", "VpcId": vpc, "CidrBlock": "10.0.0.0/24"}],
+        "aws.route-table": [
+            {
+                "RouteTableId": "rtb-main",
+                "VpcId": vpc,
+                "Associations": [{"Main": True}],
+                "Routes": [
+                    {"DestinationCidrBlock": "10.0.0.0/16", "GatewayId": "local"},
+                    {"DestinationCidrBlock": "0.0.0.0/0", "GatewayId": "igw-1"},
+                ],
+            }
+        ],
+        "aws.internet-gateway": [
+            {"InternetGatewayId": "igw-1", "Attachments": [{"State": "available", "VpcId": vpc}]}
+        ],
+        "aws.eni": [
+            {
+                "NetworkInterfaceId": f"eni-{index}",
+                "SubnetId": "subnet-pub",
+                "VpcId": vpc,
+                "Status": "in-use",
+                "InterfaceType": "interface",
+                "Attachment": {"InstanceId": f"i-{index}", "Status": "attached"},
+                "Groups": [{"GroupId": group}],
+                "PrivateIpAddress": f"10.0.0.{10 + index}",
+                "PrivateIpAddresses": [
+                    {
+                        "PrivateIpAddress": f"10.0.0.{10 + index}",
+                        "Primary": True,
+                        "Association": {"PublicIp": f"203.0.113.{10 + index}"},
+                    }
+                ],
+                "Association": {"PublicIp": f"203.0.113.{10 + index}"},
+            }
+            for index, group in enumerate(group_ids, start=1)
+        ],
+    }

@@ -1,0 +1,301 @@
+"""Exposure drift: which changes make something reachable from the internet that was not.
+
+The world before the changes is the live one with each drifted resource put back as the
+baseline has it (:func:`revert`): unchanged resources keep everything the snapshot knows
+(prefix-list entries, IPv6 addresses, attachments), which the baseline does not record. Its
+exposures are compared with the live ones (:func:`new_exposures`: by interface, address,
+protocol, port piece and source range). Each new exposure is credited to the changes that
+cause it: those whose revert alone takes it away, else (several changes each enough) those on
+its path. Their drift findings become critical, carry the new exposures and paths, and say
+"this change makes i-0abc (web-1) reachable from the internet on tcp/22".
+
+``review`` does the same between the base revision's baseline and the proposed one.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from scanner import resources as catalog
+from scanner.exposure import intervals as iv
+from scanner.exposure.engine import analyse_region
+from scanner.exposure.model import Exposure
+from scanner.exposure.verdicts import traffic_text
+from scanner.model import Finding
+from scanner.textsafe import one_line
+
+if TYPE_CHECKING:
+    from scanner.drift.engine import Delta
+
+Item = Mapping[str, Any]
+Resources = Mapping[str, Sequence[Item]]
+MAX_RECORDS = 10
+MAX_PATHS = 5
+# Reverting more changes than this one by one would cost a region analysis each: past it,
+# new exposures are credited to the changes on their path.
+MAX_COUNTERFACTUALS = 200
+ADDRESS_TYPES = frozenset({"aws.elastic-ip"})
+
+
+# ---- the world before -------------------------------------------------------------------
+
+
+def _owned(rtype: str, rid: str, fields: Mapping[str, Any] | None, account: str) -> Item | None:
+    entry = catalog.get(rtype)
+    if entry.unproject is None or fields is None:
+        return None
+    return {**entry.unproject(rid, fields, account), entry.id_key: rid}
+
+
+def _reverted_item(delta: Delta, live: Item) -> Item | None:
+    """The live item with what the projection keeps put back as the baseline has it (fields
+    the projection does not keep stay live)."""
+    rid = delta.baseline_id or delta.resource_id
+    before = _owned(delta.resource_type, rid, delta.before, delta.account)
+    after = _owned(delta.resource_type, delta.resource_id, delta.after, delta.account)
+    if before is None or after is None:
+        return before
+    out = dict(live)
+    for key in before.keys() | after.keys():
+        if before.get(key) == after.get(key):
+            continue  # the baseline says nothing new about it: keep the live value
+        if key in before:
+            out[key] = before[key]
+        else:
+            out.pop(key, None)
+    if delta.resource_type == "aws.eni" and before.get("Association") != after.get("Association"):
+        # The live per-address associations repeat the public address the baseline lacks.
+        gone = (after.get("Association") or {}).get("PublicIp")
+        out["PrivateIpAddresses"] = [
+            {k: v for k, v in p.items() if k != "Association"}
+            if (p.get("Association") or {}).get("PublicIp") == gone
+            else p
+            for p in live.get("PrivateIpAddresses", []) or []
+        ]
+    return out
+
+
+def revert(resources: Resources, deltas: Iterable[Delta]) -> dict[str, list[Item]]:
+    """One region's items with ``deltas`` undone: an added resource gone, a removed one back
+    from the baseline, a modified one as the baseline has it."""
+    out = {rtype: list(items) for rtype, items in resources.items()}
+    for delta in deltas:
+        rtype = delta.resource_type
+        try:
+            key = catalog.get(rtype).id_key
+        except KeyError:
+            continue
+        items = out.setdefault(rtype, [])
+        where = next((i for i, it in enumerate(items) if it.get(key) == delta.resource_id), None)
+        if delta.change == "added":
+            if where is not None:
+                del items[where]
+        elif delta.change == "removed":
+            restored = _owned(
+                rtype, delta.baseline_id or delta.resource_id, delta.before, delta.account
+            )
+            if restored is not None:
+                items.append(restored)
+        elif where is not None:
+            reverted = _reverted_item(delta, items[where])
+            if reverted is not None:
+                items[where] = reverted
+    return out
+
+
+# ---- what is new ------------------------------------------------------------------------
+
+
+def _key(e: Exposure) -> tuple[str, ...]:
+    return (e.account, e.region, e.eni, e.address, e.family)
+
+
+def _ranges(e: Exposure) -> iv.Ranges:
+    return iv.from_cidrs(e.sources, 4 if e.family == "ipv4" else 6)
+
+
+def _covers(before: Exposure, after: Exposure) -> bool:
+    """Is ``before`` about traffic of ``after``'s protocol (ports aside)?"""
+    if after.protocol == "all":
+        return before.protocol == "all" and set(before.except_protocols) <= set(
+            after.except_protocols
+        )
+    return before.covers_protocol(after.protocol)
+
+
+def new_exposures(before: Iterable[Exposure], after: Iterable[Exposure]) -> list[Exposure]:
+    """What ``after`` exposes that ``before`` did not: each record cut to the port pieces
+    and the sources that are new."""
+    earlier: dict[tuple[str, ...], list[Exposure]] = defaultdict(list)
+    for record in before:
+        earlier[_key(record)].append(record)
+    found = []
+    for record in after:
+        candidates = [b for b in earlier.get(_key(record), []) if _covers(b, record)]
+        if record.from_port < 0:
+            pieces: list[tuple[int, int]] = [(-1, -1)]
+        else:
+            edges = [
+                (max(b.from_port, record.from_port), min(b.to_port, record.to_port))
+                for b in candidates
+                if b.from_port >= 0
+            ]
+            pieces = iv.cuts([e for e in edges if e[0] <= e[1]], (record.from_port, record.to_port))
+        sources = _ranges(record)
+        fresh: list[tuple[tuple[int, int], iv.Ranges]] = []
+        for piece in pieces:
+            covering = [_ranges(b) for b in candidates if piece[0] < 0 or b.covers_port(piece[0])]
+            new = iv.subtract(sources, iv.union(*covering)) if covering else sources
+            if not new:
+                continue
+            if fresh and fresh[-1][1] == new and fresh[-1][0][1] + 1 == piece[0]:
+                fresh[-1] = ((fresh[-1][0][0], piece[1]), new)
+            else:
+                fresh.append((piece, new))
+        family = 4 if record.family == "ipv4" else 6
+        for (low, high), new in fresh:
+            found.append(
+                dataclasses.replace(
+                    record, from_port=low, to_port=high, sources=tuple(iv.to_cidrs(new, family))
+                )
+            )
+    return found
+
+
+# ---- who did it ---------------------------------------------------------------------------
+
+
+def _on_path(delta: Delta, exposure: Exposure) -> bool:
+    ids = {step.id for step in exposure.path} | {exposure.eni, exposure.subnet, exposure.vpc}
+    if delta.resource_id in ids:
+        return True
+    if delta.resource_type in ADDRESS_TYPES:
+        fields = delta.after or {}
+        return exposure.address == fields.get("PublicIp") or exposure.eni == fields.get(
+            "NetworkInterfaceId"
+        )
+    return False
+
+
+def credit(
+    fresh: Sequence[Exposure],
+    deltas: Sequence[Delta],
+    live: Resources,
+    account: str,
+    region: str,
+) -> dict[int, list[Exposure]]:
+    """Index of each delta in ``deltas`` -> the new exposures it causes (one region)."""
+    credited: dict[int, list[Exposure]] = defaultdict(list)
+    if not fresh:
+        return credited
+    enis = {e.eni for e in fresh}
+    only = {
+        **live,
+        "aws.eni": [i for i in live.get("aws.eni", []) if i.get("NetworkInterfaceId") in enis],
+    }
+    gone: dict[int, set[int]] = {}
+    if len(deltas) <= MAX_COUNTERFACTUALS:
+        for index, delta in enumerate(deltas):
+            without = analyse_region(revert(only, [delta]), account, region).exposures
+            # Undoing this change alone takes (some of) the exposure away: it is a cause.
+            gone[index] = {n for n, e in enumerate(fresh) if new_exposures(without, [e])}
+    for number, exposure in enumerate(fresh):
+        causes = [i for i, taken in gone.items() if number in taken]
+        if not causes:
+            causes = [i for i, d in enumerate(deltas) if _on_path(d, exposure)]
+        for index in causes:
+            credited[index].append(exposure)
+    return credited
+
+
+# ---- the findings ---------------------------------------------------------------------------
+
+
+def who(exposure: Exposure) -> str:
+    """``i-0abc (web-1)``: what a person recognises."""
+    name = one_line(exposure.attachment.name, 60)
+    return f"{exposure.attachment.id} ({name})" if name else exposure.attachment.id
+
+
+def sentence(exposures: Sequence[Exposure]) -> str:
+    """ "This change makes i-0abc (web-1) reachable from the internet on tcp/22."."""
+    by_thing: dict[str, list[str]] = {}
+    for e in exposures:
+        ports = by_thing.setdefault(who(e), [])
+        if traffic_text(e) not in ports:
+            ports.append(traffic_text(e))
+    parts = [
+        f"{thing} reachable from the internet on {', '.join(p)}" for thing, p in by_thing.items()
+    ]
+    shown = "; ".join(parts[:3]) + (f"; +{len(parts) - 3} more" if len(parts) > 3 else "")
+    return f"This change makes {shown}."
+
+
+def exposure_field(exposures: Sequence[Exposure]) -> dict[str, Any]:
+    return {
+        "reachable": True,
+        "enis": sorted({e.eni for e in exposures}),
+        "blocked_by": "",
+        "new": [e.to_dict() for e in exposures[:MAX_RECORDS]],
+        "paths": [[s.to_dict() for s in e.path] for e in exposures[:MAX_PATHS]],
+    }
+
+
+def mark(finding: Finding, exposures: Sequence[Exposure]) -> Finding:
+    """A drift finding that creates these exposures: critical, with them and the sentence."""
+    message = f"{finding.message.rstrip('.')}. {sentence(exposures)}"
+    return dataclasses.replace(
+        finding, severity="critical", message=message, exposure=exposure_field(exposures)
+    )
+
+
+def exposure_drift(
+    findings: Sequence[Finding],
+    deltas: Sequence[Delta],
+    before: Mapping[str, Any],
+    after: Mapping[str, Any],
+) -> list[Finding]:
+    """``findings`` with each drift finding whose delta creates a new internet exposure
+    marked. ``before`` and ``after`` are snapshots; each region of ``before`` is taken as it
+    is (``review``: the base baseline) or, when it is the same object as ``after``, is the
+    live region with the deltas reverted (``scan``)."""
+    by_region: dict[tuple[str, str], list[Delta]] = defaultdict(list)
+    for delta in deltas:
+        by_region[(delta.account, delta.region)].append(delta)
+    marks: dict[tuple[str, str, str, str, str], list[Exposure]] = {}
+    for (account, region), mine in sorted(by_region.items()):
+        live = _resources(after, account, region)
+        if not live:
+            continue
+        earlier = revert(live, mine) if before is after else _resources(before, account, region)
+        fresh = new_exposures(
+            analyse_region(earlier, account, region).exposures,
+            analyse_region(live, account, region).exposures,
+        )
+        for index, exposures in credit(fresh, mine, live, account, region).items():
+            d = mine[index]
+            marks[(d.account, d.region, d.resource_type, d.resource_id, d.change)] = exposures
+    if not marks:
+        return list(findings)
+    out = []
+    for finding in findings:
+        key = (
+            finding.account,
+            finding.region,
+            finding.resource_type,
+            finding.resource_id,
+            finding.rule_id.removeprefix("drift/"),
+        )
+        found = marks.get(key) if finding.kind == "drift" else None
+        out.append(mark(finding, found) if found else finding)
+    return out
+
+
+def _resources(snapshot: Mapping[str, Any], account: str, region: str) -> Resources:
+    accounts = snapshot.get("accounts", {}) or {}
+    regions = (accounts.get(account) or {}).get("regions", {}) or {}
+    found: Resources = (regions.get(region) or {}).get("resources", {}) or {}
+    return found

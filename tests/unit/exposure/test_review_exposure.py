@@ -1,0 +1,42 @@
+"""`review` on a proposed baseline: the changed line of a rule that makes an instance
+reachable from the internet says so, as critical drift (pure: baselines in, findings out)."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+
+from scanner.baseline import store
+from scanner.policy.loader import load_policy_pack
+from scanner.review import review_findings
+from tests.unit.exposure import worlds as w
+from tests.unit.exposure.test_drift import base, snapshot
+
+POLICIES = str(Path(__file__).resolve().parents[3] / "policies")
+
+
+def test_review_says_what_the_change_makes_reachable(tmp_path: Path) -> None:
+    before = base(perms=[w.perm(ports=(443, 443))])
+    after = copy.deepcopy(before)
+    after["aws.security-group"][0]["IpPermissions"].append(w.perm(ports=(22, 22)))
+    for name, world in (("old", before), ("new", after)):
+        store.write_all(tmp_path / name, sorted(store.project_snapshot(snapshot(world)).items()))
+    old = store.load_dir(tmp_path / "old")
+    new = store.load_dir(tmp_path / "new", line_depth=None)
+    pack = load_policy_pack(POLICIES)
+    deltas, findings = review_findings(old, new, pack, lambda a, r: f"{a}/{r}.yaml")
+    [drift] = [f for f in findings if f.kind == "drift"]
+    assert (drift.rule_id, drift.resource_id, drift.severity) == (
+        "drift/modified",
+        "sg-1",
+        "critical",
+    )
+    # The baseline does not record what an interface is attached to: it is named by its id.
+    assert drift.message.endswith(
+        "This change makes eni-1 (web-1) reachable from the internet on tcp/22."
+    )
+    # On the changed line of the proposed file: the added rule.
+    [delta] = deltas
+    assert drift.location == delta.location
+    lines = Path(drift.location.path).read_text().splitlines()
+    assert "from_port: 22" in "\n".join(lines[drift.location.line - 1 : drift.location.line + 3])
