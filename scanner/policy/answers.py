@@ -245,3 +245,16 @@ def _alarms(view: RegionView, params: Mapping[str, Any]) -> Body:
     if params.get("StateValue"):
         alarms = [a for a in alarms if a.get("StateValue") == params["StateValue"]]
     return {"MetricAlarms": alarms}
+
+
+# EC2: the entries of each managed prefix list are collected on its item ("Entries"). A list
+# whose entries were not collected (AWS-managed lists the account cannot read) answers none,
+# as the exposure engine reads it from the snapshot.
+@_register("ec2", "GetManagedPrefixListEntries")
+def _prefix_list_entries(view: RegionView, params: Mapping[str, Any]) -> Body:
+    if set(params) - {"PrefixListId", "TargetVersion", "MaxResults", "NextToken", "DryRun"}:
+        raise Unanswerable("parameter(s) not supported offline")
+    for item in view.items("aws.prefix-list"):
+        if item.get("PrefixListId") == params.get("PrefixListId"):
+            return {"Entries": list(item.get("Entries") or [])}
+    raise Unanswerable(f"prefix list {params.get('PrefixListId')} is not in the snapshot")

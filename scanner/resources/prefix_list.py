@@ -79,7 +79,7 @@ PREFIX_LIST = ResourceType(
             "RestoreManagedPrefixListVersion",
         }
     ),
-    answers=Answers(describe=True),
+    answers=Answers(describe=True, operations=(("ec2", "GetManagedPrefixListEntries"),)),
     exposure_role=None,
     asff_type="Other",
     absent={

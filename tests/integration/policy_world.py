@@ -28,6 +28,21 @@ def _tcp(low: int, high: int | None = None, **ranges: Any) -> dict[str, Any]:
     return {"IpProtocol": "tcp", "FromPort": low, "ToPort": high or low, **ranges}
 
 
+def _public_instance(ec2: Any, subnet: str, group: str) -> str:
+    """An instance in ``subnet`` with ``group``, at an Elastic IP; its interface id."""
+    image = ec2.describe_images(Owners=["amazon"])["Images"][0]["ImageId"]
+    instance = ec2.run_instances(
+        ImageId=image,
+        MinCount=1,
+        MaxCount=1,
+        NetworkInterfaces=[{"DeviceIndex": 0, "SubnetId": subnet, "Groups": [group]}],
+    )["Instances"][0]
+    eni = str(instance["NetworkInterfaces"][0]["NetworkInterfaceId"])
+    allocation = ec2.allocate_address(Domain="vpc")["AllocationId"]
+    ec2.associate_address(AllocationId=allocation, NetworkInterfaceId=eni)
+    return eni
+
+
 def _other_account_vpc(client: ClientFactory, endpoint_url: str) -> str:
     """A VPC owned by another account (moto routes assumed-role credentials to it)."""
     import boto3
@@ -193,6 +208,15 @@ def build_network(client: ClientFactory, endpoint_url: str) -> dict[str, str]:
         RouteTableId=main_int, DestinationIpv6CidrBlock="::/0", GatewayId=ids["igw_int"]
     )
     ids.update(rtb_igw=rtb_igw, rtb_private=rtb_private)
+    # Instances at Elastic IPs, for the exposure rules: SSH and MySQL reachable from the
+    # internet in the public subnet; SSH behind no internet route; the web tier, approved.
+    for name, sub, group in (
+        ("eni_ssh_public", subnet_public, "sg_ssh"),
+        ("eni_ssh_private", subnet_ok, "sg_ssh"),
+        ("eni_db_public", subnet_public, "sg_db"),
+        ("eni_web_public", subnet_public, "sg_web"),
+    ):
+        ids[name] = _public_instance(ec2, sub, ids[group])
 
     pcx = ec2.create_vpc_peering_connection(VpcId=vpc_pub, PeerVpcId=vpc_int)[
         "VpcPeeringConnection"

@@ -77,8 +77,12 @@ def test_a_webhook_gets_the_new_findings_once_and_nothing_when_nothing_is_new(
     assert code == 0, output
     (body,) = hook.bodies
     assert body["schema"] == "netwarden/notification/v1"
-    assert body["new_findings"] == 1 and body["by_severity"] == {"critical": 1}
-    assert [(f["rule_id"], f["resource_id"]) for f in body["findings"]] == [("NW-SG-002", "sg-1")]
+    # SSH open on an internet-facing interface: the rule and the reachable interface.
+    assert body["new_findings"] == 2 and body["by_severity"] == {"critical": 2}
+    assert [(f["rule_id"], f["resource_id"]) for f in body["findings"]] == [
+        ("NW-EXP-001", "eni-1"),
+        ("NW-SG-002", "sg-1"),
+    ]
     assert "SECRET" not in output  # the webhook URL is a secret: only its host is shown
     run = json.loads((tmp_path / "night1" / "findings.json").read_text())["run"]
     assert run["notifications"] == [
@@ -168,7 +172,7 @@ def test_sns_publishes_one_message_under_the_scans_credentials(aws: AwsEnv, tmp_
     messages = sqs.receive_message(QueueUrl=queue, MaxNumberOfMessages=10)["Messages"]
     assert len(messages) == 1
     envelope = json.loads(messages[0]["Body"])
-    assert envelope["Subject"] == "netwarden: 1 new finding at or above critical (1 critical)"
+    assert envelope["Subject"] == "netwarden: 2 new findings at or above critical (2 critical)"
     body = json.loads(envelope["Message"])
-    assert [f["rule_id"] for f in body["findings"]] == ["NW-SG-002"]
+    assert [f["rule_id"] for f in body["findings"]] == ["NW-EXP-001", "NW-SG-002"]
     assert f"sns:{topic}: message" in result.output

@@ -149,6 +149,8 @@ CASES = {
     "NW-SHARE-003": (["vpce_default"], ["vpce_own"]),
     "NW-COST-001": (["eip_idle"], ["eip_nat_watched"]),
     "NW-NAT-001": (["nat_blind"], ["nat_watched"]),
+    "NW-EXP-001": (["eni_ssh_public"], ["eni_ssh_private", "eni_db_public", "eni_web_public"]),
+    "NW-EXP-002": (["eni_ssh_public", "eni_db_public"], ["eni_ssh_private", "eni_web_public"]),
 }
 
 

@@ -16,7 +16,7 @@ POLICIES = str(Path(__file__).resolve().parents[2] / "policies")
 REGION = "us-east-1"
 
 
-def _open_ssh(aws: AwsEnv, name: str) -> str:
+def _open_ssh(aws: AwsEnv, name: str, public: bool = True) -> str:
     ec2 = aws.client("ec2", REGION)
     vpc = ec2.describe_vpcs()["Vpcs"][0]["VpcId"]
     group: str = ec2.create_security_group(GroupName=name, Description=name, VpcId=vpc)["GroupId"]
@@ -31,6 +31,32 @@ def _open_ssh(aws: AwsEnv, name: str) -> str:
             }
         ],
     )
+    if not public:
+        return group
+    # On an internet-facing instance, so that the open rule is reachable and keeps its
+    # severity: moto's default VPC has no internet gateway, give it one and a default route.
+    attached = [{"Name": "attachment.vpc-id", "Values": [vpc]}]
+    if not ec2.describe_internet_gateways(Filters=attached)["InternetGateways"]:
+        igw = ec2.create_internet_gateway()["InternetGateway"]["InternetGatewayId"]
+        ec2.attach_internet_gateway(InternetGatewayId=igw, VpcId=vpc)
+        main = ec2.describe_route_tables(
+            Filters=[
+                {"Name": "vpc-id", "Values": [vpc]},
+                {"Name": "association.main", "Values": ["true"]},
+            ]
+        )["RouteTables"][0]["RouteTableId"]
+        ec2.create_route(RouteTableId=main, DestinationCidrBlock="0.0.0.0/0", GatewayId=igw)
+    subnet = ec2.describe_subnets(Filters=[{"Name": "vpc-id", "Values": [vpc]}])["Subnets"][0]
+    image = ec2.describe_images(Owners=["amazon"])["Images"][0]["ImageId"]
+    instance = ec2.run_instances(
+        ImageId=image,
+        MinCount=1,
+        MaxCount=1,
+        NetworkInterfaces=[{"DeviceIndex": 0, "SubnetId": subnet["SubnetId"], "Groups": [group]}],
+    )["Instances"][0]
+    allocation = ec2.allocate_address(Domain="vpc")["AllocationId"]
+    eni = instance["NetworkInterfaces"][0]["NetworkInterfaceId"]
+    ec2.associate_address(AllocationId=allocation, NetworkInterfaceId=eni)
     return group
 
 
@@ -58,13 +84,19 @@ def test_scan_waives_a_finding_collected_from_aws(
     assert code == 1, output  # SSH open to the world is critical
     # ./waivers.yaml is read without --waivers; a stale waiver is warned about.
     (tmp_path / "waivers.yaml").write_text(
-        "waivers:\n" + _waiver("NW-SG-002", group) + _waiver("NW-SG-005", "sg-nothing*")
+        "waivers:\n"
+        + _waiver("NW-SG-002", group)
+        + _waiver("NW-SG-005", "sg-nothing*")
+        # The bastion's interface is reachable on 22 too (NW-EXP-001): accepted with it.
+        + _waiver("NW-EXP-001", "eni-*")
     )
     code, output = _invoke(*common, "-o", "after", "--fail-on", "critical")
     assert code == 0, output
     assert "waivers.yaml:9: waiver matches no finding (stale)" in output
     doc = json.loads((tmp_path / "after" / "findings.json").read_text())
     waived = [f for f in doc["findings"] if f.get("waiver")]
+    assert [f["rule_id"] for f in waived] == ["NW-EXP-001", "NW-SG-002"]
+    waived = [f for f in waived if f["rule_id"] == "NW-SG-002"]
     assert [(f["rule_id"], f["resource_id"]) for f in waived] == [("NW-SG-002", group)]
     assert waived[0]["waiver"] == {
         "reason": "Bastion kept for the migration, SEC-7",
@@ -76,7 +108,7 @@ def test_scan_waives_a_finding_collected_from_aws(
     assert [w["resource"] for w in doc["run"]["waivers"]["stale"]] == ["sg-nothing*"]
     sarif = json.loads((tmp_path / "after" / "netwarden.sarif").read_text())
     suppressed = [r for r in sarif["runs"][0]["results"] if "suppressions" in r]
-    assert [r["properties"]["ruleId"] for r in suppressed] == ["NW-SG-002"]
+    assert sorted(r["properties"]["ruleId"] for r in suppressed) == ["NW-EXP-001", "NW-SG-002"]
     assert suppressed[0]["suppressions"][0]["status"] == "accepted"
     assert "## Accepted risks" in (tmp_path / "after" / "report.md").read_text()
 
@@ -112,7 +144,7 @@ def test_a_bad_waiver_exits_2_at_its_line_before_any_aws_call(aws: AwsEnv, tmp_p
 def test_diff_accepts_a_waived_drift(aws: AwsEnv, tmp_path: Path) -> None:
     baselines = str(tmp_path / "baselines")
     assert _invoke("baseline", "create", "--regions", REGION, "--baseline-dir", baselines)[0] == 0
-    group = _open_ssh(aws, "added-later")
+    group = _open_ssh(aws, "added-later", public=False)  # only the group is new
     waivers = tmp_path / "w.yaml"
     waivers.write_text("waivers:\n" + _waiver("drift/added", group))
     diff = ["diff", "--regions", REGION, "--baseline-dir", baselines, "--format", "json"]

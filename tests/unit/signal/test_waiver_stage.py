@@ -11,7 +11,7 @@ import pytest
 
 from scanner.errors import InputError
 from scanner.pipeline import ScanRequest, exit_code, scan
-from tests.unit.policy.snapshots import ACCOUNT, perm, sg, snapshot
+from tests.unit.policy.snapshots import ACCOUNT, exposed, perm, sg, snapshot
 
 REPO = Path(__file__).resolve().parents[3]
 POLICIES = str(REPO / "policies")
@@ -24,7 +24,9 @@ def _world() -> dict[str, Any]:
             "aws.security-group": [
                 sg("sg-legacy1", [perm("tcp", 22, v4=("0.0.0.0/0",))]),
                 sg("sg-other", [perm("tcp", 22, v4=("0.0.0.0/0",))]),
-            ]
+            ],
+            # Both on internet-facing interfaces: their SSH rules are reachable, critical.
+            **exposed("sg-legacy1", "sg-other"),
         }
     )
 
@@ -83,7 +85,8 @@ def test_a_waived_finding_stays_listed_but_does_not_count(tmp_path: Path) -> Non
     assert [f["resource_id"] for f in listed] == ["sg-legacy1"]
     assert listed[0]["waiver"]["reason"] == "Legacy appliance, ticket SEC-42"
     assert doc["summary"]["waived"] == 1
-    assert doc["summary"]["by_severity"]["critical"] == 1  # sg-other only
+    # sg-other's SSH rule, and both interfaces reachable on 22 (NW-EXP-001).
+    assert doc["summary"]["by_severity"]["critical"] == 3
     assert doc["run"]["waivers"]["applied"][0]["findings"] == 1
 
     sarif = json.loads((tmp_path / "out" / "netwarden.sarif").read_text())
@@ -109,7 +112,11 @@ def test_a_waived_finding_stays_listed_but_does_not_count(tmp_path: Path) -> Non
 
 
 def test_waiving_the_only_critical_finding_passes_fail_on_critical(tmp_path: Path) -> None:
-    body = WAIVE_LEGACY.replace("sg-legacy*", "sg-*")
+    body = WAIVE_LEGACY.replace("sg-legacy*", "sg-*") + (
+        # The interfaces reachable through those rules are accepted with them.
+        "  - rule: NW-EXP-001\n    resource: eni-*\n    reason: Legacy appliance, ticket SEC-42\n"
+        "    owner: netops@example.com\n    expires: 2027-03-31\n"
+    )
     result = _scan(tmp_path, _waivers(tmp_path, body))
     assert exit_code(result, "critical") == 0
     assert exit_code(result, "high") == 1  # the high findings are not waived
