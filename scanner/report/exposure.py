@@ -22,8 +22,14 @@ from scanner.report.mdtable import table
 MAX_DIAGRAMS = 20
 
 
-def section(report: ExposureReport, level: int = 2, max_diagrams: int = MAX_DIAGRAMS) -> str:
-    """The "Internet exposure" section."""
+def section(
+    report: ExposureReport,
+    level: int = 2,
+    max_diagrams: int = MAX_DIAGRAMS,
+    max_rows: int | None = None,
+) -> str:
+    """The "Internet exposure" section (``max_rows``: at most so many rows per table, the
+    rest counted; findings.json keeps every record)."""
     head = "#" * level
     parts = [f"{head} Internet exposure\n\n"]
     if not report.exposures:
@@ -34,8 +40,10 @@ def section(report: ExposureReport, level: int = 2, max_diagrams: int = MAX_DIAG
             f"{len(report.exposures)} exposure(s) on {enis} interface(s): each row is a port "
             "range the internet can open a connection to, and the path that admits it.\n\n"
         )
-        rows = [[md(cell) for cell in exposure_row(e)] for e in report.exposures]
+        listed = report.exposures[:max_rows]
+        rows = [[md(cell) for cell in exposure_row(e)] for e in listed]
         parts.append(table([md(h) for h in EXPOSURE_HEADERS], rows))
+        parts.append(_more(len(report.exposures) - len(listed)))
         shown = report.exposures[:max_diagrams]
         for exposure in shown:
             title = traffic(exposure.protocol, exposure.from_port, exposure.to_port)
@@ -50,9 +58,15 @@ def section(report: ExposureReport, level: int = 2, max_diagrams: int = MAX_DIAG
             "reaches today, and the component that stops them: a latent risk, one change "
             "away from exposure.\n\n"
         )
-        rows = [[md(cell) for cell in blocked_row(b)] for b in report.blocked]
+        cut = report.blocked[:max_rows]
+        rows = [[md(cell) for cell in blocked_row(b)] for b in cut]
         parts.append(table([md(h) for h in BLOCKED_HEADERS], rows))
+        parts.append(_more(len(report.blocked) - len(cut)))
     return "".join(parts)
+
+
+def _more(count: int) -> str:
+    return f"\n({count} more rows in findings.json.)\n" if count > 0 else ""
 
 
 def to_markdown(report: ExposureReport, approved: Sequence[int] = ()) -> str:

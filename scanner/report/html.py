@@ -17,6 +17,13 @@ from html import escape
 from itertools import groupby
 from typing import Any
 
+from scanner.exposure.render import (
+    BLOCKED_HEADERS,
+    EXPOSURE_HEADERS,
+    blocked_row,
+    exposure_row,
+    traffic,
+)
 from scanner.model import SEVERITIES, SEVERITY_RANK, Finding
 from scanner.report.base import ordered, reporter
 from scanner.report.compliance import control_evidence, control_rows
@@ -26,6 +33,8 @@ from scanner.report.svg import COLOURS, exposure_diagram, heat, severity_chart
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 MAX_DETAILED = 2_000  # findings shown in full; beyond that one table row each
+MAX_EXPOSURE_ROWS = 200  # rows of each exposure table; findings.json has every record
+MAX_EXPOSURE_DIAGRAMS = 20
 
 STYLE = """
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:0;color:#1b1f24}
@@ -410,6 +419,41 @@ def _inventory(run: RunInfo) -> str:
     return f'<section id="inventory"><h2>Appendix: inventory</h2>{table}</section>'
 
 
+def _exposure(run: RunInfo) -> Iterator[str]:
+    """The "Internet exposure" section: the table, and a diagram of each exposed path."""
+    report = run.exposure
+    if report is None:
+        return
+    yield '<section id="exposure"><h2>Internet exposure</h2>'
+    if not report.exposures:
+        yield "<p>Nothing is reachable from the internet.</p>"
+    else:
+        listed = report.exposures[:MAX_EXPOSURE_ROWS]
+        rows = [[_e(cell) for cell in exposure_row(e)] for e in listed]
+        yield (
+            f"<p>{len(report.exposures)} exposure(s) on {len({e.eni for e in report.exposures})} "
+            "interface(s): each row is a port range the internet can open a connection to, and "
+            "the path that admits it.</p>"
+        )
+        yield _table([_e(h) for h in EXPOSURE_HEADERS], rows)
+        if len(report.exposures) > len(listed):
+            yield f"<p>{len(report.exposures) - len(listed)} more in findings.json.</p>"
+        for e in report.exposures[:MAX_EXPOSURE_DIAGRAMS]:
+            title = f"{e.eni} {e.address} {traffic(e.protocol, e.from_port, e.to_port)}"
+            diagram = exposure_diagram({"path": [s.to_dict() for s in e.path]})
+            yield f"<h3>{_e(title)}</h3>{diagram}"
+    if report.blocked:
+        cut = report.blocked[:MAX_EXPOSURE_ROWS]
+        yield (
+            "<h3>Open rules whose path is cut</h3><p>Open to 0.0.0.0/0 or ::/0, reached by "
+            "nothing today: a latent risk, one change away from exposure.</p>"
+        )
+        yield _table(
+            [_e(h) for h in BLOCKED_HEADERS], [[_e(c) for c in blocked_row(b)] for b in cut]
+        )
+    yield "</section>"
+
+
 @reporter("html", "report.html")
 def render(findings: Sequence[Finding], run: RunInfo) -> str:
     """The report as one HTML document (deterministic; no external resource)."""
@@ -430,6 +474,7 @@ def render(findings: Sequence[Finding], run: RunInfo) -> str:
     chunks.extend(_scope(run, len(pairs)))
     chunks.extend(_coverage(run))
     chunks.extend(_drift(pairs, run))
+    chunks.extend(_exposure(run))
     chunks.extend(_findings(pairs, rules, run))
     chunks.extend(_accepted(pairs, run))
     chunks.append(_compliance(pairs, rule_list, run))

@@ -81,4 +81,7 @@ def render(findings: Sequence[Finding], run: RunInfo) -> str:
     rules, _ = rule_catalog(run, (finding for finding, _ in pairs))
     evidence = control_evidence((finding for finding, _ in pairs), rules, run.inventory)
     document["compliance"] = [item.to_dict() for item in evidence]
+    if run.exposure is not None:
+        # Every exposure and every cut open rule, as `netwarden exposure --format json`.
+        document["exposure"] = run.exposure.to_dict()
     return dumps_with_items(document, (finding.to_dict() for finding, _ in pairs))

@@ -17,6 +17,7 @@ from scanner.model import SEVERITIES, Finding
 from scanner.report.base import ordered, reporter
 from scanner.report.compliance import control_evidence, control_rows
 from scanner.report.escape import md, md_code
+from scanner.report.exposure import section as exposure_section
 from scanner.report.mdfindings import (
     SEVERITY_TITLE,
     changed_by,
@@ -329,6 +330,7 @@ def _accepted(waived: Sequence[tuple[Finding, str]], run: RunInfo) -> Iterator[s
 
 
 MAX_CHANGES_LISTED = 50  # new / resolved rows in the lead section; the rest are below
+MAX_EXPOSURE_ROWS = 200  # rows of each exposure table in report.md; findings.json has all
 
 
 def _changes(pairs: Sequence[tuple[Finding, str]], run: RunInfo) -> Iterator[str]:
@@ -398,6 +400,8 @@ def render(findings: Sequence[Finding], run: RunInfo) -> str:
     chunks.extend(_coverage(run))
     chunks.extend(traffic_section([f for f, _ in pairs], run))
     chunks.extend(_drift(pairs, run))
+    if run.exposure is not None:
+        chunks.append(exposure_section(run.exposure, max_rows=MAX_EXPOSURE_ROWS) + "\n")
     chunks.extend(findings_section(pairs, rules))
     chunks.extend(_accepted(waived, run))
     chunks.extend(_compliance(pairs, rule_list, bool(run.coverage_gaps)))

@@ -99,5 +99,29 @@ def merge_runs(
         api_calls=sum(int(r.get("api_calls", 0)) for r in runs),
         tool_uri=HOMEPAGE,
         account_names=tuple(_account_names(runs, dirs).items()),
+        exposure=_merged_exposure(documents, dirs),
     )
     return sorted(findings.values(), key=Finding.sort_key), run
+
+
+def _merged_exposure(documents: Sequence[dict[str, Any]], dirs: Sequence[str]) -> Any:
+    """Every shard's exposures and cut open rules, in the engine's order (None when no
+    shard computed any)."""
+    from scanner.exposure.engine import blocked_key, exposure_key
+    from scanner.exposure.model import Blocked, Exposure, ExposureReport
+
+    if not any("exposure" in doc for doc in documents):
+        return None
+    exposures: list[Exposure] = []
+    blocked: list[Blocked] = []
+    for doc, directory in zip(documents, dirs, strict=True):
+        try:
+            part = ExposureReport.from_dict(doc.get("exposure") or {})
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise InputError(f"exposure: not netwarden's records ({exc!r})", directory) from None
+        exposures += part.exposures
+        blocked += part.blocked
+    return ExposureReport(
+        tuple(sorted(set(exposures), key=exposure_key)),
+        tuple(sorted(set(blocked), key=blocked_key)),
+    )
