@@ -79,6 +79,8 @@ STAGE_OF = {
     "start_policies": "evaluate",
     "finish_policies": "evaluate",
     "compute_exposure": "exposure",
+    "mark_exposure_drift": "exposure",
+    "judge_reachability": "exposure",
     "add_traffic": "flows",
     "apply_waivers": "waivers",
     "describe_run": "render",

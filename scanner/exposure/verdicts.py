@@ -162,6 +162,7 @@ class Index:
         for blocked in report.blocked:
             self.blocked[(blocked.account, blocked.region, blocked.security_group)].append(blocked)
         self.snapshot = snapshot or {}
+        self._regions: dict[tuple[str, str], RegionIndex] = {}
 
     def judged(self, account: str, region: str) -> bool:
         """Were the interfaces and route tables of the region read? Without them nothing
@@ -171,9 +172,29 @@ class Index:
         failed = {str(e.get("type")) for e in region_data.get("errors", []) or [] if e}
         return all(t in resources and t not in failed for t in NEEDED)
 
+    def _region_index(self, account: str, region: str) -> RegionIndex:
+        """Each region's interfaces by group and by governing ACL, built once."""
+        key = (account, region)
+        found = self._regions.get(key)
+        if found is None:
+            found = self._regions[key] = RegionIndex.build(_resources(self.snapshot, *key))
+        return found
+
     def acl_enis(self, account: str, region: str, acl_id: str) -> list[Mapping[str, Any]]:
         """The interfaces in the subnets an ACL governs."""
-        resources = _resources(self.snapshot, account, region)
+        return self._region_index(account, region).by_acl.get(acl_id, [])
+
+    def group_enis(self, account: str, region: str, group_id: str) -> list[str]:
+        return self._region_index(account, region).by_group.get(group_id, [])
+
+
+@dataclass
+class RegionIndex:
+    by_group: dict[str, list[str]]
+    by_acl: dict[str, list[Mapping[str, Any]]]
+
+    @classmethod
+    def build(cls, resources: Mapping[str, Any]) -> RegionIndex:
         explicit: dict[str, str] = {}
         defaults: dict[str, str] = {}
         for acl in resources.get(ACL, []) or []:
@@ -182,20 +203,17 @@ class Index:
                     explicit[str(assoc["SubnetId"])] = str(acl.get("NetworkAclId"))
             if acl.get("IsDefault"):
                 defaults.setdefault(str(acl.get("VpcId")), str(acl.get("NetworkAclId")))
-        # A subnet without an association uses its VPC's default ACL (as the engine reads it).
-        return [
-            e
-            for e in resources.get("aws.eni", []) or []
-            if explicit.get(str(e.get("SubnetId")), defaults.get(str(e.get("VpcId")))) == acl_id
-        ]
-
-    def group_enis(self, account: str, region: str, group_id: str) -> list[str]:
-        resources = _resources(self.snapshot, account, region)
-        return [
-            str(e.get("NetworkInterfaceId"))
-            for e in resources.get("aws.eni", []) or []
-            if any(g.get("GroupId") == group_id for g in e.get("Groups", []) or [])
-        ]
+        by_group: dict[str, list[str]] = defaultdict(list)
+        by_acl: dict[str, list[Mapping[str, Any]]] = defaultdict(list)
+        for eni in resources.get("aws.eni", []) or []:
+            eni_id = str(eni.get("NetworkInterfaceId"))
+            for group in {str(g.get("GroupId")) for g in eni.get("Groups", []) or []}:
+                by_group[group].append(eni_id)
+            # A subnet without an association uses its VPC's default ACL (as the engine does).
+            acl_id = explicit.get(str(eni.get("SubnetId")), defaults.get(str(eni.get("VpcId"))))
+            if acl_id:
+                by_acl[acl_id].append(eni)
+        return cls(dict(by_group), dict(by_acl))
 
 
 def _region(snapshot: Mapping[str, Any], account: str, region: str) -> Mapping[str, Any]:

@@ -96,6 +96,13 @@ def _sources(perm: Mapping[str, Any]) -> str:
     return ", ".join(str(s) for s in sources if s)
 
 
+def _traffic(exposure: Mapping[str, Any]) -> str:
+    protocol, low, high = exposure.get("Protocol"), exposure.get("FromPort"), exposure.get("ToPort")
+    if not isinstance(low, int) or low < 0:
+        return str(protocol)
+    return f"{protocol}/{low}" if low == high else f"{protocol}/{low}-{high}"
+
+
 def _violation(value: Any) -> str:
     if not isinstance(value, Mapping):
         return f"untrusted account {value}"
@@ -165,6 +172,16 @@ def _summary(key: str, value: Any) -> str:
         return "delivery channels: " + (", ".join(c.get("name", "?") for c in value) or "none")
     if key == "c7n:guard-duty":
         return f"detector status: {(value.get('Detector') or {}).get('Status')}"
+    if key == "c7n:internet-exposures":
+        return "reachable from the internet: " + "; ".join(
+            f"{e.get('Address')} on {_traffic(e)} from {e.get('Sources')}" for e in value
+        )
+    if key == "c7n:internet-exposure-rules":
+        return "admitted by " + "; ".join(
+            f"{r.get('SecurityGroup')} ({_ports(r.get('IpPermission') or {})} from "
+            f"{_sources(r.get('IpPermission') or {})})"
+            for r in value
+        )
     if key == "c7n:matched-vpcs":
         return "attached to " + ", ".join(value)
     text = json.dumps(value, sort_keys=True, default=str)

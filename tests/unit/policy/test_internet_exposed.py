@@ -80,3 +80,15 @@ def test_the_annotations_name_the_path_and_each_admitting_permission() -> None:
         },
         {"SecurityGroup": "sg-2", "IpPermission": second["IpPermissions"][0]},
     ]
+
+
+def test_the_finding_message_names_the_address_traffic_and_rules() -> None:
+    from scanner.policy.evidence import summarize
+
+    enis = (world := w.world()).pop("aws.eni")
+    [eni] = exposed_interfaces(enis, world, {"ports": [22]})
+    text = summarize({ANNOTATION: eni[ANNOTATION], RULES: eni[RULES]})
+    assert text == (
+        "reachable from the internet: 203.0.113.10 on tcp/22 from the internet (any public "
+        "address); admitted by sg-1 (tcp 22 from 0.0.0.0/0)"
+    )

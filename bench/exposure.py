@@ -1,0 +1,121 @@
+"""The exposure stages alone at scale: the engine over a synthetic estate (``bench/synth``)
+where a quarter of the interfaces have a public address, then the reachability verdicts on
+the pack's open-rule findings and exposure drift for 1% of the security groups widened.
+One process, wall time and peak RSS (the whole pipeline's timing is ``bench/scale.py``'s
+"exposure" column).
+
+``python -m bench.exposure --enis 100000`` prints JSON.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import time
+from typing import Any
+
+from bench import synth
+
+
+def _public(snap: dict[str, Any], every: int = 4) -> int:
+    """Give every ``every``-th interface a public IPv4 address and every ACL an outbound
+    entry for replies; how many interfaces."""
+    count = 0
+    for account in snap["accounts"].values():
+        for region in account["regions"].values():
+            # Replies to the clients' ephemeral ports, as most real ACLs let out.
+            for acl in region["resources"].get("aws.network-acl", []):
+                acl["Entries"].append(
+                    {
+                        "CidrBlock": "0.0.0.0/0",
+                        "Egress": True,
+                        "PortRange": {"From": 1024, "To": 65535},
+                        "Protocol": "6",
+                        "RuleAction": "allow",
+                        "RuleNumber": 120,
+                    }
+                )
+            for index, eni in enumerate(region["resources"].get("aws.eni", [])):
+                count += 1
+                if index % every == 0:
+                    address = {"PublicIp": f"198.51.{index % 250}.{index // 250 % 250}"}
+                    eni["Association"] = address
+                    eni["PrivateIpAddresses"][0]["Association"] = address
+    return count
+
+
+def _open_rule_findings(snap: dict[str, Any]) -> list[Any]:
+    """One NW-SG-002-shaped finding per group with a 0.0.0.0/0 permission."""
+    from scanner.model import Finding, Location
+
+    found = []
+    for account_id, account in snap["accounts"].items():
+        for region_id, region in account["regions"].items():
+            for group in region["resources"].get("aws.security-group", []):
+                matched = [
+                    p
+                    for p in group.get("IpPermissions", [])
+                    if any(r.get("CidrIp") == "0.0.0.0/0" for r in p.get("IpRanges", []))
+                ]
+                if matched:
+                    found.append(
+                        Finding(
+                            rule_id="NW-SG-002",
+                            kind="policy",
+                            severity="critical",
+                            title="open",
+                            message="open",
+                            account=account_id,
+                            region=region_id,
+                            resource_type="aws.security-group",
+                            resource_id=group["GroupId"],
+                            arn="",
+                            evidence={"MatchedIpPermissions": matched},
+                            remediation=(),
+                            compliance=(),
+                            location=Location("policies/security-groups.yml", 1),
+                        )
+                    )
+    return found
+
+
+def measure(enis: int) -> dict[str, Any]:
+    from scanner.exposure import analyse
+    from scanner.exposure.verdicts import judge
+
+    per_block = synth.MIX["aws.eni"]
+    resources = round(enis / per_block * synth.BLOCK)
+    snap = synth.snapshot(resources)
+    interfaces = _public(snap)
+    findings = _open_rule_findings(snap)
+    started = time.perf_counter()
+    report = analyse(snap)
+    analysed = time.perf_counter()
+    judged = judge(findings, report, snap)
+    done = time.perf_counter()
+    return {
+        "interfaces": interfaces,
+        "resources": synth.count_resources(snap),
+        "exposures": len(report.exposures),
+        "blocked": len(report.blocked),
+        "open_rule_findings": len(findings),
+        "lowered": sum(
+            1 for a, b in zip(findings, judged, strict=True) if a.severity != b.severity
+        ),
+        "analyse_s": round(analysed - started, 2),
+        "judge_s": round(done - analysed, 2),
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--enis", type=int, default=100_000)
+    args = parser.parse_args(argv)
+    print(json.dumps(measure(args.enis), indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
