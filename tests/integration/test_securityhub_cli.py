@@ -40,7 +40,7 @@ def _scan(tmp_path: Path, out: str, *args: str) -> tuple[int, str]:
 
 
 def test_scan_imports_asff_and_archives_what_was_resolved(aws: AwsEnv, tmp_path: Path) -> None:
-    fixed = _open_ssh(aws, "fixed-tomorrow")
+    fixed = _open_ssh(aws, "fixed-tomorrow", public=False)  # the group alone is fixed
     code, output = _scan(tmp_path, "night1", "--security-hub")
     assert code == 0, output
     doc = json.loads((tmp_path / "night1" / "findings.json").read_text())
