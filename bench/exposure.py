@@ -16,32 +16,32 @@ import time
 from typing import Any
 
 from bench import synth
+from scanner.snapshot import iter_regions, resources_of
 
 
 def _public(snap: dict[str, Any], every: int = 4) -> int:
     """Give every ``every``-th interface a public IPv4 address and every ACL an outbound
     entry for replies; how many interfaces."""
     count = 0
-    for account in snap["accounts"].values():
-        for region in account["regions"].values():
-            # Replies to the clients' ephemeral ports, as most real ACLs let out.
-            for acl in region["resources"].get("aws.network-acl", []):
-                acl["Entries"].append(
-                    {
-                        "CidrBlock": "0.0.0.0/0",
-                        "Egress": True,
-                        "PortRange": {"From": 1024, "To": 65535},
-                        "Protocol": "6",
-                        "RuleAction": "allow",
-                        "RuleNumber": 120,
-                    }
-                )
-            for index, eni in enumerate(region["resources"].get("aws.eni", [])):
-                count += 1
-                if index % every == 0:
-                    address = {"PublicIp": f"198.51.{index % 250}.{index // 250 % 250}"}
-                    eni["Association"] = address
-                    eni["PrivateIpAddresses"][0]["Association"] = address
+    for _account, _region, data in iter_regions(snap):
+        # Replies to the clients' ephemeral ports, as most real ACLs let out.
+        for acl in resources_of(data).get("aws.network-acl", []):
+            acl["Entries"].append(
+                {
+                    "CidrBlock": "0.0.0.0/0",
+                    "Egress": True,
+                    "PortRange": {"From": 1024, "To": 65535},
+                    "Protocol": "6",
+                    "RuleAction": "allow",
+                    "RuleNumber": 120,
+                }
+            )
+        for index, eni in enumerate(resources_of(data).get("aws.eni", [])):
+            count += 1
+            if index % every == 0:
+                address = {"PublicIp": f"198.51.{index % 250}.{index // 250 % 250}"}
+                eni["Association"] = address
+                eni["PrivateIpAddresses"][0]["Association"] = address
     return count
 
 
@@ -50,33 +50,32 @@ def _open_rule_findings(snap: dict[str, Any]) -> list[Any]:
     from scanner.model import Finding, Location
 
     found = []
-    for account_id, account in snap["accounts"].items():
-        for region_id, region in account["regions"].items():
-            for group in region["resources"].get("aws.security-group", []):
-                matched = [
-                    p
-                    for p in group.get("IpPermissions", [])
-                    if any(r.get("CidrIp") == "0.0.0.0/0" for r in p.get("IpRanges", []))
-                ]
-                if matched:
-                    found.append(
-                        Finding(
-                            rule_id="NW-SG-002",
-                            kind="policy",
-                            severity="critical",
-                            title="open",
-                            message="open",
-                            account=account_id,
-                            region=region_id,
-                            resource_type="aws.security-group",
-                            resource_id=group["GroupId"],
-                            arn="",
-                            evidence={"MatchedIpPermissions": matched},
-                            remediation=(),
-                            compliance=(),
-                            location=Location("policies/security-groups.yml", 1),
-                        )
+    for account_id, region_id, data in iter_regions(snap):
+        for group in resources_of(data).get("aws.security-group", []):
+            matched = [
+                p
+                for p in group.get("IpPermissions", [])
+                if any(r.get("CidrIp") == "0.0.0.0/0" for r in p.get("IpRanges", []))
+            ]
+            if matched:
+                found.append(
+                    Finding(
+                        rule_id="NW-SG-002",
+                        kind="policy",
+                        severity="critical",
+                        title="open",
+                        message="open",
+                        account=account_id,
+                        region=region_id,
+                        resource_type="aws.security-group",
+                        resource_id=group["GroupId"],
+                        arn="",
+                        evidence={"MatchedIpPermissions": matched},
+                        remediation=(),
+                        compliance=(),
+                        location=Location("policies/security-groups.yml", 1),
                     )
+                )
     return found
 
 

@@ -25,6 +25,7 @@ from scanner.exposure.engine import analyse_region
 from scanner.exposure.model import Exposure
 from scanner.exposure.verdicts import traffic_text
 from scanner.model import Finding
+from scanner.snapshot import region_data, resources_of
 from scanner.textsafe import one_line
 
 if TYPE_CHECKING:
@@ -295,7 +296,5 @@ def exposure_drift(
 
 
 def _resources(snapshot: Mapping[str, Any], account: str, region: str) -> Resources:
-    accounts = snapshot.get("accounts", {}) or {}
-    regions = (accounts.get(account) or {}).get("regions", {}) or {}
-    found: Resources = (regions.get(region) or {}).get("resources", {}) or {}
+    found: Resources = resources_of(region_data(snapshot, account, region))
     return found

@@ -29,6 +29,8 @@ from scanner.exposure.interfaces import addresses, attached
 from scanner.exposure.model import Blocked, Exposure, ExposureReport
 from scanner.exposure.render import sources_text
 from scanner.model import Finding, Severity
+from scanner.snapshot import region_data as snapshot_region
+from scanner.snapshot import resources_of
 from scanner.textsafe import one_line
 
 SG = "aws.security-group"
@@ -167,9 +169,9 @@ class Index:
     def judged(self, account: str, region: str) -> bool:
         """Were the interfaces and route tables of the region read? Without them nothing
         says a rule is cut, so its finding keeps its severity (errs towards exposure)."""
-        region_data = _region(self.snapshot, account, region)
-        resources = region_data.get("resources", {}) or {}
-        failed = {str(e.get("type")) for e in region_data.get("errors", []) or [] if e}
+        data = snapshot_region(self.snapshot, account, region)
+        resources = resources_of(data)
+        failed = {str(e.get("type")) for e in data.get("errors", []) or [] if e}
         return all(t in resources and t not in failed for t in NEEDED)
 
     def _region_index(self, account: str, region: str) -> RegionIndex:
@@ -216,14 +218,8 @@ class RegionIndex:
         return cls(dict(by_group), dict(by_acl))
 
 
-def _region(snapshot: Mapping[str, Any], account: str, region: str) -> Mapping[str, Any]:
-    accounts = snapshot.get("accounts", {}) or {}
-    regions = (accounts.get(account) or {}).get("regions", {}) or {}
-    return regions.get(region) or {}
-
-
 def _resources(snapshot: Mapping[str, Any], account: str, region: str) -> Mapping[str, Any]:
-    return _region(snapshot, account, region).get("resources", {}) or {}
+    return resources_of(snapshot_region(snapshot, account, region))
 
 
 def verdict(finding: Finding, index: Index) -> Finding:
