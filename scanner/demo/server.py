@@ -73,6 +73,10 @@ class MotoServer:
 def running_moto(middleware: Middleware | None = None) -> Iterator[MotoServer]:
     server = MotoServer(middleware)
     server.start()
+    # moto keeps its resources in module-level backends shared by every server in the
+    # process: a world another server left behind (an earlier demo, a test) would leak into
+    # this one, so an embedded server always starts empty.
+    server.reset()
     try:
         yield server
     finally:

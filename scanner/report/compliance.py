@@ -89,6 +89,7 @@ NOUNS = {
     "aws.vpc-endpoint": ("VPC endpoint", "VPC endpoints"),
     "aws.transit-gateway": ("transit gateway", "transit gateways"),
     "aws.vpn-connection": ("VPN connection", "VPN connections"),
+    "aws.eni": ("network interface", "network interfaces"),
 }
 
 
