@@ -28,6 +28,7 @@ from scanner.cli import cli
 from scanner.errors import InputError
 from scanner.resources.catalog import types
 from tests.unit.core import snapshot_schema_source
+from tests.unit.jsonpaths import paths
 
 FUZZ = os.environ.get("NETWARDEN_FUZZ") == "1"
 PROFILE = settings(
@@ -258,17 +259,6 @@ JSON = st.recursive(
     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=3), inner),
     max_leaves=6,
 )
-
-
-def paths(value: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-    found = [prefix]
-    if isinstance(value, dict):
-        for key, sub in value.items():
-            found += paths(sub, (*prefix, key))
-    elif isinstance(value, list):
-        for index, sub in enumerate(value):
-            found += paths(sub, (*prefix, index))
-    return found
 
 
 def has_float(value: Any) -> bool:

@@ -35,6 +35,7 @@ from scanner.remediate.drift_plan import revert_actions
 from scanner.waivers import load_waivers as waivers_file
 from tests.unit.attribution.test_attribution import DELTAS, FLOW_LOG_DELETE, SSH_OPEN
 from tests.unit.attribution.test_hostile_trail import trail_file
+from tests.unit.jsonpaths import paths
 
 FUZZ = os.environ.get("NETWARDEN_FUZZ") == "1"
 PROFILE = settings(
@@ -147,17 +148,6 @@ VALUES = st.recursive(
     ),
     max_leaves=8,
 )
-
-
-def paths(value: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-    found = [prefix]
-    if isinstance(value, dict):
-        for key, sub in value.items():
-            found += paths(sub, (*prefix, key))
-    elif isinstance(value, list):
-        for index, sub in enumerate(value):
-            found += paths(sub, (*prefix, index))
-    return found
 
 
 @st.composite
