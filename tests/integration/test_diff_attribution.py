@@ -21,23 +21,8 @@ KEY = "AKIAIOSFODNN7EXAMPLE"
 
 
 def test_diff_attributes_each_delta(aws: AwsEnv, tmp_path: Path) -> None:
-    seed = seed_organisation(aws.client, regions=("us-east-1",))
-    baselines = str(tmp_path / "baselines")
+    baselines, records, incident = _drifted(aws, tmp_path)
     runner = CliRunner()
-    result = runner.invoke(
-        cli, ["baseline", "create", "--regions", "us-east-1", "--baseline-dir", baselines]
-    )
-    assert result.exit_code == 0, result.output
-    incident = apply_incident(aws.client, seed, assume_role_factory(aws.client, "999999999999"))
-    records = incident_cloudtrail_records(
-        incident,
-        ACCOUNT,
-        "us-east-1",
-        principal_arn=PRINCIPAL,
-        access_key_id=KEY,
-        source_ip="203.0.113.66",
-        user_agent="aws-cli/2.15.30",
-    )
     trail = tmp_path / "trail"
     write_trail_files(trail, records, ACCOUNT, "us-east-1")
     result = runner.invoke(
@@ -73,7 +58,7 @@ def test_diff_attributes_each_delta(aws: AwsEnv, tmp_path: Path) -> None:
     assert by_id[incident.internal_route_table_id] == "CreateRoute"
 
 
-def _drifted(aws: AwsEnv, tmp_path: Path) -> tuple[str, list[dict[str, Any]]]:
+def _drifted(aws: AwsEnv, tmp_path: Path) -> tuple[str, list[dict[str, Any]], Any]:
     seed = seed_organisation(aws.client, regions=("us-east-1",))
     baselines = str(tmp_path / "baselines")
     made = CliRunner().invoke(
@@ -90,11 +75,11 @@ def _drifted(aws: AwsEnv, tmp_path: Path) -> tuple[str, list[dict[str, Any]]]:
         source_ip="203.0.113.66",
         user_agent="aws-cli/2.15.30",
     )
-    return baselines, records
+    return baselines, records, incident
 
 
 def test_broken_log_files_are_gaps_and_the_rest_attributes(aws: AwsEnv, tmp_path: Path) -> None:
-    baselines, records = _drifted(aws, tmp_path)
+    baselines, records, _ = _drifted(aws, tmp_path)
     trail = tmp_path / "trail"
     write_trail_files(trail, records, ACCOUNT, "us-east-1")
     folder = next(p.parent for p in trail.rglob("*.json.gz"))
@@ -140,7 +125,7 @@ def test_broken_log_files_are_gaps_and_the_rest_attributes(aws: AwsEnv, tmp_path
 
 
 def test_no_such_bucket_is_exit_2_in_one_line(aws: AwsEnv, tmp_path: Path) -> None:
-    baselines, _ = _drifted(aws, tmp_path)
+    baselines, _, _ = _drifted(aws, tmp_path)
     result = CliRunner().invoke(
         cli,
         [
@@ -162,7 +147,7 @@ def test_a_failing_lookup_is_a_gap_not_a_crash(
 ) -> None:
     # moto has no LookupEvents: every call is an HTML 500, as a broken endpoint answers.
     monkeypatch.setenv("AWS_MAX_ATTEMPTS", "1")
-    baselines, _ = _drifted(aws, tmp_path)
+    baselines, _, _ = _drifted(aws, tmp_path)
     result = CliRunner().invoke(
         cli,
         [
