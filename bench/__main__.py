@@ -76,6 +76,12 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument(
         "--flows-records", type=int, default=None, help="flow-log records (default 10,000,000)"
     )
+    parser.add_argument(
+        "--flows-cache",
+        type=Path,
+        default=None,
+        help="where the generated flow logs are kept between runs (default bench/.cache)",
+    )
     parser.add_argument("--out", type=Path, default=HERE, help="where results.{md,json} go")
     return parser.parse_args(argv)
 
@@ -215,7 +221,8 @@ def main(argv: list[str] | None = None) -> int:
 
             default = flows.QUICK_RECORDS if args.quick else flows.DEFAULT_RECORDS
             records = args.flows_records or default
-            results["flows"] = {"runs": [flows.run(records, log_to_stderr, work)]}
+            cache = args.flows_cache or flows.CACHE
+            results["flows"] = {"runs": [flows.run(records, log_to_stderr, cache)]}
     results["environment"]["load_average_end"] = list(os.getloadavg())
     results["environment"]["commit_end"] = env.git_commit()
     results["environment"]["code_digest_end"] = env.code_digest()

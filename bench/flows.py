@@ -1,32 +1,43 @@
 """Flow-log benchmark: the 16 named queries over N generated records (10M by default), with
 DuckDB as ``netwarden flows`` runs it, against reading the same gzip files with plain Python
-(one pass, every query's groups in dicts). Each engine runs in its own process, so its peak
-RSS is its own. The two engines' answers are compared row for row.
+(one streamed pass, dict aggregates: :mod:`bench.flows_python`). Each engine runs in its own
+fresh process, so its peak RSS is its own (``VmHWM``, read by the process itself at its end).
+The two engines' answers are compared row for row.
 
-``python -m bench flows [--records N] [--files F]`` runs this stage alone and writes its
-section of ``bench/results.md`` (merged into ``bench/results.json``); ``make bench`` runs it
-with the other stages.
+The files are generated once per size and kept in ``bench/.cache`` (keyed by the size and a
+digest of the generator), so a second run measures the engines only.
+
+``python -m bench flows [--records N] [--engines duckdb,python] [--out DIR]`` runs this stage
+alone and writes its section of ``DIR/results.md`` (merged into ``DIR/results.json``; the
+default DIR is ``bench/``); ``make bench`` runs it with the other stages
+(``make bench BENCH_ARGS='--skip-startup --skip-network --skip-scale'`` is the same stage
+through the full harness).
 """
 
 from __future__ import annotations
 
 import argparse
-import gzip
+import hashlib
 import json
 import os
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from bench.stats import peak_rss_mb
+
 DEFAULT_RECORDS = 10_000_000
 QUICK_RECORDS = 200_000
 RECORDS_PER_FILE = 250_000
+# Generated files are kept between runs (git-ignored): 10M records take minutes to make.
+CACHE = Path(__file__).resolve().parent / ".cache"
 DAYS = 10
 T0 = 1_764_633_600  # 2025-12-02T00:00:00Z
 ACCOUNT = "123456789012"
@@ -139,112 +150,20 @@ def run_duckdb(directory: Path) -> dict[str, Any]:
     }
 
 
-_INT_FIELDS = ("srcport", "dstport", "protocol", "packets", "bytes", "start", "end")
-_ADMIN = {22, 23, 3389, 5900, 5985, 5986}
-_SSH_RDP = {22, 3389}
-
-
-def _queries() -> list[
-    tuple[str, Callable[[dict[str, Any]], bool], tuple[str, ...], str, tuple[str, ...]]
-]:
-    flow = ("srcaddr", "dstaddr", "dstport", "protocol")
-    return [
-        ("AcceptedTraffic", lambda r: r["action"] == "ACCEPT", flow, "flows", ("packets", "bytes")),
-        ("AdminPortTraffic", lambda r: r["dstport"] in _ADMIN,
-         ("srcaddr", "dstaddr", "dstport", "action"), "flows", ("bytes",)),
-        ("IPv4Traffic", lambda r: ":" not in r["srcaddr"], ("srcaddr", "dstaddr"), "bytes",
-         ("flows", "packets")),
-        ("IPv6Traffic", lambda r: ":" in r["srcaddr"], ("srcaddr", "dstaddr"), "bytes",
-         ("flows", "packets")),
-        ("RejectedTCPTraffic", lambda r: r["action"] == "REJECT" and r["protocol"] == 6,
-         ("srcaddr", "dstaddr", "dstport"), "flows", ("packets",)),
-        ("RejectedTraffic", lambda r: r["action"] == "REJECT", flow, "flows",
-         ("packets", "bytes")),
-        ("SshRdpTraffic", lambda r: r["dstport"] in _SSH_RDP,
-         ("srcaddr", "dstaddr", "dstport", "action"), "flows", ("bytes",)),
-        ("TopTalkers", lambda r: True, ("srcaddr",), "bytes", ("flows", "packets")),
-        ("TopTalkersPacketLevel", lambda r: r["pkt_srcaddr"] is not None, ("pkt_srcaddr",),
-         "bytes", ("flows", "packets")),
-        ("TopTalkingInstances", lambda r: r["instance_id"] is not None, ("instance_id",),
-         "bytes", ("flows", "packets")),
-        ("TopTalkingSubnets", lambda r: r["subnet_id"] is not None, ("subnet_id",), "bytes",
-         ("flows", "packets")),
-        ("TopTCPTraffic", lambda r: r["protocol"] == 6, ("srcaddr", "dstaddr", "dstport"),
-         "bytes", ("flows", "packets")),
-        ("TotalBytesTransferred", lambda r: True, ("srcaddr", "dstaddr"), "bytes",
-         ("packets",)),
-        ("TotalBytesTransferredPacketLevel",
-         lambda r: r["pkt_srcaddr"] is not None and r["pkt_dstaddr"] is not None,
-         ("pkt_srcaddr", "pkt_dstaddr"), "bytes", ("packets",)),
-        ("TrafficFrmSrcAddr", lambda r: r["srcaddr"] == ADDRESS,
-         ("dstaddr", "dstport", "protocol", "action"), "bytes",
-         ("flows", "first_seen", "last_seen")),
-        ("TrafficToDstAddr", lambda r: r["dstaddr"] == ADDRESS,
-         ("srcaddr", "dstport", "protocol", "action"), "bytes",
-         ("flows", "first_seen", "last_seen")),
-    ]  # fmt: skip
-
-
-def _records(paths: Iterable[Path]) -> Iterable[dict[str, Any]]:
-    """Each file's header names its columns (``-`` in names as ``_``), ``-`` is None."""
-    for path in paths:
-        with gzip.open(path, "rt", encoding="ascii") as lines:
-            names = [n.replace("-", "_") for n in next(lines).split()]
-            for line in lines:
-                record: dict[str, Any] = {
-                    n: (None if v == "-" else v) for n, v in zip(names, line.split(), strict=True)
-                }
-                for name in _INT_FIELDS:
-                    value = record.get(name)
-                    if value is not None:
-                        record[name] = int(value)
-                yield record
-
-
 def run_python(directory: Path) -> dict[str, Any]:
-    """The same answers in plain Python: one pass over the files, a dict of groups per query."""
-    started = time.perf_counter()
-    paths = sorted(directory.rglob("*.log.gz"))
-    queries = _queries()
-    groups: list[dict[tuple[Any, ...], list[Any]]] = [{} for _ in queries]
-    count = 0
-    for record in _records(paths):
-        count += 1
-        if record.get("log_status", "OK") not in ("OK", None):
-            continue
-        packets, size = record["packets"] or 0, record["bytes"] or 0
-        start, end = record["start"], record["end"]
-        for (_name, keep, keys, _measure, _extra), table in zip(queries, groups, strict=True):
-            if not keep(record):
-                continue
-            key = tuple(record[k] for k in keys)
-            g = table.get(key)
-            if g is None:
-                table[key] = [1, packets, size, start, end]
-            else:
-                g[0] += 1
-                g[1] += packets
-                g[2] += size
-                g[3] = min(g[3], start)
-                g[4] = max(g[4], end)
-    index = {"flows": 0, "packets": 1, "bytes": 2, "first_seen": 3, "last_seen": 4}
-    answers = {}
-    for (name, _keep, _keys, measure, extra), table in zip(queries, groups, strict=True):
-        at = index[measure]
-        ranked = sorted(
-            table.items(), key=lambda kv: (-kv[1][at], *((v is None, v) for v in kv[0]))
-        )[:50]
-        answers[name] = [[*k, g[at], *(g[index[e]] for e in extra)] for k, g in ranked]
-    done = time.perf_counter()
-    return {"records": count, "files": len(paths), "load_s": done - started, "query_s": 0.0,
-            "answers": answers}  # fmt: skip
+    """The same answers in plain Python (:mod:`bench.flows_python`)."""
+    from bench.flows_python import run_python as plain
+
+    return plain(directory, ADDRESS)
 
 
 def _child(engine: str, directory: str) -> None:
     run = run_duckdb if engine == "duckdb" else run_python
     result = run(Path(directory))
-    # ru_maxrss is in KiB on Linux.
-    result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    # This process's own peak (VmHWM), not ru_maxrss: that one carries over the peak of the
+    # bench process that started this one (vfork/exec), which had generated the files in
+    # DuckDB, so both engines showed the parent's 1,029 MB.
+    result["peak_rss_mb"] = peak_rss_mb()
     print(json.dumps(result, default=str))
 
 
@@ -273,39 +192,91 @@ def _same(a: Sequence[Any], b: Sequence[Any]) -> bool:
 ENGINES = ("duckdb", "python")
 
 
+def data_key(records: int, per_file: int = RECORDS_PER_FILE) -> str:
+    """The cache entry of one size: the records and file size, and a digest of everything the
+    files' bytes depend on (the generator's SQL and constants, and DuckDB's version, whose
+    ``hash`` makes the values)."""
+    import duckdb
+
+    made_by = "|".join(
+        map(str, (_RECORD_SQL, FIELDS, T0, DAYS, ACCOUNT, REGION, duckdb.__version__))
+    )
+    digest = hashlib.sha256(made_by.encode()).hexdigest()[:12]
+    return f"flows-{records}-{per_file}-{digest}"
+
+
+def cached_files(
+    cache: Path, records: int, log: Callable[[str], None], per_file: int = RECORDS_PER_FILE
+) -> tuple[Path, float | None]:
+    """The directory of the generated files for ``records``, from ``cache`` when an earlier run
+    made them (generation seconds ``None``), else generated now and kept there. An entry
+    counts only with its manifest, written last and moved in with the files in one rename,
+    so an interrupted generation is never read; entries of other generator versions go."""
+    key = data_key(records, per_file)
+    entry = cache / key
+    if _complete(entry):
+        log(f"flows: {records:,} records from {entry}")
+        return entry / "logs", None
+    cache.mkdir(parents=True, exist_ok=True)
+    digest = key.rsplit("-", 1)[1]
+    for stale in cache.glob("flows-*"):
+        if not stale.name.endswith(f"-{digest}"):
+            shutil.rmtree(stale, ignore_errors=True)
+    log(f"flows: generating {records:,} records into {entry}")
+    building = Path(tempfile.mkdtemp(prefix=f".{key}-", dir=cache))
+    try:
+        started = time.perf_counter()
+        files = generate(building / "logs", records, per_file)
+        generated = time.perf_counter() - started
+        manifest = {str(f.relative_to(building)): f.stat().st_size for f in files}
+        (building / "manifest.json").write_text(json.dumps(manifest, indent=1), encoding="utf-8")
+        shutil.rmtree(entry, ignore_errors=True)
+        building.rename(entry)
+    finally:
+        shutil.rmtree(building, ignore_errors=True)
+    return entry / "logs", generated
+
+
+def _complete(entry: Path) -> bool:
+    """Whether every file of the entry's manifest is there, at its size."""
+    try:
+        manifest = json.loads((entry / "manifest.json").read_text(encoding="utf-8"))
+        return bool(manifest) and all(
+            (entry / name).stat().st_size == size for name, size in manifest.items()
+        )
+    except (OSError, ValueError, AttributeError):
+        return False
+
+
 def run(
     records: int,
     log: Callable[[str], None],
-    work: Path | None = None,
+    cache: Path = CACHE,
     engines: Sequence[str] = ENGINES,
 ) -> dict[str, Any]:
-    """Generate, then each engine once: one run as results.json keeps it (with both engines,
-    their answers compared)."""
-    with tempfile.TemporaryDirectory(prefix="netwarden-bench-flows-", dir=work) as tmp:
-        directory = Path(tmp)
-        log(f"flows: generating {records:,} records")
-        started = time.perf_counter()
-        files = generate(directory, records)
-        generated = time.perf_counter() - started
-        size = sum(f.stat().st_size for f in files)
-        measured = {}
-        for engine in engines:
-            log(f"flows: {engine}")
-            measured[engine] = measure_engine(engine, directory)
-            log(f"flows: {engine} {measured[engine]['wall_s']:.1f}s")
+    """Each engine once over the generated files (cached in ``cache``): one run as
+    results.json keeps it (with both engines, their answers compared)."""
+    directory, generated = cached_files(cache, records, log)
+    files = sorted(directory.rglob("*.log.gz"))
+    size = sum(f.stat().st_size for f in files)
+    measured = {}
+    for engine in engines:
+        log(f"flows: {engine}")
+        measured[engine] = measure_engine(engine, directory)
+        log(f"flows: {engine} {measured[engine]['wall_s']:.1f}s")
     equal: bool | None = None
     differing: list[str] = []
     if set(ENGINES) <= set(measured):
         duck, plain = measured["duckdb"]["answers"], measured["python"]["answers"]
-        differing = [n for n in duck if not _same(duck[n], plain[n])]
-        equal = not differing
-    for engine in measured.values():
-        engine.pop("answers")
+        differing = [n for n in duck if n not in plain or not _same(duck[n], plain[n])]
+        equal = not differing and len(duck) == len(plain) == 16
+    for figures in measured.values():
+        figures.pop("answers")
     return {
         "records": records,
         "files": len(files),
         "gzip_bytes": size,
-        "generate_s": round(generated, 1),
+        "generate_s": None if generated is None else round(generated, 1),
         "engines": measured,
         "queries": 16,
         "answers_equal": equal,
@@ -327,8 +298,9 @@ def render(flows: dict[str, Any]) -> list[str]:
         "Generated records (`bench/flows.py`) in gzip text files of 250,000 (AWS layout, "
         "version 5 fields), then all 16 named queries: DuckDB as `netwarden flows` runs it "
         "(load into its database file, then the queries), against plain Python reading the "
-        "same files (one pass, every query's groups in dicts). One run each, each engine in its "
-        "own process.",
+        "same files (`bench/flows_python.py`: one streamed pass, one dict of groups that the "
+        "queries roll up). One run each, each engine in its own fresh process; peak RSS is "
+        "that process's own high-water mark (`VmHWM`).",
         "",
         "| Records | Engine | Wall s | Load s | Queries s | Rows/s | CPU s | Rows per CPU s "
         "| Peak RSS MB |",
@@ -390,6 +362,9 @@ def main(argv: list[str], out: Path) -> int:
     parser.add_argument("--records", type=int, default=DEFAULT_RECORDS)
     parser.add_argument("--engines", default=",".join(ENGINES), help="duckdb,python (default both)")
     parser.add_argument("--out", type=Path, default=out)
+    parser.add_argument(
+        "--cache", type=Path, default=CACHE, help=f"where generated files are kept ({CACHE})"
+    )
     args = parser.parse_args(argv)
     engines = [e for e in args.engines.split(",") if e]
     if not engines or set(engines) - set(ENGINES):
@@ -402,7 +377,7 @@ def main(argv: list[str], out: Path) -> int:
     results: dict[str, Any] = {}
     if results_file.is_file():
         results = json.loads(results_file.read_text(encoding="utf-8"))
-    one = run(args.records, log, engines=engines)
+    one = run(args.records, log, args.cache, engines)
     results["flows"] = merge(results.get("flows"), one)
     results_file.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     if "environment" in results:

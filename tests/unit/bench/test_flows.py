@@ -61,3 +61,38 @@ def test_a_new_run_replaces_only_the_same_size_and_engines() -> None:
     merged = flows.merge(old, again)["runs"]
     assert [r["records"] for r in merged] == [20, 10] and merged[1] is again
     assert flows.merge(None, again) == {"runs": [again]}
+
+
+def test_generated_files_are_made_once_per_size_and_kept(tmp_path: Path) -> None:
+    messages: list[str] = []
+    first, made = flows.cached_files(tmp_path, 2_000, messages.append, per_file=1_000)
+    assert made is not None and len(sorted(first.rglob("*.log.gz"))) == 2
+    again, reused = flows.cached_files(tmp_path, 2_000, messages.append, per_file=1_000)
+    assert again == first and reused is None
+    assert "from" in messages[-1] and "generating" in messages[0]
+    # Another size is another entry; nothing half-built is left behind.
+    other, _ = flows.cached_files(tmp_path, 1_000, messages.append, per_file=1_000)
+    assert other != first and first.is_dir()
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        [flows.data_key(2_000, 1_000), flows.data_key(1_000, 1_000)]
+    )
+
+
+def test_an_entry_with_a_missing_or_truncated_file_is_made_again(tmp_path: Path) -> None:
+    logs, _ = flows.cached_files(tmp_path, 2_000, lambda _m: None, per_file=1_000)
+    victim = sorted(logs.rglob("*.log.gz"))[0]
+    victim.write_bytes(victim.read_bytes()[:100])
+    _, made = flows.cached_files(tmp_path, 2_000, lambda _m: None, per_file=1_000)
+    assert made is not None
+    with gzip.open(victim, "rt") as text:
+        assert sum(1 for _ in text) == 1_001  # header and every record
+    (logs.parent / "manifest.json").unlink()
+    _, made = flows.cached_files(tmp_path, 2_000, lambda _m: None, per_file=1_000)
+    assert made is not None
+
+
+def test_entries_of_another_generator_version_are_removed(tmp_path: Path) -> None:
+    stale = tmp_path / "flows-2000-1000-000000000000"
+    (stale / "logs").mkdir(parents=True)
+    flows.cached_files(tmp_path, 2_000, lambda _m: None, per_file=1_000)
+    assert not stale.exists()
