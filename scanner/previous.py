@@ -37,6 +37,10 @@ RESOLVED_FIELDS = (
     "compliance",
 )
 REQUIRED = ("fingerprint", "rule_id", "resource_id", "account", "region", "resource_type")
+# The other fields a resolved entry carries into findings.json, the reports and Security Hub:
+# text (or null), and compliance a list of text. The file may come from a bucket others
+# write, so anything else is bad input here rather than a crash in a reporter later.
+OPTIONAL_TEXT = ("kind", "severity", "title", "arn")
 
 
 @dataclass(frozen=True)
@@ -131,7 +135,7 @@ def parse_previous(text: str, file: str) -> PreviousRun:
         raise InputError(f"not a netwarden findings.json (schema {FINDINGS_SCHEMA!r})", file, 1)
     items = document.get("findings")
     if not isinstance(items, list):
-        raise InputError("findings.json: 'findings' must be a list", file, 1)
+        raise InputError("$.findings must be a list", file, 1)
     run = document.get("run")
     run = run if isinstance(run, dict) else {}
     findings: dict[str, Mapping[str, Any]] = {}
@@ -143,7 +147,15 @@ def parse_previous(text: str, file: str) -> PreviousRun:
 
 def _check_item(item: Any, index: int, file: str, required: Collection[str]) -> None:
     if not isinstance(item, dict):
-        raise InputError(f"findings[{index}] must be an object", file)
+        raise InputError(f"$.findings[{index}] must be an object", file)
     for key in required:
         if not isinstance(item.get(key), str) or not item[key]:
-            raise InputError(f"findings[{index}].{key} must be a non-empty string", file)
+            raise InputError(f"$.findings[{index}].{key} must be a non-empty string", file)
+    for key in OPTIONAL_TEXT:
+        if item.get(key) is not None and not isinstance(item[key], str):
+            raise InputError(f"$.findings[{index}].{key} must be a string", file)
+    compliance = item.get("compliance")
+    if compliance is not None and (
+        not isinstance(compliance, list) or not all(isinstance(c, str) for c in compliance)
+    ):
+        raise InputError(f"$.findings[{index}].compliance must be a list of strings", file)
