@@ -17,6 +17,8 @@ TOPIC_ARN = re.compile(
     r"(?P<account>\d{12}):(?P<name>[A-Za-z0-9_-]{1,256}(\.fifo)?)$"
 )
 LOOPBACK_NAMES = {"localhost", "localhost.localdomain"}
+# The user:pass@ of a URL's authority, with or without the // (https:user:pw@host).
+_USERINFO = re.compile(r"(?<=[:/])[^/?#:]*(:[^/?#@]*)?@")
 
 
 @dataclass(frozen=True)
@@ -60,10 +62,14 @@ def parse_target(value: str) -> Target:
 
 
 def _shown(text: str) -> str:
-    # Never echo a whole webhook URL (it is a secret) or control characters.
+    # Never echo a whole webhook URL (it is a secret), the user and password of its
+    # authority (user:pass@host), or control characters.
     head = text.split("/", 3)
     shown = "/".join(head[:3]) + ("/…" if len(head) > 3 else "")
-    return repr(shown[:80])
+    before_query = re.split("[?#]", shown, maxsplit=1)[0]
+    if before_query != shown:  # a query or fragment carries tokens too
+        shown = before_query + "…"
+    return repr(_USERINFO.sub("", shown)[:80])
 
 
 def _check_url(kind: str, url: str) -> None:
@@ -77,6 +83,13 @@ def _check_url(kind: str, url: str) -> None:
         raise InputError(f"--notify {kind}: needs an https:// URL, not {_shown(url)}")
     if any(ord(c) < 33 or ord(c) == 127 for c in url):
         raise InputError(f"--notify {kind}: the URL contains spaces or control characters")
+    if "@" in parts.netloc:
+        # urllib would take user:pass for part of the host name, fail to connect, and print
+        # the password in the delivery's error: refuse it here, without echoing it.
+        raise InputError(
+            f"--notify {kind}: the URL carries a user name or password (user:pass@host), "
+            "which is not sent; put the token in the URL's path or query"
+        )
     # Findings name the weak spots of the network: they travel encrypted, except to this
     # machine (a local relay, or a test).
     if parts.scheme == "http" and not is_loopback(host):

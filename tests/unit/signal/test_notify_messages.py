@@ -53,6 +53,14 @@ def test_targets_parse() -> None:
         ("webhook:https://", "https://"),
         ("webhook:https://host:99999/x", "not a URL"),
         ("webhook:https://host/a b", "control characters"),
+        # urllib takes user:pass@ for part of the host, and its error printed the password
+        ("webhook:https://ops:SECRET@hooks.example.com/x", "user name or password"),
+        ("webhook:https://SECRET@hooks.example.com/x", "user name or password"),
+        ("webhook:ftp://ops:SECRET@hooks.example.com/x", "https://"),
+        ("webhok:https://ops:SECRET@hooks.example.com/x", "is not sns:"),
+        ("webhook:https:ops:SECRET@hooks.example.com", "https://"),
+        ("webhook:ftp://hooks.example.com?token=SECRET", "https://"),
+        ("webhook:ftp://hooks.example.com#SECRET", "https://"),
     ],
 )
 def test_bad_targets_are_input_errors(value: str, words: str) -> None:
