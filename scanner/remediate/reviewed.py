@@ -5,7 +5,7 @@ touches (their baseline projections, which leave out what churns). Applying it:
 
 - every step of the file must be a step netwarden derives from the live state now (so a
   file edited to add a call, or a crafted one, applies nothing: only removing steps is
-  allowed), and
+  allowed: not reordering or repeating them), and
 - the digest of those resources in the live state now must equal the recorded one (so a
   resource that changed after the review is not touched by a plan made for its old state).
 
@@ -106,6 +106,15 @@ def check_reviewed(
             raise InputError(
                 f"$.steps[{index}] ({step.action.description}) is not a step netwarden derives "
                 "from the live state now; make a new plan and review it"
+            )
+    # Removing steps is the only edit: the file's order is the order they run in, and a
+    # restore moved before its containment, or a step written twice, is not what was made.
+    for index in range(1, len(reviewed)):
+        if reviewed[index].sort_key() <= reviewed[index - 1].sort_key():
+            raise InputError(
+                f"$.steps[{index}] ({reviewed[index].action.description}) repeats or comes "
+                f"before $.steps[{index - 1}] in the order netwarden made the plan; make a "
+                "new plan and review it"
             )
     if state_digest(snapshot, reviewed) != recorded:
         raise InputError(
