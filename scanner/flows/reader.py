@@ -168,9 +168,12 @@ class FlowStore:
         if kind == "text":
             # Every value as text, cast by the projection: one file's column is never
             # guessed as a number and another's as text. AWS writes `-` for "no value".
+            # The header is the first line and no line is a comment: left to sniff them,
+            # DuckDB takes a wider line further down for the header and drops every record
+            # above it without a word, and drops lines that start with `#`.
             reader = (
-                f"read_csv({paths}, delim=' ', header=true, nullstr='-', all_varchar=true, "
-                "union_by_name=true, quote='', escape='')"
+                f"read_csv({paths}, delim=' ', header=true, skip=0, comment='', nullstr='-', "
+                "all_varchar=true, union_by_name=true, quote='', escape='')"
             )
         else:
             reader = f"read_parquet({paths}, union_by_name=true)"

@@ -1,0 +1,68 @@
+"""Flow-log files come from a bucket others write: a malformed line is exit 2 naming the file,
+never a silent loss of the records around it, and the files read stay the ones under the
+source."""
+
+from __future__ import annotations
+
+import gzip
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from scanner.errors import InputError
+from scanner.flows import synth
+from scanner.flows.dataset import FlowsOptions, open_flows
+from scanner.flows.layout import Window
+
+ACCT = "123456789012"
+DAY = date(2025, 12, 2)
+HEADER = " ".join(synth.DEFAULT_FORMAT)
+RECORD = (
+    "2 123456789012 eni-1 203.0.113.9 10.0.0.5 50000 22 6 3 180 1764633660 1764633720 ACCEPT OK"
+)
+
+
+def _write(root: Path, *lines: str) -> Path:
+    path = root / synth.aws_key(ACCT, "eu-west-1", DAY, "a.log.gz")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(gzip.compress(("\n".join(lines) + "\n").encode()))
+    return path
+
+
+def _records(root: Path) -> int:
+    opened = open_flows(FlowsOptions(str(root), Window()))
+    try:
+        return opened.stats.records
+    finally:
+        opened.store.close()
+
+
+def test_the_records_load(tmp_path: Path) -> None:
+    _write(tmp_path, HEADER, RECORD, RECORD)
+    assert _records(tmp_path) == 2
+
+
+@pytest.mark.parametrize(
+    "wider",
+    [
+        RECORD + " extra \x1b]0;pwned\x07",
+        # A line shaped as a header of the attacker's choosing: DuckDB took it for the header.
+        "version account-id interface-id srcaddr dstaddr srcport dstport protocol packets "
+        "bytes start end action log-status x",
+    ],
+)
+def test_a_wider_line_below_records_is_refused_not_taken_for_the_header(
+    tmp_path: Path, wider: str
+) -> None:
+    # DuckDB's sniffer took the widest line for the header and dropped the two records
+    # above it: 0 records and exit 0.
+    path = _write(tmp_path, HEADER, RECORD, RECORD, wider)
+    with pytest.raises(InputError) as info:
+        _records(tmp_path)
+    assert info.value.path == str(path)
+
+
+def test_a_line_starting_with_a_hash_is_a_record_not_a_comment(tmp_path: Path) -> None:
+    _write(tmp_path, HEADER, RECORD, "#" + RECORD)
+    assert _records(tmp_path) == 2
