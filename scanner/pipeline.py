@@ -743,67 +743,22 @@ def import_security_hub(ctx: ScanContext) -> ScanContext:
     if not ctx.request.security_hub:
         return ctx
     from scanner.collect.aws_options import AccountClients
+    from scanner.securityhub.publish import security_hub_import
 
     assert ctx.run is not None
     clients = AccountClients(ctx.request.aws)
-    report, notes = security_hub_import(
+    hub = security_hub_import(
         ctx.findings,
         ctx.resolved,
         ctx.run,
         lambda account, region: clients.client("securityhub", account, region),
     )
     incomplete = ctx.incomplete
-    if notes:
+    if hub.notes:
         incomplete = (*incomplete, "some findings could not be imported into Security Hub")
-    run = dataclasses.replace(ctx.run, security_hub=report, notes=(*ctx.run.notes, *notes))
+    notes = hub.notes
+    run = dataclasses.replace(ctx.run, security_hub=hub.report, notes=(*ctx.run.notes, *notes))
     return ctx.advance(run=run, notes=(*ctx.notes, *notes), incomplete=incomplete)
-
-
-def security_hub_import(
-    findings: Iterable[Finding],
-    resolved: Iterable[Mapping[str, Any]],
-    run: RunInfo,
-    client_for: Callable[[str, str], Any],
-) -> tuple[dict[str, Any], tuple[dict[str, str], ...]]:
-    """Import ``findings`` and archive ``resolved`` (ASFF) through ``client_for(account,
-    region)``: what the reports record, and a coverage note per failed account/region."""
-    from scanner.report.run import rule_catalog
-    from scanner.securityhub.asff import resolved_asff, to_asff
-    from scanner.securityhub.importer import import_findings
-
-    chosen = list(findings)
-    rules, _ = rule_catalog(run, chosen)
-    by_id = {rule.id: rule for rule in rules}
-    items = [
-        to_asff(f, by_id.get(f.rule_id), run.collected_at, run.account_name(f.account))
-        for f in chosen
-    ]
-    gone = list(resolved)
-    items += [
-        resolved_asff(
-            r, by_id.get(str(r["rule_id"])), run.collected_at, run.account_name(str(r["account"]))
-        )
-        for r in gone
-    ]
-    result = import_findings(items, client_for)
-    report = {
-        "imported": result.imported,
-        "archived": len(gone),
-        "calls": result.calls,
-        "failed": [
-            {"account": f.account, "region": f.region, "count": f.count, "reason": f.reason}
-            for f in result.failures
-        ],
-    }
-    notes = tuple(
-        {
-            "kind": "security-hub-failed",
-            "message": f"{f.count} finding(s) not imported into Security Hub in account "
-            f"{f.account}, region {f.region}: {f.reason}",
-        }
-        for f in result.failures
-    )
-    return report, notes
 
 
 def write_reports(ctx: ScanContext) -> ScanContext:

@@ -3,17 +3,13 @@ executed only with --apply and a confirmation."""
 
 from __future__ import annotations
 
-import datetime as dt
-import json
 import sys
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
 from tabulate import tabulate
 
 from scanner import console
-from scanner.collect.aws_options import targets_for
 from scanner.commands.common import (
     aws_options,
     aws_request,
@@ -24,8 +20,7 @@ from scanner.commands.common import (
     snapshot_option,
 )
 from scanner.errors import ExitCode, InputError
-from scanner.fileio import write_text_atomic
-from scanner.remediate.plan import Step, build_plan, evidence_document
+from scanner.remediate.plan import Step
 from scanner.textsafe import one_line
 
 if TYPE_CHECKING:
@@ -113,12 +108,7 @@ def remediate_command(
     **aws: Any,
 ) -> None:
     """Remediation plan for drift and violations; --apply executes it."""
-    from scanner.pipeline import ScanRequest, scan
-    from scanner.remediate.reviewed import (
-        check_reviewed,
-        load_reviewed_plan,
-        reviewed_plan_document,
-    )
+    from scanner import remediation
 
     if do_apply and not yes and not sys.stdin.isatty():
         raise InputError("--apply without a terminal needs --yes")
@@ -126,64 +116,35 @@ def remediate_command(
         raise InputError("--plan applies a reviewed plan: use it with --apply")
     if plan_in and plan_out:
         raise InputError("use either --plan (apply a reviewed plan) or --plan-out (make one)")
-    reviewed = load_reviewed_plan(plan_in) if plan_in else None  # bad file: before any call
-    request = ScanRequest(
+    options = aws_request(aws)
+    request = remediation.RemediationRequest(
         snapshot=snapshot_path,
-        aws=aws_request(aws),
+        aws=options,
         baseline_dir=baseline_dir,
         policies_dir=policies_dir,
         cloudtrail=cloudtrail,
-        baseline_commit=False,
+        include_policy_fixes=include_policy_fixes,
+        reviewed_plan=plan_in,
     )
     with progress_display() as bar:
-        result = scan(request, bar)
-    snapshot = dict(result.snapshot)
-    if reviewed is not None:
-        # Every step netwarden could derive now (policy fixes included), to check the file.
-        current = build_plan(list(result.findings), include_policy=True)
-        check_reviewed(reviewed[0], reviewed[1], current, snapshot)
-        steps = reviewed[0]
-    else:
-        steps = build_plan(list(result.findings), include_policy=include_policy_fixes)
-    click.echo(plan_table(steps) if steps else "Nothing to remediate.")
+        planned = remediation.plan(request, bar)
+    click.echo(plan_table(list(planned.steps)) if planned.steps else "Nothing to remediate.")
     if plan_out:
-        document = reviewed_plan_document(steps, snapshot)
-        write_text_atomic(plan_out, json.dumps(document, indent=2) + "\n")
+        remediation.write_plan(planned, plan_out)
         console.note(f"wrote {plan_out}")
-    if not do_apply or not any(s.executable for s in steps):
+    if not do_apply or not planned.executable:
         return
     if not yes:
-        click.confirm(f"Apply {sum(s.executable for s in steps)} change(s) to AWS?", abort=True)
-    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
-    evidence = Path(evidence_dir) / f"evidence-{stamp}.json"
-    write_text_atomic(evidence, json.dumps(evidence_document(snapshot, steps), indent=2) + "\n")
+        click.confirm(f"Apply {planned.executable} change(s) to AWS?", abort=True)
+    evidence = remediation.write_evidence(planned, evidence_dir)
     console.note(f"wrote evidence of the affected resources to {evidence}")
-    from scanner.remediate.apply import apply_plan
-
-    outcomes = apply_plan(steps, _client_factory(aws))
-    click.echo(outcome_table(outcomes))
-    if any(o.status in ("failed", "dry-run-failed") for o in outcomes):
-        applied = sum(o.status == "applied" for o in outcomes)
+    outcomes = remediation.apply(planned, remediation.client_factory(options))
+    click.echo(outcome_table(list(outcomes)))
+    code = remediation.exit_code(outcomes)
+    if code != ExitCode.OK:
         click.echo(
-            f"netwarden: error: remediation stopped; {applied} step(s) were applied", err=True
+            "netwarden: error: remediation stopped; "
+            f"{remediation.applied(outcomes)} step(s) were applied",
+            err=True,
         )
-        raise click.exceptions.Exit(ExitCode.FINDINGS)
-
-
-def _client_factory(aws: dict[str, Any]) -> Any:
-    from scanner.aws.session import AccountSession, AwsContext
-
-    context = AwsContext(
-        endpoint_url=aws.get("endpoint_url"), max_workers=aws.get("max_workers", 16)
-    )
-    sessions = {}
-    for target in targets_for(aws_request(aws)):
-        session = AccountSession(target, context)
-        sessions[session.account_id()] = session
-
-    def client_for(account: str, service: str, region: str) -> Any:
-        if account not in sessions:
-            raise InputError(f"no credentials for account {account} (use --role-arn or --accounts)")
-        return sessions[account].client(service, region)
-
-    return client_for
+        raise click.exceptions.Exit(code)

@@ -15,7 +15,6 @@ from scanner.commands.common import (
     output_dir_option,
     policies_option,
 )
-from scanner.errors import ExitCode, InputError
 from scanner.formats import DEFAULT_FORMATS, REPORT_FORMATS
 
 
@@ -78,40 +77,10 @@ def merge_command(
 @handle_input_errors
 def securityhub_command(report_dir: str, policies_dir: str, **aws: Any) -> None:
     """Import a scan's findings.json into AWS Security Hub (resolved ones archived)."""
-    from scanner.collect.aws_options import AccountClients
     from scanner.commands.common import print_notes, security_hub_line
-    from scanner.model import finding_from_dict
-    from scanner.pipeline import security_hub_import
-    from scanner.policy.loader import load_policy_pack
-    from scanner.report.merge import read_findings
-    from scanner.report.run import RunInfo, pack_rules
+    from scanner.securityhub.publish import exit_code, import_report
 
-    document, path = read_findings(report_dir)
-    try:
-        findings = [finding_from_dict(item) for item in document["findings"]]
-        resolved = list(document.get("resolved") or [])
-        meta = document["run"]
-        pack = load_policy_pack(policies_dir)
-        run = RunInfo(
-            tool_version=str(meta.get("tool_version", "")),
-            collected_at=str(meta["collected_at"]),
-            accounts=tuple(meta.get("accounts", ())),
-            regions=tuple(meta.get("regions", ())),
-            policy_pack_digest=str((meta.get("policy_pack") or {}).get("digest", "")),
-            policy_pack_dir=policies_dir,
-            baseline_dir=str((meta.get("baseline") or {}).get("dir", "")),
-            rules=tuple(pack_rules(pack)),
-            account_names=tuple((meta.get("account_names") or {}).items()),
-        )
-    except (KeyError, TypeError, ValueError, AttributeError) as exc:
-        raise InputError(f"not a netwarden findings.json: {exc}", path) from None
-    clients = AccountClients(aws_request(aws))
-    report, notes = security_hub_import(
-        findings,
-        resolved,
-        run,
-        lambda account, region: clients.client("securityhub", account, region),
-    )
-    console.note(security_hub_line(report))
-    print_notes(notes)
-    raise click.exceptions.Exit(ExitCode.INCOMPLETE if notes else ExitCode.OK)
+    result = import_report(report_dir, policies_dir, aws_request(aws))
+    console.note(security_hub_line(result.report))
+    print_notes(result.notes)
+    raise click.exceptions.Exit(exit_code(result))

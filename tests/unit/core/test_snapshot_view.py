@@ -117,7 +117,7 @@ NOT_READERS = {
     "scanner/baseline/store.py": "a baseline file's resources",
     "scanner/remediate/reviewed.py": "an evidence document",
     "scanner/report/merge.py": "run information",
-    "scanner/commands/report.py": "run information",
+    "scanner/securityhub/publish.py": "run information",
     "bench/report.py": "benchmark results",
     "bench/readme.py": "benchmark results",
     "bench/__main__.py": "benchmark results",

@@ -16,7 +16,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from scanner.errors import InputError
-from scanner.pipeline import ScanRequest, scan, security_hub_import
+from scanner.pipeline import ScanRequest, scan
+from scanner.securityhub.publish import security_hub_import
 from tests.unit.hostile.test_fuzz_loaders import PROFILE, mutated
 from tests.unit.policy.snapshots import perm, sg, snapshot
 
