@@ -57,13 +57,17 @@ test: lint typecheck layers validate-policies sarif-tools
 
 # The differential tests (native engine against Custodian, compiled EC2 parser against
 # botocore's, report.md's JSON encoder against json.dumps, the snapshot's generated shape
-# checks against jsonschema), the exposure engine's brute-force comparison and the fuzzed
-# input loaders, with thousands of generated examples per property; `make test` runs the
-# same tests with a few examples each.
+# checks against jsonschema, the fast YAML reader against PyYAML, flow-log window pruning
+# against reading every file), the exposure engine's brute-force comparison, drift's
+# diff/apply round trip and the fuzzed input loaders, with thousands of generated examples
+# per property; `make unit` and `make test` run the same tests with a few examples each
+# (tests/unit/fuzzing.py).
 fuzz: $(STAMP)
 	NETWARDEN_FUZZ=1 $(BIN)/pytest -q tests/unit/policy/native tests/unit/collect/test_ec2parse.py \
 	  tests/unit/exposure/test_properties.py tests/unit/report/test_jsonindent.py \
-	  tests/unit/core/test_snapshot_schema.py tests/unit/hostile/test_fuzz_loaders.py
+	  tests/unit/core/test_snapshot_schema.py tests/unit/hostile/test_fuzz_loaders.py \
+	  tests/unit/core/test_fastyaml.py tests/unit/core/test_yamlio.py \
+	  tests/unit/flows/test_window_pruning.py tests/unit/drift/test_properties.py
 
 demo: $(STAMP)
 	$(BIN)/netwarden demo -o reports/demo

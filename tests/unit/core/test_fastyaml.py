@@ -12,11 +12,12 @@ from typing import Any
 
 import pytest
 import yaml
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from scanner import fastyaml, yamlio
 from scanner.errors import InputError
+from tests.unit.fuzzing import examples
 
 
 def typed(value: Any) -> Any:
@@ -135,7 +136,7 @@ documents = st.recursive(
 )
 
 
-@settings(max_examples=400, deadline=None)
+@examples(100, 4000)
 @given(documents, st.sampled_from([None, 1, 3]))
 def test_what_the_dumper_writes_is_read_as_pyyaml_reads_it(data: Any, depth: int | None) -> None:
     oracle(yamlio.dump(data), depth)
@@ -149,7 +150,7 @@ baseline_like = st.recursive(
 )
 
 
-@settings(max_examples=300, deadline=None)
+@examples(80, 3000)
 @given(baseline_like)
 def test_the_fast_reader_takes_everything_the_dumper_writes_from_printable_text(
     data: Any,
@@ -169,7 +170,7 @@ edits = st.lists(
 )
 
 
-@settings(max_examples=600, deadline=None)
+@examples(150, 6000)
 @given(documents, edits)
 def test_a_corrupted_document_is_read_as_pyyaml_reads_it_or_given_up(
     data: Any, changes: list[tuple[int, str, str]]

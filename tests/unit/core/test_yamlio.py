@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import pytest
 import yaml
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from scanner import yamlio
 from scanner.errors import InputError
+from tests.unit.fuzzing import examples
 
 DOC = """\
 account: '111111111111'
@@ -88,7 +89,7 @@ documents = st.recursive(
 )
 
 
-@settings(max_examples=300, deadline=None)
+@examples(80, 3000)
 @given(documents)
 def test_reads_what_the_dumper_writes_as_the_safe_loader_does(data: object) -> None:
     """The per-document tag cache must never change a scalar's type."""

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from scanner.baseline.projection import project, projection_of
 from scanner.drift.changes import apply_changes, diff_fields
+from tests.unit.fuzzing import examples
 
 SG_KEYED = projection_of("aws.security-group").keyed_lists
 ACL_KEYED = projection_of("aws.network-acl").keyed_lists
@@ -92,13 +93,13 @@ def network_acl(draw: Any) -> dict[str, Any]:
     )
 
 
-@settings(max_examples=150, deadline=None)
+@examples(40)
 @given(security_group())
 def test_diff_of_a_group_with_itself_is_empty(a: dict[str, Any]) -> None:
     assert diff_fields(a, a, SG_KEYED) == []
 
 
-@settings(max_examples=300, deadline=None)
+@examples(60)
 @given(security_group(), security_group())
 def test_applying_the_diff_of_two_groups_gives_the_second(
     a: dict[str, Any], b: dict[str, Any]
@@ -106,7 +107,7 @@ def test_applying_the_diff_of_two_groups_gives_the_second(
     assert apply_changes(a, diff_fields(a, b, SG_KEYED), SG_KEYED) == b
 
 
-@settings(max_examples=200, deadline=None)
+@examples(50)
 @given(network_acl(), network_acl())
 def test_applying_the_diff_of_two_acls_gives_the_second(
     a: dict[str, Any], b: dict[str, Any]

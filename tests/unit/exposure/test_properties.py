@@ -2,30 +2,27 @@
 protocols and ports (every CIDR and port edge of the world, plus random ones), a source is in
 an exposure's sources exactly when the walker gets a packet from it through every component.
 
-`make test` runs a few hundred worlds; `make fuzz` (NETWARDEN_FUZZ=1) thousands.
+`make unit` and `make test` run fifty worlds; `make fuzz` (NETWARDEN_FUZZ=1) thousands.
 """
 
 from __future__ import annotations
 
 import ipaddress
-import os
 import random
 from collections.abc import Mapping
 from typing import Any
 
-from hypothesis import HealthCheck, event, given, settings
+from hypothesis import HealthCheck, event, given
 from hypothesis import strategies as st
 
 from scanner.exposure import analyse_region
 from scanner.exposure.model import Exposure
 from tests.unit.exposure import walker
 from tests.unit.exposure import worlds as w
+from tests.unit.fuzzing import FUZZ, examples
 
-FUZZ = os.environ.get("NETWARDEN_FUZZ") == "1"
-PROFILE = settings(
-    max_examples=3000 if FUZZ else 200,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+PROFILE = examples(
+    50, 3000, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
 )
 
 # Sources sampled per address (edges of the CIDR pools first); more under `make fuzz`.

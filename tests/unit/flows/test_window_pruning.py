@@ -8,26 +8,21 @@ fail the load)."""
 
 from __future__ import annotations
 
-import os
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import duckdb
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, given
 from hypothesis import strategies as st
 
 from scanner.flows import synth
 from scanner.flows.athena import partition_predicate
 from scanner.flows.dataset import FlowsOptions, open_flows
 from scanner.flows.layout import DELIVERY_LAG, Window, classify
+from tests.unit.fuzzing import examples
 
-FUZZ = os.environ.get("NETWARDEN_FUZZ") == "1"
-PROFILE = settings(
-    max_examples=2000 if FUZZ else 300,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture],
-)
+PROFILE = examples(60, 2000, suppress_health_check=[HealthCheck.function_scoped_fixture])
 BASE = datetime(2025, 12, 1, tzinfo=UTC)
 ACCT = "123456789012"
 HOUR = 3600

@@ -6,16 +6,14 @@ import datetime as dt
 import decimal
 import enum
 import json
-import os
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from scanner.report.jsonindent import dumps_sorted_indented
-
-FUZZ = os.environ.get("NETWARDEN_FUZZ") == "1"
+from tests.unit.fuzzing import examples
 
 
 class Colour(enum.IntEnum):
@@ -65,7 +63,7 @@ VALUES = st.recursive(
 )
 
 
-@settings(max_examples=3000 if FUZZ else 300, deadline=None)
+@examples(100, 3000)
 @given(value=VALUES)
 def test_the_same_text_as_json_dumps(value: Any) -> None:
     assert outcome(dumps_sorted_indented_str, value) == outcome(reference, value)

@@ -10,11 +10,10 @@ native path really ran.
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Mapping
 from typing import Any
 
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck
 
 from scanner.policy.copies import clone_item
 from scanner.policy.evaluate import (
@@ -26,17 +25,16 @@ from scanner.policy.evaluate import (
 from scanner.policy.loader import PolicyDef, PolicyPack, load_policy_pack
 from scanner.policy.native import Block
 from scanner.policy.session import SnapshotMiss, SnapshotSessionFactory
+from tests.unit.fuzzing import examples
 from tests.unit.policy.conftest import POLICIES
 from tests.unit.policy.snapshots import ACCOUNT, REGION
 
 PACK = load_policy_pack(POLICIES)
 TRUSTED = [ACCOUNT]
-FUZZ = os.environ.get("NETWARDEN_FUZZ") == "1"
-# `make test`: a fast profile; `make fuzz`: thousands of examples per property.
-DIFFERENTIAL = settings(
-    max_examples=3000 if FUZZ else 15,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+# `make unit` / `make test`: a fast profile (each property is one per pack policy or per
+# type, so a few examples each add up); `make fuzz`: thousands of examples per property.
+DIFFERENTIAL = examples(
+    8, 3000, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
 )
 DELEGATED = ("delegated",)
 
