@@ -128,6 +128,42 @@ def test_s3_source(aws: AwsEnv, tmp_path: Path) -> None:
     assert len(rows) == 50 and rows[0][2] >= rows[-1][2]
 
 
+def test_all_sixteen_queries_on_local_and_s3_sources(aws: AwsEnv, tmp_path: Path) -> None:
+    """Every query, from a directory and from the same objects in S3 (both layouts, text and
+    Parquet): the rows the oracle computes, the same from both sources, and the text run is
+    the query's one SQL text."""
+    # NODATA records stay (counted, no flow); SKIPDATA would make the exit 3.
+    records = [r for r in synth.generate(1500, seed=16) if r["log_status"] != "SKIPDATA"]
+    records += [dict(r, start=r["start"] + 1) for r in records[:100]]  # ties on the measure
+    third = len(records) // 3
+    parts = {
+        synth.aws_key(ACCT, "eu-west-1", DAY, "a.log.gz", "vpc"): records[:third],
+        synth.hive_key(ACCT, "eu-west-1", DAY, "b.log.gz", "vpc"): records[third : 2 * third],
+        synth.aws_key(ACCT, "eu-west-1", DAY, "c.log.parquet", "vpc"): records[2 * third :],
+    }
+    s3 = aws.client("s3")
+    s3.create_bucket(Bucket="all-queries")
+    local = tmp_path / "local"
+    for key, rows in parts.items():
+        write = synth.write_parquet if key.endswith(".parquet") else synth.write_text
+        path = write(local / key, rows, synth.CUSTOM_V5)
+        s3.upload_file(str(path), "all-queries", key)
+    address = "203.0.113.7"
+    answers = {}
+    for source in (str(local / "vpc"), "s3://all-queries/vpc/"):
+        result = _invoke("--source", source, "--format", "json", "--address", address)
+        assert result.exit_code == 0, result.output
+        answers[source] = json.loads(result.stdout)
+        assert answers[source]["files"] == 3 and list(answers[source]["queries"]) == list(NAMES)
+    from_dir, from_s3 = answers.values()
+    assert from_dir["queries"] == from_s3["queries"]
+    for name, answer in from_s3["queries"].items():
+        want = expected(name, records, address)
+        assert want, f"the records must exercise {name}"
+        assert [tuple(r) for r in answer["rows"]] == want, name
+        assert answer["sql"] == BY_NAME[name].sql
+
+
 def _seed_athena(aws: AwsEnv, results: list[dict[str, Any]]) -> None:
     response = requests.post(
         f"{aws.endpoint_url}/moto-api/static/athena/query-results",

@@ -19,6 +19,7 @@ from scanner.flows import synth
 from scanner.flows.athena import (
     check_location,
     ddl,
+    named_queries_text,
     parse_fields,
     partition_predicate,
     statement,
@@ -98,6 +99,20 @@ def test_athena_statement_equals_duckdb_engine(query: Any, layout: str, duck: An
     want = expected(query.name, [r for r in RECORDS if _in_window(r)], ADDRESS)
     assert [tuple(r) for r in there] == want
     assert want, "the data must exercise the query"
+
+
+@pytest.mark.parametrize("layout", ["aws", "hive"])
+@pytest.mark.parametrize("query", QUERIES, ids=lambda q: q.name)
+def test_athena_runs_the_one_text_duckdb_runs(query: Any, layout: str) -> None:
+    """The Athena statement is a relation over the table, then the query's own text: the
+    same characters DuckDB runs, once, at the end; athena-ddl prints that statement."""
+    for window in (Window(), WINDOW):
+        sent = statement(query, "flowsdb", "t", window, layout)  # type: ignore[arg-type]
+        relation = sent.removesuffix(f"\n)\n{query.sql}")
+        assert relation != sent and query.sql not in relation
+        assert relation.startswith("WITH vpc_flow_logs AS (")
+    listed = named_queries_text("flowsdb", "t", layout)  # type: ignore[arg-type]
+    assert f"{statement(query, 'flowsdb', 't', layout=layout)};" in listed  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize("query", QUERIES, ids=lambda q: q.name)
