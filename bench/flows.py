@@ -108,6 +108,7 @@ def generate(directory: Path, records: int, per_file: int = RECORDS_PER_FILE) ->
     span = DAYS * 86_400
     files = []
     with duckdb.connect() as db:
+        db.execute("SET enable_progress_bar = false")  # a bar per file in the bench's log
         for number, first in enumerate(range(0, records, per_file)):
             last = min(first + per_file, records)
             # The day folder of the file's first record (records are in time order).
