@@ -64,12 +64,14 @@ def _builders() -> dict[type, Builder]:
         aspects.add((rtype, "items"))
         return nodes.Value(data)
 
-    def permissions(key: str, wide: bool = False) -> Builder:
+    def permissions(key: str, wide: bool = False, public: bool = False) -> Builder:
         def build(data: Mapping[str, Any], rtype: str, aspects: Aspects) -> nodes.Node:
             aspects.add((rtype, "security-groups"))
             if wide:
                 aspects.add((rtype, "ipv4-sources-parse"))
                 return sgperm.WideCidrIngress(data, key)
+            if public:
+                return sgperm.PublicCidrIngress(data, key)
             return sgperm.Permissions(data, key)
 
         return build
@@ -89,6 +91,7 @@ def _builders() -> dict[type, Builder]:
         IPPermission: permissions("IpPermissions"),
         IPPermissionEgress: permissions("IpPermissionsEgress"),
         sg.WideCidrIngress: permissions("IpPermissions", wide=True),
+        sg.PublicCidrIngress: permissions("IpPermissions", public=True),
         sg.Unreferenced: simple(netfilters.Unreferenced, (None, "security-groups")),
         nacl.NaclOpenIngress: simple(netfilters.OpenIngress, (None, "network-acls")),
         network.BroadPeeringRoute: simple(netfilters.BroadPeeringRoute, (None, "route-tables")),

@@ -391,3 +391,87 @@ class WideCidrIngress(Permissions):
             self._index(block, rtype), lambda kind, value: kind == "IpRanges" and self._wide(value)
         )
         return wide if narrower is None else wide & narrower
+
+
+class PublicCidrIngress(Permissions):
+    """netwarden's ``public-cidr-ingress``: ``ingress`` where a permission's source must also
+    be a public range of the prefix lengths ``Prefix4``/``Prefix6`` allow, outside every
+    ``Allowed`` range (``scanner.policy.filters.sg``). Each distinct source is judged once per
+    policy; only groups with such a source are candidates."""
+
+    def __init__(self, data: Mapping[str, Any], key: str) -> None:
+        super().__init__(data, key)
+        self.bounds: dict[int, Any] = {}
+        for version, name in ((4, "Prefix4"), (6, "Prefix6")):
+            bounds = data.get(name)
+            if bounds and not (
+                isinstance(bounds, list) and len(bounds) == 2 and all(_is_int(b) for b in bounds)
+            ):
+                raise Unsupported(f"{name} {bounds!r} is not two integers")
+            self.bounds[version] = bounds
+        allowed = data.get("Allowed", [])
+        try:  # Custodian parses these when it first meets a public source of the right size
+            self.allowed = [ipaddress.ip_network(c, strict=False) for c in allowed]
+        except (TypeError, ValueError):
+            raise Unsupported(f"Allowed {allowed!r} does not parse") from None
+        self._public_memo: dict[str, bool] = {}
+
+    def extra_attrs(self) -> frozenset[str]:
+        return frozenset({"Prefix4", "Prefix6", "Allowed"})
+
+    def _public(self, cidr: str) -> bool:
+        """``PublicCidrIngress.matches_cidr``, once per distinct source."""
+        try:
+            return self._public_memo[cidr]
+        except KeyError:
+            pass
+        from scanner.policy.filters.sg import is_public
+
+        try:
+            network = parse_network(cidr)
+        except ValueError:
+            found = False
+        else:
+            bounds = self.bounds[network.version]
+            found = (
+                bool(bounds)
+                and bounds[0] <= network.prefixlen <= bounds[1]
+                and is_public(network)
+                and not any(
+                    network.version == a.version and network.subnet_of(a)  # type: ignore[arg-type]
+                    for a in self.allowed
+                )
+            )
+        self._public_memo[cidr] = found
+        return found
+
+    def _is_public(self, x: Expanded) -> bool:
+        if x.kind == "IpRanges":
+            return "CidrIp" in x.entry and self._public(x.entry["CidrIp"])
+        if x.kind == "Ipv6Ranges":
+            return "CidrIpv6" in x.entry and self._public(x.entry["CidrIpv6"])
+        return False
+
+    def _cidrs(self, x: Expanded, _: str) -> bool | None:
+        base = self._base_cidrs(x)
+        found = self._is_public(x)
+        return found if base is None else bool(found and base)
+
+    def candidates(self, group: GroupPermissions) -> Iterable[Expanded]:
+        if not (self.total and self.match_all):
+            return group.expanded
+        return [x for x in super().candidates(group) if self._is_public(x)]
+
+    def positions(self, block: Block, rtype: str) -> set[int] | None:
+        if not (self.total and self.match_all):
+            return None
+        narrower = super().positions(block, rtype)
+        public = self._union(
+            self._index(block, rtype),
+            lambda kind, value: kind in ("IpRanges", "Ipv6Ranges") and self._public(value),
+        )
+        return public if narrower is None else public & narrower
+
+
+def _is_int(value: Any) -> bool:
+    return type(value) is int

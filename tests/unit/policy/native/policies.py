@@ -1,7 +1,7 @@
 """Hypothesis strategies for policies over the natively implemented filters: ``value`` in
 both forms with every operator and value type the native engine compiles, ``ingress``/
-``egress``/``wide-cidr-ingress`` with every option, netwarden's filters, nested in
-``and``/``or``/``not`` blocks."""
+``egress``/``wide-cidr-ingress``/``public-cidr-ingress`` with every option, netwarden's
+filters, nested in ``and``/``or``/``not`` blocks."""
 
 from __future__ import annotations
 
@@ -191,7 +191,7 @@ def _list_filter() -> st.SearchStrategy[Any]:
 
 @st.composite
 def permission_filter(draw: Any) -> dict[str, Any]:
-    kind = draw(st.sampled_from(["ingress", "egress", "wide-cidr-ingress"]))
+    kind = draw(st.sampled_from(["ingress", "egress", "wide-cidr-ingress", "public-cidr-ingress"]))
     ports = st.lists(st.sampled_from([p for p in PORTS if p >= 0]), max_size=3)
     options: dict[str, st.SearchStrategy[Any]] = {
         "Ports": ports,
@@ -219,8 +219,17 @@ def permission_filter(draw: Any) -> dict[str, Any]:
             min_size=1,
             max_size=3,
         )
+    if kind == "public-cidr-ingress":
+        options["Prefix4"] = _prefix_bounds(32)
+        options["Prefix6"] = _prefix_bounds(128)
+        options["Allowed"] = st.lists(st.sampled_from(V4 + V6), max_size=3)
     chosen = draw(st.lists(st.sampled_from(sorted(options)), unique=True, max_size=4))
     return {"type": kind, **{name: draw(options[name]) for name in chosen}}
+
+
+def _prefix_bounds(longest: int) -> st.SearchStrategy[list[int]]:
+    """[shortest, longest] prefix lengths, sometimes the wrong way round (matching nothing)."""
+    return st.lists(st.integers(0, longest), min_size=2, max_size=2)
 
 
 def _netwarden_filters(rtype: str) -> list[st.SearchStrategy[Any]]:

@@ -40,6 +40,8 @@ NATIVE = {
     "sg-admin-ports-from-wide-private-cidr",
     "sg-all-traffic-from-internet",
     "sg-high-risk-ports-open-to-internet",
+    "sg-ingress-from-unlisted-public-address",
+    "sg-ingress-from-wide-public-range",
     "sg-ingress-unapproved-ports",
     "sg-rdp-open-to-ipv4-internet",
     "sg-rdp-open-to-ipv6-internet",

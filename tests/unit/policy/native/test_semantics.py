@@ -158,6 +158,28 @@ def test_cidr_and_cidrv6_together_never_match_one_source() -> None:
     assert _ids(_both("aws.security-group", [{**both, "match-operator": "or"}], GROUPS)) == ["sg-2"]
 
 
+def test_public_cidr_ingress_judges_each_source_by_size_publicness_and_allowed_list() -> None:
+    """One public /32 not allowed matches; the same address allowed, a private /32, CGNAT,
+    a public range of the wrong size and a source in the wrong family do not."""
+    groups = [
+        sg("sg-1", [perm("tcp", 22, 22, v4=("52.94.76.10/32",))]),
+        sg("sg-2", [perm("tcp", 22, 22, v4=("192.0.2.10/32",))]),
+        sg("sg-3", [perm("tcp", 22, 22, v4=("10.1.2.3/32", "100.64.0.1/32"))]),
+        sg("sg-4", [perm("tcp", 22, 22, v4=("52.94.0.0/16",))]),
+        sg("sg-5", [perm("tcp", 22, 22, v6=("2600:1f18::10/128",))]),
+        sg("sg-6", [perm("-1", v4=("198.51.100.0/24", "3.0.0.0/9"))]),
+    ]
+    single = {"type": "public-cidr-ingress", "Prefix4": [32, 32], "Allowed": ["192.0.2.0/24"]}
+    assert _ids(_both("aws.security-group", [single], groups)) == ["sg-1"]
+    with_v6 = {**single, "Prefix6": [128, 128], "Allowed": ["52.94.76.10/32"]}
+    assert _ids(_both("aws.security-group", [with_v6], groups)) == ["sg-5"]
+    wide = {"type": "public-cidr-ingress", "Prefix4": [1, 23], "Ports": [22, 443]}
+    four, six = _both("aws.security-group", [wide], groups)
+    assert (four["GroupId"], six["GroupId"]) == ("sg-4", "sg-6")
+    # protocol -1: no ports to judge; 198.51.100.0/24 is documentation space, 3.0.0.0/9 public
+    assert [p["IpRanges"] for p in six["MatchedIpPermissions"]] == [[{"CidrIp": "3.0.0.0/9"}]]
+
+
 def test_blocks_sweep_c7n_annotations_but_not_matched_permissions() -> None:
     """An `and` that rejects a resource takes back the c7n:* annotations made inside it but
     not MatchedIpPermissions (not a c7n key): inside an `or` whose other child matches, the
@@ -192,6 +214,7 @@ def test_not_keeps_no_c7n_annotation_of_its_children() -> None:
         [{"type": "value", "key": "*", "value": "x"}],
         [{"type": "ingress", "SGReferences": {"key": "GroupName", "value": "x"}}],
         [{"type": "ingress", "Description": "a string, not a value filter"}],
+        [{"type": "public-cidr-ingress", "Prefix4": [32, 32], "Allowed": ["not a cidr"]}],
     ],
 )
 def test_what_the_native_engine_leaves_to_custodian(filters: list[Any]) -> None:
