@@ -38,7 +38,8 @@ MAX_PATHS = 5
 # Reverting more changes than this one by one would cost a region analysis each: past it,
 # new exposures are credited to the changes on their path.
 MAX_COUNTERFACTUALS = 200
-ADDRESS_TYPES = frozenset({"aws.elastic-ip"})
+# The types whose changes move a public address (the catalog's exposure role "address").
+ADDRESS_TYPES = catalog.with_exposure_role("address")
 
 
 # ---- the world before -------------------------------------------------------------------

@@ -10,6 +10,15 @@ from __future__ import annotations
 
 from scanner.resources.arns import arn_for
 from scanner.resources.base import FACETS, ResourceType
-from scanner.resources.catalog import CATALOG, FAMILIES, get, types
+from scanner.resources.catalog import CATALOG, FAMILIES, get, types, with_exposure_role
 
-__all__ = ["CATALOG", "FACETS", "FAMILIES", "ResourceType", "arn_for", "get", "types"]
+__all__ = [
+    "CATALOG",
+    "FACETS",
+    "FAMILIES",
+    "ResourceType",
+    "arn_for",
+    "get",
+    "types",
+    "with_exposure_role",
+]

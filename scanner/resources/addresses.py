@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from scanner.resources.base import (
-    NO_EXPOSURE_YET,
     Answers,
     Collector,
     DriftSeverity,
@@ -62,9 +61,8 @@ ELASTIC_IP = ResourceType(
     revert=Revert(delete_added=_release),
     events=frozenset({"AllocateAddress", "ReleaseAddress", *ADDRESS_EVENTS}),
     answers=Answers(describe=True, id_params={"PublicIps": "PublicIp"}),
-    exposure_role=None,
+    exposure_role="address",
     asff_type="AwsEc2Eip",
-    absent={"exposure_role": NO_EXPOSURE_YET},
 )
 
 
@@ -123,12 +121,11 @@ NETWORK_INTERFACE = ResourceType(
         }
     ),
     answers=Answers(describe=True),
-    exposure_role=None,
+    exposure_role="endpoint",
     asff_type="AwsEc2NetworkInterface",
     absent={
         "revert": "an interface belongs to whatever created it (instance, endpoint, load "
         "balancer): a person reviews it",
-        "exposure_role": NO_EXPOSURE_YET,
     },
 )
 

@@ -211,6 +211,47 @@ class Answers:
     id_params: Mapping[str, str] = field(default_factory=dict)
 
 
+# What the exposure engine (scanner/exposure) reads a type as. tests/unit/resources holds the
+# engine to these: the types it reads are exactly those with an endpoint, path or owner role.
+# - endpoint: the network interfaces whose reachability from the internet it judges;
+# - path: what every packet from the internet passes or is stopped by (the subnet, its route
+#   table and network ACL, the internet gateway, the security groups, and the managed prefix
+#   lists their rules and routes name);
+# - owner: names what an exposed interface belongs to and decides nothing (a NAT gateway);
+# - address: gives an interface its public address; exposure drift credits a change of one to
+#   the exposures at that address (the engine reads the address from the interface).
+ExposureRole = Literal["endpoint", "path", "owner", "address"]
+EXPOSURE_ROLES: tuple[ExposureRole, ...] = ("endpoint", "path", "owner", "address")
+
+# Why a type has no exposure role: true of the type, not "not built yet".
+NOT_EXPOSURE_VPC = (
+    "the engine takes an interface's VPC from the interface and its subnet; nothing in the "
+    "VPC's own record (CIDR blocks, DNS, tenancy) opens or closes a path from the internet"
+)
+NOT_EXPOSURE_EGRESS_ONLY = (
+    "an egress-only internet gateway lets IPv6 connections out and none in: the internet "
+    "reaches nothing through it"
+)
+NOT_EXPOSURE_PEERING = (
+    "AWS routes no internet traffic across a peering connection (no edge-to-edge routing): an "
+    "interface is reached from the internet only through its own VPC's internet gateway"
+)
+NOT_EXPOSURE_ENDPOINT = (
+    "an endpoint's network interfaces are aws.eni items, judged as endpoints; the endpoint "
+    "record itself (a service name, a policy) is on no path from the internet"
+)
+NOT_EXPOSURE_TRANSIT = (
+    "not modelled: the engine follows paths from the internet through an internet gateway of "
+    "the interface's own VPC, so traffic entering another network and crossing a VPN or "
+    "transit gateway is not counted as from the internet"
+)
+NOT_EXPOSURE_FLOW_LOG = (
+    "a flow log records traffic and decides none: the flows stage reads its logs, the "
+    "exposure engine never its settings"
+)
+NOT_EXPOSURE_MONITORING = "an account's monitoring control: on no network path"
+
+
 @dataclass(frozen=True)
 class ResourceType:
     """Everything netwarden knows about one Custodian resource type."""
@@ -223,7 +264,7 @@ class ResourceType:
     revert: Revert | None
     events: frozenset[str]  # CloudTrail event names that can change it
     answers: Answers | None
-    exposure_role: str | None  # what the exposure analysis treats it as
+    exposure_role: ExposureRole | None  # what the exposure engine reads it as
     asff_type: str | None  # Security Hub's ASFF resource type
     absent: Mapping[str, str] = field(default_factory=dict)  # facet -> why it is None
 
@@ -245,6 +286,3 @@ class ResourceType:
 
 
 FACETS = tuple(f.name for f in fields(ResourceType) if f.name != "absent")
-
-# The reason every type gives for the facet of a capability that is not built yet.
-NO_EXPOSURE_YET = "no exposure analysis reads a role yet; it declares one when it lands"

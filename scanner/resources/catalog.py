@@ -22,7 +22,7 @@ from scanner.resources import (
     vpc,
     vpn,
 )
-from scanner.resources.base import ResourceType
+from scanner.resources.base import ExposureRole, ResourceType
 
 # The families in collection order (the order of the API calls in every region); within a
 # family, the order of its TYPES. A new type is one entry in its family's TYPES: nothing here.
@@ -65,3 +65,8 @@ def get(name: str) -> ResourceType:
 def types() -> Iterator[ResourceType]:
     """Every type, in collection order."""
     return (rtype for _, rtype in CATALOG.items())
+
+
+def with_exposure_role(*roles: ExposureRole) -> frozenset[str]:
+    """The names of the types the exposure engine reads in one of ``roles``."""
+    return frozenset(t.name for t in types() if t.exposure_role in roles)

@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from scanner.resources.base import (
-    NO_EXPOSURE_YET,
+    NOT_EXPOSURE_ENDPOINT,
     Answers,
     Collector,
     DriftSeverity,
@@ -84,7 +84,7 @@ VPC_ENDPOINT = ResourceType(
     answers=Answers(describe=True),
     exposure_role=None,
     asff_type="Other",
-    absent={"exposure_role": NO_EXPOSURE_YET},
+    absent={"exposure_role": NOT_EXPOSURE_ENDPOINT},
 )
 
 TYPES = (VPC_ENDPOINT,)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from scanner.resources.base import (
-    NO_EXPOSURE_YET,
+    NOT_EXPOSURE_FLOW_LOG,
     Answers,
     Collector,
     DriftSeverity,
@@ -113,7 +113,7 @@ FLOW_LOG = ResourceType(
     answers=Answers(describe=True),
     exposure_role=None,
     asff_type="Other",
-    absent={"exposure_role": NO_EXPOSURE_YET},
+    absent={"exposure_role": NOT_EXPOSURE_FLOW_LOG},
 )
 
 TYPES = (FLOW_LOG,)

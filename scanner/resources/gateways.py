@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from scanner.resources.base import (
-    NO_EXPOSURE_YET,
+    NOT_EXPOSURE_EGRESS_ONLY,
     Answers,
     ChangeView,
     Collector,
@@ -115,9 +115,8 @@ INTERNET_GATEWAY = ResourceType(
         }
     ),
     answers=Answers(describe=True),
-    exposure_role=None,
+    exposure_role="path",
     asff_type="Other",
-    absent={"exposure_role": NO_EXPOSURE_YET},
 )
 
 EGRESS_ONLY_INTERNET_GATEWAY = ResourceType(
@@ -141,7 +140,7 @@ EGRESS_ONLY_INTERNET_GATEWAY = ResourceType(
     asff_type="Other",
     absent={
         "revert": "not automated yet: the plan asks a person to delete or accept it",
-        "exposure_role": NO_EXPOSURE_YET,
+        "exposure_role": NOT_EXPOSURE_EGRESS_ONLY,
     },
 )
 
@@ -184,9 +183,8 @@ NAT_GATEWAY = ResourceType(
     revert=Revert(delete_added=_delete_nat),
     events=frozenset({"CreateNatGateway", "DeleteNatGateway"}),
     answers=Answers(describe=True),
-    exposure_role=None,
+    exposure_role="owner",
     asff_type="Other",
-    absent={"exposure_role": NO_EXPOSURE_YET},
 )
 
 TYPES = (INTERNET_GATEWAY, EGRESS_ONLY_INTERNET_GATEWAY, NAT_GATEWAY)

@@ -7,7 +7,6 @@ from typing import Any
 
 from scanner.ec2params import nacl_entry_params
 from scanner.resources.base import (
-    NO_EXPOSURE_YET,
     Answers,
     ChangeView,
     Collector,
@@ -137,9 +136,8 @@ NETWORK_ACL = ResourceType(
         }
     ),
     answers=Answers(describe=True),
-    exposure_role=None,
+    exposure_role="path",
     asff_type="AwsEc2NetworkAcl",
-    absent={"exposure_role": NO_EXPOSURE_YET},
 )
 
 TYPES = (NETWORK_ACL,)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from scanner.resources.base import (
-    NO_EXPOSURE_YET,
+    NOT_EXPOSURE_PEERING,
     Answers,
     ChangeView,
     Collector,
@@ -115,7 +115,7 @@ PEERING_CONNECTION = ResourceType(
     answers=Answers(describe=True),
     exposure_role=None,
     asff_type="AwsEc2VpcPeeringConnection",
-    absent={"exposure_role": NO_EXPOSURE_YET},
+    absent={"exposure_role": NOT_EXPOSURE_PEERING},
 )
 
 TYPES = (PEERING_CONNECTION,)

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from scanner.resources.base import (
-    NO_EXPOSURE_YET,
+    NOT_EXPOSURE_MONITORING,
     Answers,
     ChangeView,
     Collector,
@@ -104,7 +104,7 @@ CLOUDTRAIL = ResourceType(
     ),
     exposure_role=None,
     asff_type="AwsCloudTrailTrail",
-    absent={"revert": NO_REVERT, "exposure_role": NO_EXPOSURE_YET},
+    absent={"revert": NO_REVERT, "exposure_role": NOT_EXPOSURE_MONITORING},
 )
 
 
@@ -182,7 +182,7 @@ CONFIG_RECORDER = ResourceType(
     ),
     exposure_role=None,
     asff_type="Other",
-    absent={"revert": NO_REVERT, "exposure_role": NO_EXPOSURE_YET},
+    absent={"revert": NO_REVERT, "exposure_role": NOT_EXPOSURE_MONITORING},
 )
 
 
@@ -232,7 +232,7 @@ GUARDDUTY_DETECTOR = ResourceType(
     ),
     exposure_role=None,
     asff_type="AwsGuardDutyDetector",
-    absent={"revert": NO_REVERT, "exposure_role": NO_EXPOSURE_YET},
+    absent={"revert": NO_REVERT, "exposure_role": NOT_EXPOSURE_MONITORING},
 )
 
 
@@ -300,7 +300,7 @@ ALARM = ResourceType(
     asff_type="AwsCloudWatchAlarm",
     absent={
         "revert": "not automated yet: restoring an alarm is PutMetricAlarm with every setting",
-        "exposure_role": NO_EXPOSURE_YET,
+        "exposure_role": NOT_EXPOSURE_MONITORING,
     },
 )
 

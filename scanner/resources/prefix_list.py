@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from scanner.resources.base import (
-    NO_EXPOSURE_YET,
     Answers,
     Collector,
     DriftSeverity,
@@ -80,11 +79,10 @@ PREFIX_LIST = ResourceType(
         }
     ),
     answers=Answers(describe=True, operations=(("ec2", "GetManagedPrefixListEntries"),)),
-    exposure_role=None,
+    exposure_role="path",
     asff_type="Other",
     absent={
         "revert": "the baseline keeps a list's settings, not its entries: a person restores it",
-        "exposure_role": NO_EXPOSURE_YET,
     },
 )
 

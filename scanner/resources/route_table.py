@@ -7,7 +7,6 @@ from typing import Any
 
 from scanner.ec2params import route_destination, route_target_param
 from scanner.resources.base import (
-    NO_EXPOSURE_YET,
     Answers,
     ChangeView,
     Collector,
@@ -162,9 +161,8 @@ ROUTE_TABLE = ResourceType(
         }
     ),
     answers=Answers(describe=True),
-    exposure_role=None,
+    exposure_role="path",
     asff_type="AwsEc2RouteTable",
-    absent={"exposure_role": NO_EXPOSURE_YET},
 )
 
 TYPES = (ROUTE_TABLE,)

@@ -7,7 +7,6 @@ from typing import Any
 
 from scanner.ec2params import ip_permission
 from scanner.resources.base import (
-    NO_EXPOSURE_YET,
     Answers,
     ChangeView,
     Collector,
@@ -160,9 +159,8 @@ SECURITY_GROUP = ResourceType(
         }
     ),
     answers=Answers(describe=True, id_params={"GroupNames": "GroupName"}),
-    exposure_role=None,
+    exposure_role="path",
     asff_type="AwsEc2SecurityGroup",
-    absent={"exposure_role": NO_EXPOSURE_YET},
 )
 
 TYPES = (SECURITY_GROUP,)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from scanner.resources.base import (
-    NO_EXPOSURE_YET,
     Answers,
     Collector,
     DriftSeverity,
@@ -44,11 +43,10 @@ SUBNET = ResourceType(
     revert=None,
     events=frozenset({"CreateSubnet", "DeleteSubnet", "ModifySubnetAttribute", *TAG_EVENTS}),
     answers=Answers(describe=True),
-    exposure_role=None,
+    exposure_role="path",
     asff_type="AwsEc2Subnet",
     absent={
         "revert": "a subnet holds running interfaces: a person reviews its drift",
-        "exposure_role": NO_EXPOSURE_YET,
     },
 )
 

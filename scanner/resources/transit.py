@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from scanner.resources.base import (
-    NO_EXPOSURE_YET,
+    NOT_EXPOSURE_TRANSIT,
     Answers,
     Collector,
     DriftSeverity,
@@ -58,7 +58,7 @@ TRANSIT_GATEWAY = ResourceType(
     answers=Answers(describe=True),
     exposure_role=None,
     asff_type="AwsEc2TransitGateway",
-    absent={"revert": NO_REVERT, "exposure_role": NO_EXPOSURE_YET},
+    absent={"revert": NO_REVERT, "exposure_role": NOT_EXPOSURE_TRANSIT},
 )
 
 ATTACHMENT_FIELDS = (
@@ -106,7 +106,7 @@ TRANSIT_ATTACHMENT = ResourceType(
     answers=Answers(describe=True),
     exposure_role=None,
     asff_type="Other",
-    absent={"revert": NO_REVERT, "exposure_role": NO_EXPOSURE_YET},
+    absent={"revert": NO_REVERT, "exposure_role": NOT_EXPOSURE_TRANSIT},
 )
 
 TYPES = (TRANSIT_GATEWAY, TRANSIT_ATTACHMENT)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from scanner.resources.base import (
-    NO_EXPOSURE_YET,
+    NOT_EXPOSURE_VPC,
     Answers,
     Collector,
     DriftSeverity,
@@ -75,7 +75,7 @@ VPC = ResourceType(
     asff_type="AwsEc2Vpc",
     absent={
         "revert": "deleting a VPC takes everything in it: a person reviews it",
-        "exposure_role": NO_EXPOSURE_YET,
+        "exposure_role": NOT_EXPOSURE_VPC,
     },
 )
 

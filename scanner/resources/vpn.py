@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from scanner.resources.base import (
-    NO_EXPOSURE_YET,
+    NOT_EXPOSURE_TRANSIT,
     Answers,
     Collector,
     DriftSeverity,
@@ -69,7 +69,7 @@ CUSTOMER_GATEWAY = ResourceType(
     answers=Answers(describe=True),
     exposure_role=None,
     asff_type="Other",
-    absent={"revert": NO_REVERT, "exposure_role": NO_EXPOSURE_YET},
+    absent={"revert": NO_REVERT, "exposure_role": NOT_EXPOSURE_TRANSIT},
 )
 
 
@@ -105,7 +105,7 @@ VPN_GATEWAY = ResourceType(
     answers=Answers(describe=True),
     exposure_role=None,
     asff_type="Other",
-    absent={"revert": NO_REVERT, "exposure_role": NO_EXPOSURE_YET},
+    absent={"revert": NO_REVERT, "exposure_role": NOT_EXPOSURE_TRANSIT},
 )
 
 CONNECTION_FIELDS = ("CustomerGatewayId", "VpnGatewayId", "TransitGatewayId", "Type")
@@ -153,7 +153,7 @@ VPN_CONNECTION = ResourceType(
     answers=Answers(describe=True),
     exposure_role=None,
     asff_type="AwsEc2VpnConnection",
-    absent={"revert": NO_REVERT, "exposure_role": NO_EXPOSURE_YET},
+    absent={"revert": NO_REVERT, "exposure_role": NOT_EXPOSURE_TRANSIT},
 )
 
 TYPES = (CUSTOMER_GATEWAY, VPN_GATEWAY, VPN_CONNECTION)
