@@ -499,7 +499,8 @@ def mark_exposure_drift(ctx: ScanContext) -> ScanContext:
     from scanner.model import Finding
 
     assert ctx.snapshot is not None
-    marked = exposure_drift(ctx.findings, ctx.deltas, ctx.snapshot, ctx.snapshot)
+    # The live side is the exposure compute_exposure already found (analysed once).
+    marked = exposure_drift(ctx.findings, ctx.deltas, ctx.snapshot, ctx.snapshot, ctx.exposure)
     return ctx.advance(findings=tuple(sorted(marked, key=Finding.sort_key)))
 
 

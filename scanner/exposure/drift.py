@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from scanner import resources as catalog
 from scanner.exposure import intervals as iv
 from scanner.exposure.engine import analyse_region
-from scanner.exposure.model import Exposure
+from scanner.exposure.model import Exposure, ExposureReport
 from scanner.exposure.verdicts import traffic_text
 from scanner.model import Finding
 from scanner.snapshot import region_data, resources_of
@@ -259,24 +259,34 @@ def exposure_drift(
     deltas: Sequence[Delta],
     before: Mapping[str, Any],
     after: Mapping[str, Any],
+    analysed: ExposureReport | None = None,
 ) -> list[Finding]:
     """``findings`` with each drift finding whose delta creates a new internet exposure
     marked. ``before`` and ``after`` are snapshots; each region of ``before`` is taken as it
     is (``review``: the base baseline) or, when it is the same object as ``after``, is the
-    live region with the deltas reverted (``scan``)."""
+    live region with the deltas reverted (``scan``). ``analysed``: the exposures of the whole
+    of ``after`` when the caller already has them (``scan`` computed them for its report),
+    so each drifted region is analysed once, as it was before the changes."""
     by_region: dict[tuple[str, str], list[Delta]] = defaultdict(list)
     for delta in deltas:
         by_region[(delta.account, delta.region)].append(delta)
+    known: dict[tuple[str, str], list[Exposure]] | None = None
+    if analysed is not None:
+        known = defaultdict(list)
+        for record in analysed.exposures:
+            known[(record.account, record.region)].append(record)
     marks: dict[tuple[str, str, str, str, str], list[Exposure]] = {}
     for (account, region), mine in sorted(by_region.items()):
         live = _resources(after, account, region)
         if not live:
             continue
         earlier = revert(live, mine) if before is after else _resources(before, account, region)
-        fresh = new_exposures(
-            analyse_region(earlier, account, region).exposures,
-            analyse_region(live, account, region).exposures,
+        now = (
+            known.get((account, region), [])
+            if known is not None
+            else analyse_region(live, account, region).exposures
         )
+        fresh = new_exposures(analyse_region(earlier, account, region).exposures, now)
         for index, exposures in credit(fresh, mine, live, account, region).items():
             d = mine[index]
             marks[(d.account, d.region, d.resource_type, d.resource_id, d.change)] = exposures

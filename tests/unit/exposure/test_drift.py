@@ -8,9 +8,13 @@ import copy
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from scanner.baseline import store
 from scanner.drift.against import compute_drift
 from scanner.drift.findings import drift_findings
+from scanner.exposure import analyse
+from scanner.exposure import drift as drift_module
 from scanner.exposure.drift import exposure_drift, new_exposures
 from scanner.exposure.model import Attachment, Exposure
 from scanner.model import Finding
@@ -169,3 +173,34 @@ def test_new_exposures_are_cut_to_the_new_ports_and_sources() -> None:
     everything = [record("all", (-1, -1), ("0.0.0.0/0",))]
     assert new_exposures(everything, after) == []
     assert len(new_exposures(after, everything)) == 1
+
+
+def test_with_the_scans_exposures_the_live_region_is_not_analysed_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """scan already has the live exposures (compute_exposure): the drift stage analyses each
+    drifted region once (the world before), plus one counterfactual per delta, and marks
+    exactly what it marks when it analyses the live region itself."""
+    before = base(perms=[w.perm(ports=(443, 443))])
+    after = copy.deepcopy(before)
+    after["aws.security-group"][0]["IpPermissions"].append(w.perm(ports=(22, 22)))
+    baselines = tmp_path / "baselines"
+    store.write_all(baselines, sorted(store.project_snapshot(snapshot(before)).items()))
+    live = snapshot(after)
+    deltas = compute_drift(live, str(baselines))
+    findings = drift_findings(deltas, revert_actions)
+    calls: list[int] = []
+    real = drift_module.analyse_region
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(drift_module, "analyse_region", counted)
+    alone = exposure_drift(findings, deltas, live, live)
+    alone_calls = len(calls)
+    calls.clear()
+    reused = exposure_drift(findings, deltas, live, live, analyse(live))
+    assert reused == alone
+    assert any(f.severity == "critical" for f in reused)
+    assert (alone_calls, len(calls)) == (2 + len(deltas), 1 + len(deltas))
