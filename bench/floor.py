@@ -58,6 +58,8 @@ def enrich_calls(collector: Collector, items: list[Any]) -> int:
 
 def _all_items(client: Any, collector: Collector) -> list[Any]:
     response = getattr(client, collector.operation)(**collector.params)
+    if collector.single:  # one object a region (VPC Block Public Access): one call, one item
+        return [response[collector.result_key]]
     return list(response.get(collector.result_key, []))
 
 

@@ -59,6 +59,8 @@ OPERATIONS = frozenset(
         "DescribeTransitGatewayAttachments",
         "DescribeTransitGateways",
         "DescribeVpcEndpoints",
+        "DescribeVpcBlockPublicAccessExclusions",
+        "DescribeVpcBlockPublicAccessOptions",
         "DescribeVpcPeeringConnections",
         "DescribeVpcs",
         "DescribeVpnConnections",

@@ -71,7 +71,9 @@ def read_all(client: Any, collector: Collector) -> list[dict[str, Any]]:
     """Every item of one type in one region: one paginated call sequence, largest pages."""
     items: list[Any] = []
     params = dict(collector.params)
-    if client.can_paginate(collector.operation):
+    if collector.single:
+        items.append(_single(collector, getattr(client, collector.operation)(**params)))
+    elif client.can_paginate(collector.operation):
         pagination: dict[str, Any] = {}
         if collector.page_size:
             pagination["PageSize"] = collector.page_size
@@ -79,14 +81,36 @@ def read_all(client: Any, collector: Collector) -> list[dict[str, Any]]:
         for page in paginator.paginate(**params, PaginationConfig=pagination):
             items.extend(page.get(collector.result_key, []))
     else:
-        response = getattr(client, collector.operation)(**params)
-        items.extend(response.get(collector.result_key, []))
+        # botocore has no paginator for some token-paged calls (BPA's exclusions): follow
+        # NextToken here, at the largest page, so no page is silently dropped.
+        if collector.page_size:
+            params[collector.page_size_param] = collector.page_size
+        seen: set[str] = set()
+        while True:
+            response = getattr(client, collector.operation)(**params)
+            items.extend(response.get(collector.result_key, []))
+            token = response.get("NextToken")
+            if not isinstance(token, str) or not token or token in seen:
+                break
+            seen.add(token)
+            params["NextToken"] = token
     items = checked_items(collector, items)
     if collector.keep is not None:
         items = [item for item in items if collector.keep(item)]
     if collector.enrich is not None:
         items = collector.enrich(client, items)
     return sorted(items, key=lambda item: resource_id_of(collector.type, item))
+
+
+def _single(collector: Collector, response: Any) -> Any:
+    """The one object of a ``single`` collector's answer; its absence is a malformed answer
+    (an account setting is always there: reading nothing must not pass for "off")."""
+    value = response.get(collector.result_key) if isinstance(response, dict) else None
+    if not isinstance(value, dict):
+        raise MalformedResponse(
+            f"{collector.api_operation}: no {collector.result_key} object in the answer"
+        )
+    return value
 
 
 # botocore retries errors and dropped connections, never an answer it could not parse (a

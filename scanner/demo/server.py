@@ -29,13 +29,24 @@ def _require_moto() -> Any:
 class MotoServer:
     """moto's ThreadedMotoServer bound to 127.0.0.1 on a free port, with optional middleware."""
 
-    def __init__(self, middleware: Middleware | None = None) -> None:
+    def __init__(self, middleware: Middleware | None = None, block_public_access: bool = True):
         module = _require_moto()
         wrap = middleware
+        # moto does not implement VPC Block Public Access: answered as AWS does (off in a
+        # fresh account), nearest to moto, unless the caller wants moto's own failure.
+        bpa: Middleware | None = None
+        if block_public_access:
+            from scanner.demo.bpa import BpaStore
+            from scanner.demo.bpa import block_public_access as bpa_middleware
+
+            self.bpa = BpaStore()
+            bpa = bpa_middleware(self.bpa)
 
         class _Server(module.ThreadedMotoServer):  # type: ignore[name-defined]
             def _server_entry(self) -> None:
                 app: WsgiApp = module.DomainDispatcherApplication(module.create_backend_app)
+                if bpa is not None:
+                    app = bpa(app)
                 if wrap is not None:
                     app = wrap(app)
                 self._server = module.make_server(

@@ -14,6 +14,8 @@ For one interface, family, protocol and port, the exposed sources are the inters
   Windows 49152-65535, both inside it). A client picks its own port, so one allowed port
   is enough; the path says which client ports get replies;
 - the union of the sources of the interface's security-group rules for that port,
+- nothing at all where VPC Block Public Access blocks inbound internet traffic to the subnet
+  (:mod:`scanner.exposure.bpa`),
 
 provided the interface is attached and has an internet address in the family. Ports and
 addresses are interval sets: the port space is cut only at the edges of the rules and
@@ -95,6 +97,10 @@ class _Path:
     inbound: list[Entry] | None  # None: no ACL known, everything passes
     outbound: list[Entry] | None
     replies: dict[int, Reply]
+    # VPC Block Public Access: the step that drops every inbound connection, or the
+    # exclusion that exempts the subnet (None, None: BPA is off).
+    bpa_block: Step | None = None
+    bpa_exclusion: Step | None = None
 
 
 class RegionEngine:
@@ -131,7 +137,10 @@ class RegionEngine:
             inbound = parse_entries(acl, egress=False, family=family)
             outbound = parse_entries(acl, egress=True, family=family)
         acl_id = str(acl.get("NetworkAclId", "")) if acl is not None else ""
-        found = _Path(subnet, vpc, family, route, igw, acl_id, inbound, outbound, {})
+        bpa_block, bpa_exclusion = self.world.bpa.inbound(subnet, vpc)
+        found = _Path(
+            subnet, vpc, family, route, igw, acl_id, inbound, outbound, {}, bpa_block, bpa_exclusion
+        )
         self._paths[key] = found
         return found
 
@@ -209,7 +218,7 @@ class RegionEngine:
         result: list[Admission] = []
         path = self.path(subnet, vpc, family)
         perms = self.group_permissions(group_ids, family)
-        if path.igw and perms:
+        if path.igw and perms and path.bpa_block is None:
             result = self._admit(path, perms)
         self._admissions[key] = result
         return result
@@ -258,6 +267,8 @@ class RegionEngine:
         claims = [c for c in path.route.claims if c.to_igw and iv.intersect(c.ranges, sources)]
         for gateway in sorted({c.target for c in claims}):
             steps.append(Step(IGW, gateway, f"attached to {path.vpc}"))
+        if path.bpa_exclusion is not None:
+            steps.append(path.bpa_exclusion)
         for claim in claims:
             detail = f"{claim.destination} -> {claim.target} ({path.route.how()})"
             steps.append(Step(RT, path.route.table_id, detail))
@@ -308,6 +319,8 @@ class RegionEngine:
         reached = iv.intersect(sources, path.igw)
         if not reached:
             return Step(RT, path.route.table_id, _no_igw(path.route, sources, path.family))
+        if path.bpa_block is not None:
+            return path.bpa_block  # the gateway itself drops it, whatever the NACL says
         if perm.protocol == proto.ALL:
             mentioned = [e.protocol for e in (path.inbound or []) + (path.outbound or [])]
             atoms = proto.atoms(mentioned, family=path.family)

@@ -35,6 +35,7 @@ from scanner.textsafe import one_line
 
 SG = "aws.security-group"
 ACL = "aws.network-acl"
+BPA = "aws.vpc-block-public-access"
 NACL_EVIDENCE = "c7n:nacl-open-ingress"
 # An open rule that reaches nothing: two steps down, never below low.
 LOWERED: dict[str, Severity] = {"critical": "medium", "high": "low", "medium": "low"}
@@ -324,8 +325,8 @@ def _sg_blocked(
 
 def _cut_text(blocked: Blocked) -> str:
     step = blocked.blocked_by
-    if step.type == "aws.eni" and step.id == blocked.eni:
-        return step.detail
+    if (step.type == "aws.eni" and step.id == blocked.eni) or step.type == BPA:
+        return step.detail  # "VPC Block Public Access: block-bidirectional" names itself
     return f"{step.type.removeprefix('aws.')} {step.id}: {step.detail}"
 
 

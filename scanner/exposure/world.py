@@ -14,6 +14,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from scanner.exposure.bpa import BlockPublicAccess
+
 Item = Mapping[str, Any]
 
 # DescribeInternetGateways says "available" for an attached gateway (not "attached").
@@ -47,6 +49,7 @@ class RegionWorld:
     # IGW id -> the VPCs it is attached to; None: gateways were not collected at all.
     igw_vpcs: dict[str, frozenset[str]] | None = None
     nat_gateways: dict[str, Item] = field(default_factory=dict)
+    bpa: BlockPublicAccess = field(default_factory=BlockPublicAccess)
 
     @classmethod
     def build(cls, resources: Mapping[str, Sequence[Item]]) -> RegionWorld:
@@ -84,6 +87,7 @@ class RegionWorld:
                 world.igw_vpcs[str(igw.get("InternetGatewayId"))] = vpcs
         for nat in resources.get("aws.nat-gateway", []):
             world.nat_gateways[str(nat.get("NatGatewayId"))] = nat
+        world.bpa = BlockPublicAccess.build(resources)
         return world
 
     def route_table(self, subnet_id: str, vpc_id: str) -> RouteTableChoice | None:

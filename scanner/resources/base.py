@@ -49,6 +49,10 @@ class Collector:
     enrich: Enricher | None = None
     extra_operations: tuple[tuple[str, str], ...] = ()  # (service, Operation) used by enrich
     description: str = ""
+    # The result key holds one object, not a list (an account setting such as VPC Block
+    # Public Access): the region's one item. A response without it is malformed, never
+    # "nothing there".
+    single: bool = False
 
     @property
     def api_operation(self) -> str:

@@ -8,6 +8,7 @@ from types import ModuleType
 from scanner.registry import Registry
 from scanner.resources import (
     addresses,
+    block_public_access,
     endpoints,
     flow_log,
     gateways,
@@ -40,6 +41,7 @@ FAMILIES: tuple[ModuleType, ...] = (
     transit,
     flow_log,
     prefix_list,
+    block_public_access,
     posture,
 )
 

@@ -253,3 +253,90 @@ def test_scan_findings_on_open_rules_follow_reachability(aws: AwsEnv, tmp_path: 
     assert {"reachable": False, "enis": [latent], "blocked_by": cut["exposure"]["blocked_by"]} in (
         exposed
     )
+
+
+def test_vpc_block_public_access_cuts_every_path_and_an_exclusion_reopens_one(
+    aws: AwsEnv, tmp_path: Any
+) -> None:
+    """BPA is collected like any type (the embedded server answers it as AWS does): in
+    block-bidirectional mode nothing is reachable and every open rule says BPA cut it; an
+    allow-bidirectional exclusion of web-1's subnet puts it back, with the exclusion on the
+    path; an allow-egress one does not."""
+    world = build(aws)
+    ec2 = aws.client("ec2", REGION)
+    ec2.modify_vpc_block_public_access_options(InternetGatewayBlockMode="block-bidirectional")
+    code, output = run("--format", "json")
+    assert code == 0, output  # nothing reachable, so nothing unapproved
+    report = json.loads(output)
+    assert report["exposures"] == []
+    cut = {
+        (b["eni"], b["from_port"]): b["blocked_by"]["detail"]
+        for b in report["blocked"]
+        if b["blocked_by"]["type"] == "aws.vpc-block-public-access"
+    }
+    bpa = "VPC Block Public Access: block-bidirectional"
+    assert cut == {
+        (world.web, 22): bpa,
+        (world.web, 443): bpa,
+        (world.denied, 22): bpa,
+        (world.denied, 443): bpa,
+    }
+    out = tmp_path / "reports"
+    result = CliRunner().invoke(
+        cli, ["scan", "--regions", REGION, "-o", str(out), "--fail-on", "none"]
+    )
+    assert result.exit_code == 0, result.output  # BPA read: coverage complete
+    findings = json.loads((out / "findings.json").read_text())["findings"]
+    ssh = next(f for f in findings if (f["rule_id"], f["resource_id"]) == ("NW-SG-002", world.sg))
+    assert ssh["exposure"]["reachable"] is False
+    assert bpa in ssh["exposure"]["blocked_by"] and ssh["severity"] == "medium"
+
+    subnet = ec2.describe_network_interfaces(NetworkInterfaceIds=[world.web])["NetworkInterfaces"][
+        0
+    ]["SubnetId"]
+    egress = ec2.create_vpc_block_public_access_exclusion(
+        SubnetId=subnet, InternetGatewayExclusionMode="allow-egress"
+    )["VpcBlockPublicAccessExclusion"]["ExclusionId"]
+    assert json.loads(run("--format", "json")[1])["exposures"] == []
+    ec2.delete_vpc_block_public_access_exclusion(ExclusionId=egress)
+    excluded = ec2.create_vpc_block_public_access_exclusion(
+        SubnetId=subnet, InternetGatewayExclusionMode="allow-bidirectional"
+    )["VpcBlockPublicAccessExclusion"]["ExclusionId"]
+    code, output = run("--format", "json")
+    assert code == 1, output
+    exposures = json.loads(output)["exposures"]
+    assert {e["eni"] for e in exposures} == {world.web}
+    assert all(
+        ("aws.vpc-block-public-access-exclusion", excluded)
+        in [(s["type"], s["id"]) for s in e["path"]]
+        for e in exposures
+    )
+
+
+def test_bpa_that_cannot_be_read_is_a_coverage_gap_not_a_crash_and_not_off(
+    tmp_path: Any, monkeypatch: Any
+) -> None:
+    """moto alone answers the BPA calls with an HTML 500: the scan goes on, records the two
+    types as unreadable (exit 3, incomplete) and assumes nothing is blocked."""
+    from scanner.demo.server import MotoServer
+
+    server = MotoServer(block_public_access=False)
+    server.start()
+    try:
+        server.reset()
+        monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+        monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+        monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
+        monkeypatch.setenv("AWS_ENDPOINT_URL", server.url)
+        snapshot = tmp_path / "snapshot.json"
+        result = CliRunner().invoke(cli, ["collect", "--regions", REGION, "-o", str(snapshot)])
+        assert result.exit_code == 3, result.output
+        errors = json.loads(snapshot.read_text())["accounts"]
+        [account] = errors.values()
+        gaps = {e["type"]: e["code"] for e in account["regions"][REGION]["errors"]}
+        assert gaps == {
+            "aws.vpc-block-public-access": "UnparseableResponse",
+            "aws.vpc-block-public-access-exclusion": "UnparseableResponse",
+        }
+    finally:
+        server.stop()

@@ -12,7 +12,7 @@ from botocore.exceptions import ClientError
 from botocore.stub import Stubber
 
 from scanner.collect.collectors import COLLECTORS
-from scanner.collect.units import error_record, read_all
+from scanner.collect.units import MalformedResponse, error_record, read_all
 
 
 def ec2_client() -> object:
@@ -85,8 +85,81 @@ def test_declared_page_size_is_within_the_api_limits(rtype: str) -> None:
             not client.can_paginate(collector.operation) or collector.page_size_param not in members
         )
         return
-    assert client.can_paginate(collector.operation)
+    # Paged by botocore's paginator, or by read_all following NextToken itself.
+    output = operation.output_shape.members if operation.output_shape else {}
+    assert client.can_paginate(collector.operation) or "NextToken" in output
     shape = members[collector.page_size_param]
     maximum = shape.metadata.get("max")
     if maximum is not None:
         assert collector.page_size <= maximum
+
+
+def test_the_bpa_setting_is_the_regions_one_item() -> None:
+    client = ec2_client()
+    options = {
+        "AwsAccountId": "111111111111",
+        "AwsRegion": "us-east-1",
+        "State": "update-complete",
+        "InternetGatewayBlockMode": "block-ingress",
+        "ExclusionsAllowed": "allowed",
+    }
+    with Stubber(client) as stub:
+        stub.add_response(
+            "describe_vpc_block_public_access_options", {"VpcBlockPublicAccessOptions": options}, {}
+        )
+        items = read_all(client, COLLECTORS.get("aws.vpc-block-public-access"))
+        stub.assert_no_pending_responses()
+    assert items == [options]
+
+
+def test_a_bpa_answer_without_the_setting_is_malformed_not_off() -> None:
+    client = ec2_client()
+    with Stubber(client) as stub:
+        stub.add_response("describe_vpc_block_public_access_options", {}, {})
+        with pytest.raises(MalformedResponse) as raised:
+            read_all(client, COLLECTORS.get("aws.vpc-block-public-access"))
+    record = error_record("aws.vpc-block-public-access", raised.value)
+    assert (record["type"], record["code"]) == (
+        "aws.vpc-block-public-access",
+        "UnparseableResponse",
+    )
+
+
+def test_bpa_exclusions_follow_next_token_at_the_largest_page() -> None:
+    # botocore has no paginator for this call: read_all follows NextToken itself.
+    def exclusion(n: int) -> dict[str, object]:
+        return {
+            "ExclusionId": f"exclusion-{n}",
+            "InternetGatewayExclusionMode": "allow-bidirectional",
+            "ResourceArn": f"arn:aws:ec2:us-east-1:111111111111:subnet/subnet-{n}",
+            "State": "create-complete",
+        }
+
+    client = ec2_client()
+    with Stubber(client) as stub:
+        stub.add_response(
+            "describe_vpc_block_public_access_exclusions",
+            {"VpcBlockPublicAccessExclusions": [exclusion(2)], "NextToken": "t-2"},
+            {"MaxResults": 1000},
+        )
+        stub.add_response(
+            "describe_vpc_block_public_access_exclusions",
+            {"VpcBlockPublicAccessExclusions": [exclusion(1)]},
+            {"MaxResults": 1000, "NextToken": "t-2"},
+        )
+        items = read_all(client, COLLECTORS.get("aws.vpc-block-public-access-exclusion"))
+        stub.assert_no_pending_responses()
+    assert [i["ExclusionId"] for i in items] == ["exclusion-1", "exclusion-2"]
+
+
+def test_a_repeated_next_token_ends_the_read() -> None:
+    client = ec2_client()
+    with Stubber(client) as stub:
+        for params in ({"MaxResults": 1000}, {"MaxResults": 1000, "NextToken": "same"}):
+            stub.add_response(
+                "describe_vpc_block_public_access_exclusions",
+                {"VpcBlockPublicAccessExclusions": [], "NextToken": "same"},
+                params,
+            )
+        assert read_all(client, COLLECTORS.get("aws.vpc-block-public-access-exclusion")) == []
+        stub.assert_no_pending_responses()

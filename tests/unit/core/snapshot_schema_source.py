@@ -81,7 +81,9 @@ def item_schemas() -> dict[str, Any]:
             item = {"type": "object", "properties": {**properties, **added}}
         else:
             output = model.operation_model(collector.api_operation).output_shape
-            member = output.members[collector.result_key].member
+            listed = output.members[collector.result_key]
+            # A single collector's item is the result object itself (an account setting).
+            member = listed if collector.single else listed.member
             item = dict(defs[shape_schema(member, defs)["$ref"].split("/")[-1]])
         item["required"] = [collector.id_key]
         item["properties"] = {**item["properties"], collector.id_key: {"type": "string"}}

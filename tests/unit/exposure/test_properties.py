@@ -129,6 +129,48 @@ def interface(draw: Any, index: int) -> dict[str, Any]:
     )
 
 
+EXCLUSION_STATES = [
+    "create-complete",
+    "create-complete",
+    "create-in-progress",
+    "create-failed",
+    "update-in-progress",
+    "update-complete",
+    "update-failed",
+    "delete-in-progress",
+    "delete-complete",
+    "disable-in-progress",
+    "disable-complete",
+]
+
+
+@st.composite
+def block_public_access(draw: Any) -> dict[str, list[dict[str, Any]]]:
+    """Half the time not read or off (so paths stay open often), else a blocking mode, sometimes
+    changing or with exclusions forbidden, and exclusions of either subnet or VPC."""
+    mode = draw(st.sampled_from([None, "off", "block-bidirectional", "block-ingress"]))
+    if mode is None:
+        return {}
+    options = w.bpa(
+        mode,
+        state=draw(st.sampled_from(["update-complete"] * 3 + ["update-in-progress"])),
+        exclusions_allowed=draw(st.sampled_from(["allowed"] * 3 + ["not-allowed"])),
+    )
+    exclusions = [
+        w.bpa_exclusion(
+            f"exclusion-{n}",
+            draw(st.sampled_from(["subnet-1", "subnet-1", "subnet-2", "vpc-1", "vpc-1", "vpc-2"])),
+            draw(st.sampled_from(["allow-bidirectional", "allow-egress"])),
+            draw(st.sampled_from(EXCLUSION_STATES)),
+        )
+        for n in range(draw(st.integers(0, 3)))
+    ]
+    return {
+        "aws.vpc-block-public-access": [options],
+        "aws.vpc-block-public-access-exclusion": exclusions,
+    }
+
+
 @st.composite
 def regions(draw: Any) -> dict[str, list[dict[str, Any]]]:
     tables = [w.route_table("rtb-main", draw(routes()), main=True)]
@@ -163,6 +205,7 @@ def regions(draw: Any) -> dict[str, list[dict[str, Any]]]:
             w.prefix_list("pl-2", draw(st.lists(st.sampled_from([*V4, *V6]), max_size=2))),
         ],
         "aws.eni": [draw(interface(i)) for i in range(1, draw(st.integers(1, 3)) + 1)],
+        **draw(block_public_access()),
     }
 
 

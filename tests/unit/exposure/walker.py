@@ -84,6 +84,41 @@ def route_to_igw(resources: Mapping[str, list[Item]], subnet: str, vpc: str, src
     return False
 
 
+# The exclusion states in which an exclusion is in force (scanner/exposure/bpa.py's reading
+# of AWS's states, written out again here).
+EXCLUSION_IN_FORCE = (
+    "create-complete",
+    "update-in-progress",
+    "update-complete",
+    "update-failed",
+    "delete-in-progress",
+    "disable-in-progress",
+)
+
+
+def bpa_admits(resources: Mapping[str, list[Item]], subnet: str, vpc: str) -> bool:
+    """Does VPC Block Public Access let a connection from the internet into the subnet?"""
+    settings = resources.get("aws.vpc-block-public-access", [])
+    if not settings:
+        return True  # not read: nothing assumed
+    options = settings[0]
+    if options["State"] == "update-in-progress":
+        return True
+    if options["InternetGatewayBlockMode"] not in ("block-bidirectional", "block-ingress"):
+        return True
+    if options.get("ExclusionsAllowed") == "not-allowed":
+        return False
+    for exclusion in resources.get("aws.vpc-block-public-access-exclusion", []):
+        arn = exclusion["ResourceArn"]
+        if (
+            exclusion["State"] in EXCLUSION_IN_FORCE
+            and exclusion["InternetGatewayExclusionMode"] == "allow-bidirectional"
+            and (arn.endswith(f":subnet/{subnet}") or arn.endswith(f":vpc/{vpc}"))
+        ):
+            return True
+    return False
+
+
 def acl_allows(
     resources: Mapping[str, list[Item]],
     subnet: str,
@@ -165,6 +200,7 @@ def packet_admitted(
     groups = [g["GroupId"] for g in eni.get("Groups", [])]
     return (
         route_to_igw(resources, subnet, vpc, src)
+        and bpa_admits(resources, subnet, vpc)
         and acl_allows(resources, subnet, vpc, False, src, protocol, port)
         and (
             not check_reply or acl_allows(resources, subnet, vpc, True, src, protocol, client_port)

@@ -199,3 +199,30 @@ def world(
     for key, items in (extra or {}).items():
         resources.setdefault(key, []).extend(items)
     return resources
+
+
+def bpa(mode: str, state: str = "update-complete", exclusions_allowed: str = "allowed") -> Item:
+    """The region's VPC Block Public Access setting as DescribeVpcBlockPublicAccessOptions
+    gives it."""
+    return {
+        "AwsAccountId": ACCOUNT,
+        "AwsRegion": REGION,
+        "State": state,
+        "InternetGatewayBlockMode": mode,
+        "ExclusionsAllowed": exclusions_allowed,
+    }
+
+
+def bpa_exclusion(
+    exclusion_id: str,
+    target: str,
+    mode: str = "allow-bidirectional",
+    state: str = "create-complete",
+) -> Item:
+    kind = "subnet" if target.startswith("subnet-") else "vpc"
+    return {
+        "ExclusionId": exclusion_id,
+        "InternetGatewayExclusionMode": mode,
+        "ResourceArn": f"arn:aws:ec2:{REGION}:{ACCOUNT}:{kind}/{target}",
+        "State": state,
+    }

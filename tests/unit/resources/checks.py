@@ -89,6 +89,10 @@ def assert_collector_agrees_with_botocore(rtype: ResourceType) -> None:
     output = operation.output_shape
     assert output is not None and collector.result_key in output.members, collector.result_key
     listed = output.members[collector.result_key]
+    if collector.single:  # one object per region (an account setting), with its id
+        assert listed.type_name == "structure", listed.type_name
+        assert collector.id_key in listed.members, collector.id_key
+        return
     assert listed.type_name == "list", listed.type_name
     if listed.member.type_name == "structure":
         assert collector.id_key in listed.member.members, collector.id_key

@@ -118,6 +118,22 @@ SAMPLES: dict[str, dict[str, Any]] = {
         "Attachments": [{"VpcId": "vpc-1", "State": "attached"}],
         "Tags": TAGS,
     },
+    "aws.vpc-block-public-access": {
+        "AwsAccountId": ACCOUNT,
+        "AwsRegion": "us-east-1",
+        "State": "update-complete",
+        "InternetGatewayBlockMode": "block-bidirectional",
+        "ExclusionsAllowed": "allowed",
+        "LastUpdateTimestamp": "2026-11-02T10:00:00+00:00",
+    },
+    "aws.vpc-block-public-access-exclusion": {
+        "ExclusionId": "exclusion-0123456789abcdef0",
+        "InternetGatewayExclusionMode": "allow-bidirectional",
+        "ResourceArn": f"arn:aws:ec2:us-east-1:{ACCOUNT}:subnet/subnet-1",
+        "State": "create-complete",
+        "CreationTimestamp": "2026-11-02T10:00:00+00:00",
+        "Tags": TAGS,
+    },
     "aws.peering-connection": {
         "VpcPeeringConnectionId": "pcx-1",
         "RequesterVpcInfo": {
