@@ -68,6 +68,11 @@ def create_every_type(client: ClientFactory, region: str, suffix: str = "") -> d
         AddressFamily="IPv4",
         Entries=[{"Cidr": "203.0.113.0/24", "Description": "office"}],
     )
+    # BPA: the region's setting exists from the start (growth 0); one exclusion is created.
+    ec2.modify_vpc_block_public_access_options(InternetGatewayBlockMode="block-ingress")
+    ec2.create_vpc_block_public_access_exclusion(
+        SubnetId=subnet_a, InternetGatewayExclusionMode="allow-bidirectional"
+    )
     trail = client("cloudtrail", region)
     trail.create_trail(Name=f"trail-{region}", S3BucketName=bucket)
     trail.start_logging(Name=f"trail-{region}")
@@ -114,6 +119,8 @@ def create_every_type(client: ClientFactory, region: str, suffix: str = "") -> d
         "aws.transit-attachment": 1,
         "aws.flow-log": 1,
         "aws.prefix-list": 1,
+        "aws.vpc-block-public-access": 0,  # one a region, before and after
+        "aws.vpc-block-public-access-exclusion": 1,
         "aws.cloudtrail": 1,
         "aws.config-recorder": 1,
         "aws.guardduty-detector": 1,
