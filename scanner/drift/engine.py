@@ -66,6 +66,17 @@ def _match(
     ]
 
 
+def _as_old_as(
+    before: Mapping[str, Any], after: Mapping[str, Any], later: frozenset[str]
+) -> Mapping[str, Any]:
+    """``after`` without the fields the baseline entry predates (a projection grew them
+    after it was written): their first appearance is not a change."""
+    missing = [key for key in later if key in after and key not in before]
+    if not missing:
+        return after
+    return {k: v for k, v in after.items() if k not in missing}
+
+
 def diff_region(
     account: str, region: str, baseline: RegionBaseline, live: TypeResources
 ) -> list[Delta]:
@@ -74,12 +85,14 @@ def diff_region(
     for rtype in sorted(live):
         old_side = baseline.resources.get(rtype, {})
         new_side = live[rtype]
-        keyed = projection_of(rtype).keyed_lists
+        projection = projection_of(rtype)
+        keyed = projection.keyed_lists
         for old_id, new_id in _match(rtype, old_side, new_side):
             before = old_side.get(old_id) if old_id else None
             after = new_side.get(new_id) if new_id else None
             if before is not None and after is not None:
-                changes = tuple(diff_fields(before, after, keyed))
+                compared = _as_old_as(before, after, projection.later_fields)
+                changes = tuple(diff_fields(before, compared, keyed))
                 if not changes:
                     continue
                 kind = "modified"

@@ -72,6 +72,10 @@ def _project_eni(i: Fields) -> Item:
         "security_groups": sorted(g["GroupId"] for g in i.get("Groups", [])),
         "private_ips": sorted(p["PrivateIpAddress"] for p in i.get("PrivateIpAddresses", [])),
         "public_ip": (i.get("Association") or {}).get("PublicIp"),
+        # What the interface belongs to, so that review can name the instance a change
+        # exposes ("i-0abc (web-1)"), not only the interface (type, description and the
+        # Name tag are above).
+        "instance": (i.get("Attachment") or {}).get("InstanceId"),
         "tags": tags({"Tags": i.get("TagSet") or i.get("Tags") or []}),
     }
 
@@ -91,6 +95,8 @@ def _unproject_eni(rid: str, f: Fields, account: str) -> Item:
         out["PrivateIpAddress"] = f["private_ips"][0]
     if f.get("public_ip"):
         out["Association"] = {"PublicIp": f["public_ip"]}
+    if f.get("instance"):
+        out["Attachment"] = {"InstanceId": f["instance"], "Status": "attached"}
     return out
 
 
@@ -108,7 +114,7 @@ NETWORK_INTERFACE = ResourceType(
         1000,
     ),
     arn=ec2_arn("network-interface"),
-    projection=Projection(_project_eni),
+    projection=Projection(_project_eni, later_fields=frozenset({"instance"})),
     unproject=_unproject_eni,
     severity=DriftSeverity(removal="other", exposes=_has_public_ip),
     revert=None,

@@ -78,6 +78,9 @@ class Projection:
     keyed_lists: Mapping[str, KeyFunc] = field(default_factory=dict)
     is_live: Callable[[Mapping[str, Any]], bool] = _always_live
     natural_key: Callable[[Mapping[str, Any]], str] | None = None  # survives re-creation
+    # Fields added to the projection after baselines were first written: a baseline entry
+    # without one predates it, which is not drift; one that has it drifts when it changes.
+    later_fields: frozenset[str] = frozenset()
 
 
 # The inverse of a projection: (resource id, baseline fields, account) -> a raw item in the

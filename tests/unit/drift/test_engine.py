@@ -291,3 +291,34 @@ def test_baseline_bytes_are_stable() -> None:
     assert first == again
     assert first.startswith("# netwarden baseline")
     assert "account: '111111111111'" in first
+
+
+ENI = {
+    "NetworkInterfaceId": "eni-1",
+    "VpcId": "vpc-1",
+    "SubnetId": "subnet-1",
+    "InterfaceType": "interface",
+    "Status": "in-use",
+    "Groups": [{"GroupId": "sg-1"}],
+    "PrivateIpAddresses": [{"PrivateIpAddress": "10.0.1.5"}],
+    "Attachment": {"InstanceId": "i-1", "Status": "attached"},
+    "TagSet": [{"Key": "Name", "Value": "web-1"}],
+}
+
+
+def test_a_baseline_that_predates_the_interfaces_instance_field_is_no_drift() -> None:
+    """Baselines written before interfaces recorded their instance lack the field: its first
+    appearance is not a change (no drift for every interface after an upgrade)."""
+    old_entry = project("aws.eni", ENI)
+    assert old_entry.pop("instance") == "i-1"
+    baseline = baseline_of({"aws.eni": {"eni-1": old_entry}})
+    live = {"aws.eni": {"eni-1": project("aws.eni", ENI)}}
+    assert diff_region("111111111111", "us-east-1", baseline, live) == []
+
+
+def test_an_interface_moved_to_another_instance_is_drift() -> None:
+    baseline = baseline_of({"aws.eni": {"eni-1": project("aws.eni", ENI)}})
+    moved = {**ENI, "Attachment": {"InstanceId": "i-2", "Status": "attached"}}
+    live = {"aws.eni": {"eni-1": project("aws.eni", moved)}}
+    [delta] = diff_region("111111111111", "us-east-1", baseline, live)
+    assert [(c.path, c.old, c.new) for c in delta.changes] == [(("instance",), "i-1", "i-2")]

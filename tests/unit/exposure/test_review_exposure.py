@@ -31,12 +31,37 @@ def test_review_says_what_the_change_makes_reachable(tmp_path: Path) -> None:
         "sg-1",
         "critical",
     )
-    # The baseline does not record what an interface is attached to: it is named by its id.
+    # The baseline records the instance behind the interface: it is what review names.
     assert drift.message.endswith(
-        "This change makes eni-1 (web-1) reachable from the internet on tcp/22."
+        "This change makes i-1 (web-1) reachable from the internet on tcp/22."
     )
     # On the changed line of the proposed file: the added rule.
     [delta] = deltas
     assert drift.location == delta.location
     lines = Path(drift.location.path).read_text().splitlines()
     assert "from_port: 22" in "\n".join(lines[drift.location.line - 1 : drift.location.line + 3])
+
+
+def test_a_baseline_written_before_attachments_were_recorded_names_the_interface(
+    tmp_path: Path,
+) -> None:
+    """Older baselines have no ``instance`` on their interfaces: they still load, and review
+    falls back to the interface's id (with its Name tag)."""
+    before = base(perms=[w.perm(ports=(443, 443))])
+    after = copy.deepcopy(before)
+    after["aws.security-group"][0]["IpPermissions"].append(w.perm(ports=(22, 22)))
+    for name, world in (("old", before), ("new", after)):
+        entries = store.project_snapshot(snapshot(world))
+        for baseline in entries.values():
+            for fields in baseline.get("aws.eni", {}).values():
+                fields.pop("instance", None)
+        store.write_all(tmp_path / name, sorted(entries.items()))
+    assert "instance:" not in (tmp_path / "new" / w.ACCOUNT / f"{w.REGION}.yaml").read_text()
+    old = store.load_dir(tmp_path / "old")
+    new = store.load_dir(tmp_path / "new", line_depth=None)
+    pack = load_policy_pack(POLICIES)
+    _, findings = review_findings(old, new, pack, lambda a, r: f"{a}/{r}.yaml")
+    [drift] = [f for f in findings if f.kind == "drift"]
+    assert drift.message.endswith(
+        "This change makes eni-1 (web-1) reachable from the internet on tcp/22."
+    )

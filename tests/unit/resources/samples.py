@@ -194,6 +194,7 @@ SAMPLES: dict[str, dict[str, Any]] = {
         "Groups": [{"GroupId": "sg-1", "GroupName": "web"}],
         "PrivateIpAddresses": [{"PrivateIpAddress": "10.0.1.10", "Primary": True}],
         "Association": {"PublicIp": "203.0.113.10"},
+        "Attachment": {"InstanceId": "i-1", "Status": "attached", "DeviceIndex": 0},
         "TagSet": TAGS,
     },
     "aws.customer-gateway": {
