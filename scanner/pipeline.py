@@ -509,11 +509,11 @@ def judge_reachability(ctx: ScanContext) -> ScanContext:
     lowered as a latent risk with where its path is cut."""
     if ctx.exposure is None or not ctx.findings:
         return ctx
-    from scanner.exposure.verdicts import judge
+    from scanner.exposure.verdicts import judge_snapshot
     from scanner.model import Finding
 
     assert ctx.snapshot is not None
-    judged = judge(ctx.findings, ctx.exposure, ctx.snapshot)
+    judged = judge_snapshot(ctx.findings, ctx.snapshot, ctx.exposure)
     return ctx.advance(findings=tuple(sorted(judged, key=Finding.sort_key)))
 
 

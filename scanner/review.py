@@ -7,7 +7,8 @@ no printing; ``netwarden review`` parses its options and prints the result)::
 A change is judged twice: as drift from the base revision's baseline (located at the changed
 lines of the proposed files; a change that creates an internet exposure is critical and says
 what it makes reachable), and by the rule pack over the proposed baseline read back as a
-snapshot, keeping only the findings the base revision did not already have.
+snapshot, keeping only the findings the base revision did not already have; their severity
+follows reachability as in ``scan`` (an open rule nothing reaches is a latent risk).
 """
 
 from __future__ import annotations
@@ -17,14 +18,16 @@ import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from scanner.baseline.store import RegionBaseline, RegionKey
 from scanner.baseline.unproject import snapshot_of
 from scanner.drift.engine import Delta
 from scanner.drift.findings import drift_findings
 from scanner.drift.review import review_deltas
+from scanner.exposure import analyse
 from scanner.exposure.drift import exposure_drift
+from scanner.exposure.verdicts import judge_snapshot
 from scanner.model import Finding
 from scanner.policy.evaluate import evaluate
 from scanner.policy.loader import PolicyPack
@@ -131,11 +134,17 @@ def review_findings(
     findings for the deltas, and the policy findings the change introduces. ``path_for``
     names the baseline file of an (account, region) that ``new`` does not have."""
     deltas = review_deltas(old, new, path_for)
+    proposed = snapshot_of(new)
+    exposures = analyse(proposed)  # once, for the drift and for the policy findings
     # A change that makes something reachable from the internet says so on its line.
     drift = exposure_drift(
-        drift_findings(deltas, revert_actions), deltas, snapshot_of(old), snapshot_of(new)
+        drift_findings(deltas, revert_actions), deltas, snapshot_of(old), proposed, exposures
     )
-    findings = [*drift, *introduced_policy_findings(old, new, pack, deltas)]
+    # Severity follows reachability, as in scan (the same stage function).
+    policy = judge_snapshot(
+        introduced_policy_findings(old, new, pack, deltas, proposed), proposed, exposures
+    )
+    findings = [*drift, *policy]
     return deltas, sorted(findings, key=Finding.sort_key)
 
 
@@ -144,22 +153,24 @@ def introduced_policy_findings(
     new: Mapping[RegionKey, RegionBaseline],
     pack: PolicyPack,
     deltas: Sequence[Delta] = (),
+    proposed: Mapping[str, Any] | None = None,
 ) -> list[Finding]:
     """Policy findings the proposed baseline has and the base revision's did not, located
     at the changed line of the resource's delta (GitHub annotates only changed lines of a
-    pull request), else at the resource's entry in the proposed file."""
+    pull request), else at the resource's entry in the proposed file. ``proposed``: ``new``
+    as a snapshot, when the caller has it."""
     changed = {(d.account, d.region, d.resource_type, d.resource_id): d.location for d in deltas}
     before = {f.fingerprint for f in evaluate(snapshot_of(old), pack)}
     introduced = []
-    for finding in evaluate(snapshot_of(new), pack):
+    for finding in evaluate(proposed if proposed is not None else snapshot_of(new), pack):
         if finding.fingerprint in before:
             continue
         key = (finding.account, finding.region, finding.resource_type, finding.resource_id)
-        proposed = new.get((finding.account, finding.region))
+        region_file = new.get((finding.account, finding.region))
         if key in changed:
             finding = dataclasses.replace(finding, location=changed[key])
-        elif proposed is not None:
-            where = proposed.locate(finding.resource_type, finding.resource_id)
+        elif region_file is not None:
+            where = region_file.locate(finding.resource_type, finding.resource_id)
             finding = dataclasses.replace(finding, location=where)
         introduced.append(finding)
     return introduced

@@ -358,3 +358,16 @@ def judge(
     """Every finding, the open-rule ones with their reachability verdict."""
     index = Index(report, snapshot)
     return [verdict(f, index) for f in findings]
+
+
+def judge_snapshot(
+    findings: Iterable[Finding],
+    snapshot: Mapping[str, Any],
+    report: ExposureReport | None = None,
+) -> list[Finding]:
+    """Severity follows reachability, for every caller that judges a snapshot's findings
+    (``scan``'s stage, ``review``'s proposed baseline): ``report`` is the snapshot's
+    exposures when the caller has them, else they are computed here."""
+    from scanner.exposure.engine import analyse
+
+    return judge(findings, report if report is not None else analyse(snapshot), snapshot)

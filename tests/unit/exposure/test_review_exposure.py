@@ -65,3 +65,34 @@ def test_a_baseline_written_before_attachments_were_recorded_names_the_interface
     assert drift.message.endswith(
         "This change makes eni-1 (web-1) reachable from the internet on tcp/22."
     )
+
+
+def test_reviews_policy_findings_follow_reachability_as_scans_do(tmp_path: Path) -> None:
+    """An open SSH rule on the public interface's group is critical and says what it
+    exposes; the same rule on a group whose interface has no public address is lowered."""
+    latent_eni = w.eni(eni_id="eni-2", groups=("sg-2",), publics=(("10.0.1.6", None),))
+    before = base(
+        perms=[w.perm(ports=(443, 443))],
+        extra={"aws.security-group": [w.group("sg-2", [w.perm(ports=(443, 443))])]},
+    )
+    before["aws.eni"].append(latent_eni)
+    after = copy.deepcopy(before)
+    for group in after["aws.security-group"]:
+        group["IpPermissions"].append(w.perm(ports=(22, 22)))
+    for name, world in (("old", before), ("new", after)):
+        store.write_all(tmp_path / name, sorted(store.project_snapshot(snapshot(world)).items()))
+    old = store.load_dir(tmp_path / "old")
+    new = store.load_dir(tmp_path / "new", line_depth=None)
+    _, findings = review_findings(old, new, load_policy_pack(POLICIES), lambda a, r: "x")
+    ssh = {f.resource_id: f for f in findings if f.kind == "policy" and f.rule_id == "NW-SG-002"}
+    assert set(ssh) == {"sg-1", "sg-2"}
+    assert ssh["sg-1"].severity == "critical"
+    assert ssh["sg-1"].exposure is not None and ssh["sg-1"].exposure["reachable"] is True
+    assert "Reachable from the internet: i-1 (web-1)" in ssh["sg-1"].message
+    assert ssh["sg-2"].severity == "medium"  # critical, lowered
+    assert ssh["sg-2"].exposure == {
+        "reachable": False,
+        "enis": ["eni-2"],
+        "blocked_by": "eni-2: no public IPv4 address",
+    }
+    assert "severity lowered from critical" in ssh["sg-2"].message
