@@ -13,7 +13,6 @@ its collector is ``single`` and its id is the region. Neither is a Custodian res
 from __future__ import annotations
 
 from scanner.resources.base import (
-    NO_EXPOSURE_YET,
     ChangeView,
     Collector,
     DriftSeverity,
@@ -72,13 +71,13 @@ VPC_BLOCK_PUBLIC_ACCESS = ResourceType(
     revert=None,
     events=frozenset({"ModifyVpcBlockPublicAccessOptions"}),
     answers=None,
-    exposure_role=None,
+    # The gateway drops every connection from the internet where BPA blocks it.
+    exposure_role="path",
     asff_type="Other",
     absent={
         "revert": "turning BPA back on changes what every VPC of the region can reach: a "
         "person's call",
         "answers": "no Custodian resource, so no filter asks the snapshot about it",
-        "exposure_role": NO_EXPOSURE_YET,
     },
 )
 
@@ -136,12 +135,12 @@ VPC_BLOCK_PUBLIC_ACCESS_EXCLUSION = ResourceType(
         }
     ),
     answers=None,
-    exposure_role=None,
+    # An allow-bidirectional exclusion is what lets the internet in despite BPA.
+    exposure_role="path",
     asff_type="Other",
     absent={
         "revert": "not automated yet: the plan asks a person to delete or accept it",
         "answers": "no Custodian resource, so no filter asks the snapshot about it",
-        "exposure_role": NO_EXPOSURE_YET,
     },
 )
 

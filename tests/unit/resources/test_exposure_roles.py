@@ -83,6 +83,8 @@ def test_exposure_drift_takes_the_address_types_from_the_catalog() -> None:
         ("aws.internet-gateway", "path"),
         ("aws.security-group", "path"),
         ("aws.prefix-list", "path"),
+        ("aws.vpc-block-public-access", "path"),
+        ("aws.vpc-block-public-access-exclusion", "path"),
         ("aws.nat-gateway", "owner"),
         ("aws.elastic-ip", "address"),
         ("aws.vpc", None),
