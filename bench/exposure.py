@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
 import time
 from typing import Any
 
 from bench import synth
+from bench.stats import peak_rss_mb
 from scanner.snapshot import iter_regions, resources_of
 
 
@@ -104,7 +104,7 @@ def measure(enis: int) -> dict[str, Any]:
         ),
         "analyse_s": round(analysed - started, 2),
         "judge_s": round(done - analysed, 2),
-        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+        "peak_rss_mb": round(peak_rss_mb()),
     }
 
 
