@@ -108,6 +108,90 @@ def revert(resources: Resources, deltas: Iterable[Delta]) -> dict[str, list[Item
     return out
 
 
+# ---- which interfaces a change can touch --------------------------------------------------
+
+# What the engine reads (the catalog's exposure roles): a change of any other type leaves
+# every interface's exposure as it was.
+READ_TYPES = catalog.with_exposure_role("endpoint", "path", "owner")
+ENI = "aws.eni"
+
+
+def _vpc_of(eni: Item, subnets: Mapping[str, Item]) -> str:
+    subnet = str(eni.get("SubnetId") or "")
+    return str(eni.get("VpcId") or subnets.get(subnet, {}).get("VpcId") or "")
+
+
+def _touched(
+    deltas: Iterable[Delta], worlds: Sequence[Resources]
+) -> tuple[set[str], set[str], set[str], set[str]] | None:
+    """(interfaces, groups, subnets, VPCs) whose interfaces the deltas can change the
+    exposure of, read from the raw items on both sides; None: possibly every interface
+    (a prefix list, BPA, or an item this cannot place)."""
+    enis: set[str] = set()
+    groups: set[str] = set()
+    subnets: set[str] = set()
+    vpcs: set[str] = set()
+    for delta in deltas:
+        rtype = delta.resource_type
+        if rtype not in READ_TYPES:
+            continue
+        if rtype == ENI:
+            enis.update(filter(None, (delta.resource_id, delta.baseline_id)))
+            continue
+        if rtype == "aws.security-group":
+            groups.update(filter(None, (delta.resource_id, delta.baseline_id)))
+            continue
+        key = catalog.get(rtype).id_key
+        ids = {delta.resource_id, delta.baseline_id}
+        items = [i for world in worlds for i in world.get(rtype, []) if i.get(key) in ids]
+        if rtype == "aws.subnet":
+            subnets.update(filter(None, ids))
+        elif rtype in ("aws.route-table", "aws.network-acl", "aws.nat-gateway", "aws.vpc"):
+            # A table or ACL governs subnets of its own VPC only (main/default included).
+            found = {str(i.get("VpcId") or "") for i in items}
+            if not items or "" in found:
+                return None
+            vpcs.update(found)
+        elif rtype == "aws.internet-gateway":
+            vpcs.update(str(a.get("VpcId")) for i in items for a in i.get("Attachments", []) or [])
+        else:
+            return None  # prefix lists, BPA: any interface of the region
+    return enis, groups, subnets, vpcs
+
+
+def affected_enis(deltas: Sequence[Delta], worlds: Sequence[Resources]) -> set[str] | None:
+    """The interfaces whose exposure the deltas can change (an interface outside reads the
+    same items before and after, so its exposures are the same); None: all of them."""
+    # A type read on one side only (a section gone from a proposed baseline, a type that
+    # could not be collected) changes how the engine reads every interface.
+    if any(len({rtype in world for world in worlds}) > 1 for rtype in READ_TYPES):
+        return None
+    touched = _touched(deltas, worlds)
+    if touched is None:
+        return None
+    enis, groups, subnets, vpcs = touched
+    found = set(enis)
+    for world in worlds:
+        known = {str(s.get("SubnetId")): s for s in world.get("aws.subnet", [])}
+        for eni in world.get(ENI, []):
+            if (
+                str(eni.get("SubnetId") or "") in subnets
+                or _vpc_of(eni, known) in vpcs
+                or any(str(g.get("GroupId")) in groups for g in eni.get("Groups", []) or [])
+            ):
+                found.add(str(eni.get("NetworkInterfaceId")))
+    return found
+
+
+def _only(resources: Resources, enis: set[str] | None) -> Resources:
+    if enis is None:
+        return resources
+    return {
+        **resources,
+        ENI: [i for i in resources.get(ENI, []) if i.get("NetworkInterfaceId") in enis],
+    }
+
+
 # ---- what is new ------------------------------------------------------------------------
 
 
@@ -260,13 +344,15 @@ def exposure_drift(
     before: Mapping[str, Any],
     after: Mapping[str, Any],
     analysed: ExposureReport | None = None,
+    narrow: bool = True,
 ) -> list[Finding]:
     """``findings`` with each drift finding whose delta creates a new internet exposure
     marked. ``before`` and ``after`` are snapshots; each region of ``before`` is taken as it
     is (``review``: the base baseline) or, when it is the same object as ``after``, is the
     live region with the deltas reverted (``scan``). ``analysed``: the exposures of the whole
     of ``after`` when the caller already has them (``scan`` computed them for its report),
-    so each drifted region is analysed once, as it was before the changes."""
+    so each drifted region is analysed once, as it was before the changes. ``narrow``: only
+    the interfaces a change can touch are analysed (False: all, to check that it agrees)."""
     by_region: dict[tuple[str, str], list[Delta]] = defaultdict(list)
     for delta in deltas:
         by_region[(delta.account, delta.region)].append(delta)
@@ -281,12 +367,16 @@ def exposure_drift(
         if not live:
             continue
         earlier = revert(live, mine) if before is after else _resources(before, account, region)
+        # Only the interfaces a change can touch are analysed (both sides): every other one
+        # has the same exposures before and after, so nothing new.
+        touched = affected_enis(mine, (earlier, live)) if narrow else None
         now = (
-            known.get((account, region), [])
+            [e for e in known.get((account, region), []) if touched is None or e.eni in touched]
             if known is not None
-            else analyse_region(live, account, region).exposures
+            else analyse_region(_only(live, touched), account, region).exposures
         )
-        fresh = new_exposures(analyse_region(earlier, account, region).exposures, now)
+        then = analyse_region(_only(earlier, touched), account, region).exposures
+        fresh = new_exposures(then, now)
         for index, exposures in credit(fresh, mine, live, account, region).items():
             d = mine[index]
             marks[(d.account, d.region, d.resource_type, d.resource_id, d.change)] = exposures

@@ -289,3 +289,46 @@ def test_the_engine_agrees_with_the_brute_force_walker(
                                 protocol,
                                 port,
                             )
+
+
+DRIFT_PROFILE = examples(
+    15, 500, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
+)
+
+
+@DRIFT_PROFILE
+@given(regions(), regions(), st.data())
+def test_exposure_drift_analysing_only_the_touched_interfaces_marks_what_all_would(
+    before: dict[str, list[dict[str, Any]]],
+    other: dict[str, list[dict[str, Any]]],
+    data: st.DataObject,
+) -> None:
+    """The live world is the baseline's with some types taken from another generated world
+    (same ids: groups, routes, NACLs, interfaces, BPA... changed): narrowing exposure drift to
+    the interfaces the deltas can touch marks exactly what analysing every one does."""
+    import tempfile
+    from pathlib import Path
+
+    from scanner.baseline import store
+    from scanner.drift.against import compute_drift
+    from scanner.drift.findings import drift_findings
+    from scanner.exposure.drift import exposure_drift
+    from scanner.remediate.drift_plan import revert_actions
+    from tests.unit.exposure.test_drift import snapshot
+
+    after = dict(before)
+    for rtype in sorted(set(before) | set(other)):
+        if data.draw(st.booleans(), label=f"take {rtype}"):
+            if rtype in other:
+                after[rtype] = other[rtype]
+            else:
+                after.pop(rtype, None)
+    with tempfile.TemporaryDirectory() as directory:
+        baselines = Path(directory) / "baselines"
+        store.write_all(baselines, sorted(store.project_snapshot(snapshot(before)).items()))
+        live = snapshot(after)
+        deltas = compute_drift(live, str(baselines))
+    findings = drift_findings(deltas, revert_actions)
+    narrowed = exposure_drift(findings, deltas, live, live)
+    event(f"marked: {sum(1 for f in narrowed if f.exposure is not None) > 0}")
+    assert narrowed == exposure_drift(findings, deltas, live, live, narrow=False)
