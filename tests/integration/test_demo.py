@@ -54,6 +54,36 @@ def test_demo_tells_the_whole_story(tmp_path: Path) -> None:
         f"after the change at {traffic['after']}, tcp/22 and tcp/3389 open to the internet: "
         "4 accepted flows from 2 addresses"
     )
+    # Issue 13's done-when: the incident's new exposure is critical drift, with its path and
+    # naming the instance it exposes (the SG rule and the NACL entry that let RDP in).
+    exposing = {f["resource_type"]: f for f in drift if f.get("exposure")}
+    assert set(exposing) == {"aws.security-group", "aws.network-acl"}
+    for finding in exposing.values():
+        assert finding["severity"] == "critical"
+        assert "(bastion) reachable from the internet on tcp/3389" in finding["message"]
+        [path] = finding["exposure"]["paths"]
+        assert [s["type"] for s in path] == [
+            "aws.internet-gateway",
+            "aws.route-table",
+            "aws.network-acl",
+            "aws.network-acl",
+            "aws.security-group",
+            "aws.eni",
+        ]
+    shown = CliRunner().invoke(
+        cli, ["exposure", "--snapshot", str(out / "snapshot.json"), "--format", "json"]
+    )
+    assert shown.exit_code == 1, shown.output  # 22 and 3389 are not approved ports
+    reached = {
+        (e["attachment"]["name"], e["protocol"], e["from_port"])
+        for e in json.loads(shown.output)["exposures"]
+    }
+    assert reached == {
+        ("bastion", "tcp", 22),
+        ("bastion", "tcp", 3389),
+        ("web-a", "tcp", 80),
+        ("web-a", "tcp", 443),
+    }
     # Before it, the brute force was refused: the open-rule finding counts the whole window.
     (ssh_rule,) = [f for f in findings if f["rule_id"] == "NW-SG-002"]
     assert (ssh_rule["traffic"]["accepted"], ssh_rule["traffic"]["rejected"]) == (3, 220)
