@@ -305,6 +305,25 @@ def scale(results: dict[str, Any]) -> list[str]:
         rows,
     )
     out += [""]
+    with_cpu = [r for r in measured if r.get("stages_cpu_s")]
+    if with_cpu:
+        out += [
+            f"CPU seconds of the process per stage, median (min{DASH}max): what each stage costs "
+            "on one core, whatever else the machine ran:",
+            "",
+        ]
+        cpu_rows = [
+            [
+                f"{row['resources']:,}",
+                *(
+                    _s(row["stages_cpu_s"][name]) if name in row["stages_cpu_s"] else ""
+                    for name in stages
+                ),
+            ]
+            for row in with_cpu
+        ]
+        out += _table(["resources", *(_stage_label(name) for name in stages)], cpu_rows)
+        out += [""]
     if len(measured) >= 2:
         out += ["Growth, as k in time ∝ n^k between consecutive sizes (1.0 is linear):", ""]
         grow_rows = []

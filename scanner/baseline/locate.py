@@ -45,6 +45,12 @@ class LineRecorder(Mapping[RegionKey, RegionBaseline]):
         found = self._inner.get(key, default)
         return self._record(key, found) if isinstance(found, RegionBaseline) else found
 
+    def get_against(self, key: RegionKey, live: Any) -> RegionBaseline | None:
+        """The inner mapping's ``get_against`` (see ``store.BaselineDir``), else ``get``."""
+        reader = getattr(self._inner, "get_against", None)
+        found = reader(key, live) if reader is not None else self._inner.get(key)
+        return self._record(key, found) if isinstance(found, RegionBaseline) else found
+
     def __contains__(self, key: object) -> bool:
         return key in self._inner
 

@@ -316,6 +316,24 @@ def _read(file: Path, key: RegionKey, line_depth: int | None) -> RegionBaseline:
     return parse(text, str(file), *key, line_depth=line_depth)
 
 
+def parse_against(
+    text: str, path: str, account: str, region: str, live: TypeResources
+) -> RegionBaseline:
+    """``parse(text, path, account, region, RESOURCE_LINES)``, where each entry that is byte
+    for byte the rendering of its resource in ``live`` (that region's projected state) is
+    that live resource, not parsed (:mod:`scanner.baseline.blocks`)."""
+    from scanner.baseline import blocks
+
+    found = blocks.read_against(text, path, account, region, live, _check_fields)
+    if found is None:
+        return parse(text, path, account, region, line_depth=RESOURCE_LINES)
+    return RegionBaseline(account, region, path, *found)
+
+
+def _read_against(file: Path, key: RegionKey, live: TypeResources) -> RegionBaseline:
+    return parse_against(read_input(file, "baseline"), str(file), *key, live)
+
+
 def load_dir(
     baseline_dir: str | Path, line_depth: int | None = None
 ) -> dict[RegionKey, RegionBaseline]:
@@ -344,6 +362,16 @@ class BaselineDir(Mapping[RegionKey, RegionBaseline]):
     def get(self, key: RegionKey, default: Any = None) -> Any:
         # Not Mapping.get: a KeyError raised while parsing must not read as "no file".
         return self[key] if key in self._files else default
+
+    def get_against(self, key: RegionKey, live: TypeResources) -> RegionBaseline | None:
+        """``get(key)`` for comparing with ``live`` (that region's projected state): the same
+        baseline, where each entry that is byte for byte the rendering of its live resource
+        is that live resource (so drift need not compare it) and is not parsed."""
+        if key not in self._files:
+            return None
+        if self._line_depth != RESOURCE_LINES:
+            return self[key]
+        return _read_against(self._files[key], key, live)
 
     def __contains__(self, key: object) -> bool:
         return key in self._files

@@ -90,6 +90,8 @@ def diff_region(
         for old_id, new_id in _match(rtype, old_side, new_side):
             before = old_side.get(old_id) if old_id else None
             after = new_side.get(new_id) if new_id else None
+            if before is not None and before is after:
+                continue  # the baseline entry was read as the live resource itself: unchanged
             if before is not None and after is not None:
                 compared = _as_old_as(before, after, projection.later_fields)
                 changes = tuple(diff_fields(before, compared, keyed))
@@ -129,8 +131,12 @@ def diff(
     located at the path its baseline would have.
     """
     deltas: list[Delta] = []
+    # A mapping that can read a region's file against its live state does (store.BaselineDir).
+    against = getattr(baselines, "get_against", None)
     for account, region in sorted(live):
-        baseline = baselines.get((account, region)) or RegionBaseline(
+        key = (account, region)
+        found = against(key, live[key]) if against is not None else baselines.get(key)
+        baseline = found or RegionBaseline(
             account, region, str(baseline_path_for(account, region)), {}
         )
         deltas.extend(diff_region(account, region, baseline, live[(account, region)]))

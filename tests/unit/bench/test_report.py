@@ -168,3 +168,18 @@ def test_the_readme_is_made_from_the_committed_results() -> None:
     results = json.loads((ROOT / "bench" / "results.json").read_text("utf-8"))
     text = (ROOT / "README.md").read_text("utf-8")
     assert readme.readme_block(text) == readme.section(results), "run python -m bench.readme"
+
+
+def test_cpu_seconds_per_stage_have_their_own_table() -> None:
+    row = _row(100_000, 20.0, 9.0, 800.0)
+    row["stages_cpu_s"] = {name: _stat(1.5) for name in row["stages_s"]}
+    row["stages_cpu_s"]["end_to_end"] = _stat(9.0)
+    lines = report.scale({"scale": {"rows": [row], "budget_s": 1}})
+    tables = [i for i, line in enumerate(lines) if line.startswith("| resources")]
+    assert len(tables) == 2
+    header = [c.strip() for c in lines[tables[1]].strip("|").split("|")]
+    assert header[0] == "resources" and header[-1] == "end to end"
+    cells = [c.strip() for c in lines[tables[1] + 2].strip("|").split("|")]
+    assert cells[-1] == "9.00 (9.00\u20139.00)" and cells[1] == "1.50 (1.50\u20131.50)"
+    # rows measured before stages had CPU times: no second table
+    assert len([x for x in report.scale(RESULTS) if x.startswith("| resources")]) == 1

@@ -1,0 +1,361 @@
+"""Reading a baseline file against the live state: parse only the resources that changed.
+
+A scan compares every resource of a region with its baseline entry, and almost all are
+unchanged. A baseline is written deterministically (``store.render``: block style, two spaces
+per level, one key or list item per line), so an unchanged resource's entry is, byte for
+byte, the rendering of its live projection. :func:`read_against` splits the file at its type
+and resource-id lines, renders each live resource the same way (:func:`render_fields`), and
+where the two texts are equal takes the live projection as the baseline entry instead of
+parsing it; only the other entries are parsed (each one as the small document it is).
+
+The result is ``store.parse``'s: the same resources (equal values; an unchanged entry *is*
+the live object, which the drift engine uses to skip comparing it), the same line index, the
+same errors. That rests on two facts, both tested against the full parser:
+
+- :func:`render_fields` writes only text whose meaning it is sure of (plain scalars typed by
+  the same resolver :mod:`scanner.fastyaml` uses, simple single-quoted strings, block
+  collections); anything else, it declines and the entry is parsed. So equal text means the
+  entry parses to exactly the live projection, types included.
+- Anything outside the strict layout (a comment or blank line among the resources, another
+  indentation, flow collections at the type or id level, duplicate keys, an entry that does
+  not parse alone, any validation problem) sends the whole file through ``store.parse``, which
+  then says what is wrong exactly as before.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import yaml
+
+from scanner import fastyaml, gcpolicy
+from scanner.baseline.projection import is_projected
+from scanner.errors import InputError
+
+# A line at the type level (two spaces) or the resource level (four), and a line at an
+# indentation the layout never has (zero, one or three spaces) among the resources.
+_BOUNDARY = re.compile(r"^( {2}| {4})(?! )([^\n]*)$", re.M)
+_OFF_LAYOUT = re.compile(r"\n(?:[^ \n]| [^ \n]|   [^ \n])")
+# Comment or blank lines among the resources: the full parser handles them.
+_COMMENT_OR_BLANK = re.compile(r"\n *(?:#|\n)")
+# Keys and quoted strings this module writes; anything else is declined.
+_KEY = re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9_./:-]*[A-Za-z0-9_./-])?")
+_QUOTABLE = re.compile(r"[A-Za-z0-9 ._/+=@,()-]*")
+_PRINTABLE_ASCII = re.compile(r"[\x20-\x7e]*")
+# Strings every YAML 1.1 resolver reads as themselves, plain (AWS ids like ``sg-0a1b``, dotted
+# IPv4 addresses and CIDRs): no indicator, no bool/null/number/timestamp form. A shortcut
+# past the resolver for the most common scalars; anything else asks the resolver.
+_SURELY_PLAIN = re.compile(r"[a-z][a-z0-9]*-[a-z0-9-]*|[0-9]{1,3}(?:\.[0-9]{1,3}){3}(?:/[0-9]+)?")
+
+
+class Renderer:
+    """Projected fields as ``store.render`` writes them under a resource id, or None where
+    it is not sure how; each distinct scalar judged once."""
+
+    def __init__(self) -> None:
+        self._scalars = fastyaml._Scalars()
+        self._texts: dict[tuple[type, Any], str | None] = {}
+        self._keys: dict[str, bool] = {}
+        self._orders: dict[tuple[Any, ...], tuple[tuple[Any, ...], str] | None] = {}
+
+    def _plain(self, text: str) -> Any:
+        try:
+            return self._scalars.plain(text)
+        except (fastyaml._GiveUp, yaml.YAMLError, ValueError, TypeError, OverflowError):
+            return _GIVE_UP
+
+    def scalar(self, value: Any) -> str | None:
+        kind = type(value)
+        try:
+            return self._texts[(kind, value)]
+        except KeyError:
+            pass
+        except TypeError:
+            return None
+        text: str | None = None
+        if kind is str:
+            if _SURELY_PLAIN.fullmatch(value):
+                text = value
+            elif _PRINTABLE_ASCII.fullmatch(value):
+                back = self._plain(value)
+                if type(back) is str and back == value:
+                    text = value
+                elif _QUOTABLE.fullmatch(value):
+                    text = f"'{value}'"  # no quote inside: nothing to escape
+        elif kind is bool:
+            text = "true" if value else "false"
+        elif kind is int or kind is float:
+            candidate = str(value) if kind is int else repr(value)
+            back = self._plain(candidate)
+            if type(back) is kind and back == value:
+                text = candidate
+        elif value is None:
+            text = "null"
+        self._texts[(kind, value)] = text
+        return text
+
+    def key(self, key: Any) -> bool:
+        if type(key) is not str:
+            return False
+        known = self._keys.get(key)
+        if known is None:
+            if _SURELY_PLAIN.fullmatch(key):
+                known = self._keys[key] = True
+            else:
+                back = self._plain(key) if _KEY.fullmatch(key) else _GIVE_UP
+                known = self._keys[key] = type(back) is str and back == key
+        return known
+
+    def fields(self, fields: Mapping[str, Any]) -> str | None:
+        """The lines below ``    <id>:`` (each ending in a newline), top-level keys in the
+        projection's order, nested mappings' keys sorted (``store._canonical``)."""
+        out: list[str] = []
+        if not fields:  # `id:` with nothing below is null, not {}
+            return None
+        if not self._mapping(fields, "      ", out, list(fields)):
+            return None
+        return "".join(out)
+
+    # The two loops below run for every line of every resource of a scan: scalars and key
+    # sets are looked up in caches without a call, and a miss goes through ``scalar``/``key``.
+    def _text(self, value: Any) -> str | None:
+        try:
+            return self._texts[(value.__class__, value)]
+        except (KeyError, TypeError):
+            return self.scalar(value)
+
+    def _mapping(self, data: Mapping[str, Any], pad: str, out: list[str], keys: list[Any]) -> bool:
+        texts, key_ok, append = self._texts, self._keys, out.append
+        for key in keys:
+            if not (key_ok.get(key) or self.key(key)):
+                return False
+            value = data[key]
+            kind = value.__class__
+            if kind is dict:
+                if not value:
+                    append(f"{pad}{key}: {{}}\n")
+                    continue
+                append(f"{pad}{key}:\n")
+                if not self._mapping(value, pad + "  ", out, sorted(value, key=str)):
+                    return False
+            elif kind is list:
+                if not value:
+                    append(f"{pad}{key}: []\n")
+                    continue
+                append(f"{pad}{key}:\n")
+                if not self._sequence(value, pad, out):
+                    return False
+            else:
+                try:
+                    text = texts.get((kind, value)) or self._text(value)
+                except TypeError:
+                    return False
+                if text is None:
+                    return False
+                append(f"{pad}{key}: {text}\n")
+        return True
+
+    def _sequence(self, items: list[Any], pad: str, out: list[str]) -> bool:
+        """A mapping's list, at the mapping's own indentation (libyaml's indentless form);
+        items are scalars or non-empty mappings of scalars."""
+        texts, orders, append = self._texts, self._orders, out.append
+        dash = f"{pad}- "
+        for item in items:
+            kind = item.__class__
+            if kind is dict:
+                # One template per (indentation, key set): "- k1: {}\n  k2: {}\n".
+                shape = (pad, *item)
+                known = orders.get(shape)
+                if known is None:
+                    known = orders[shape] = self._order(pad, tuple(item))
+                if not known:
+                    return False
+                order, template = known
+                try:
+                    values = [
+                        texts.get((v.__class__, v)) or self._text(v)
+                        for v in map(item.__getitem__, order)
+                    ]
+                except TypeError:  # a nested list or mapping
+                    return False
+                if None in values:
+                    return False
+                append(template.format(*values))
+            elif kind is list:
+                return False
+            else:
+                try:
+                    text = texts.get((kind, item)) or self._text(item)
+                except TypeError:
+                    return False
+                if text is None:
+                    return False
+                append(f"{dash}{text}\n")
+        return True
+
+    def _order(self, pad: str, keys: tuple[Any, ...]) -> tuple[tuple[Any, ...], str] | None:
+        """A list item's keys in the order they are written, and the item's text with a
+        ``{}`` for each value; None when it cannot be written."""
+        if not keys or not all(self.key(k) for k in keys):
+            return None
+        order = tuple(sorted(keys, key=str))
+        lines = [f"{pad}{'- ' if i == 0 else '  '}{k}: {{}}\n" for i, k in enumerate(order)]
+        return order, "".join(lines)
+
+
+_GIVE_UP = object()
+
+
+class _Irregular(Exception):
+    """The file is outside the strict layout: the full parser reads it."""
+
+
+Live = Mapping[str, Mapping[str, Mapping[str, Any]]]  # {type: {id: projected fields}}
+CheckFields = Callable[[str, str, Mapping[str, Any], str, Mapping[Any, int]], None]
+
+
+def read_against(
+    text: str,
+    path: str,
+    account: str,
+    region: str,
+    live: Live,
+    check_fields: CheckFields,
+    renderer: Renderer | None = None,
+) -> tuple[dict[str, dict[str, Any]], dict[tuple[Any, ...], int]] | None:
+    """(resources, lines) as ``store.parse`` reads them (lines down to each resource), with
+    unchanged entries taken from ``live``; None for anything irregular, which the caller then
+    reads with ``store.parse``. ``check_fields`` is the store's per-resource validation."""
+    try:
+        with gcpolicy.bulk_load():
+            return _split(text, path, account, region, live, check_fields, renderer)
+    except (_Irregular, InputError, ValueError):
+        return None
+
+
+def _split(
+    text: str,
+    path: str,
+    account: str,
+    region: str,
+    live: Live,
+    check_fields: CheckFields,
+    renderer: Renderer | None,
+) -> tuple[dict[str, dict[str, Any]], dict[tuple[Any, ...], int]]:
+    if fastyaml._outside_the_subset(text) or not text.endswith("\n"):
+        raise _Irregular
+    renderer = renderer or Renderer()
+    # The header: comment lines, then account, region and resources, in that order.
+    lines: dict[tuple[Any, ...], int] = {}
+    position, number = 0, 1
+    while text.startswith("#", position):
+        position = text.index("\n", position) + 1
+        number += 1
+    head_end = position
+    for _ in range(2):
+        head_end = text.index("\n", head_end) + 1
+    head = fastyaml.load(text[position:head_end])
+    if head is None or not isinstance(head[0], dict) or list(head[0]) != ["account", "region"]:
+        raise _Irregular
+    values = head[0]
+    if str(values["account"]) != account or str(values["region"]) != region:
+        raise _Irregular  # the full parser names the mismatch
+    if values["account"] is None or values["region"] is None:
+        raise _Irregular
+    if not text.startswith("resources:\n", head_end):
+        raise _Irregular
+    lines[()] = lines[("account",)] = number
+    lines[("region",)] = number + 1
+    lines[("resources",)] = number + 2
+    body = head_end + len("resources:\n")
+    number += 3
+    if _OFF_LAYOUT.search(text, body - 1) or _COMMENT_OR_BLANK.search(text, body - 1):
+        raise _Irregular
+
+    resources: dict[str, dict[str, Any]] = {}
+    rtype: str | None = None
+    entries: dict[str, Any] = {}
+    open_id: tuple[str, int, int, int] | None = None  # (id, line, start, end of its id line)
+    counted = body
+    unclaimed = body  # where text not yet part of a type line or an entry starts
+
+    def close(end: int) -> None:
+        if open_id is None:
+            return
+        rid, _, start, after = open_id
+        assert rtype is not None
+        if rid in entries:
+            raise _Irregular
+        known = live.get(rtype, {}).get(rid)
+        fields: Any = None
+        if known is not None:
+            rendered = renderer.fields(known)
+            if (
+                rendered is not None
+                and text.startswith(rendered, after)
+                and (after + len(rendered) == end)
+            ):
+                fields = known
+        if fields is None:
+            fields = _parse_entry(text[start:end], rid)
+        if not isinstance(fields, dict):
+            raise _Irregular
+        check_fields(rtype, rid, fields, path, lines)
+        entries[rid] = fields
+
+    for match in _BOUNDARY.finditer(text, body):
+        start = match.start()
+        number += text.count("\n", counted, start)
+        counted = start
+        if open_id is None and start != unclaimed:
+            raise _Irregular  # lines below a type line that are no entry
+        close(start)
+        open_id = None
+        unclaimed = match.end() + 1
+        content = match.group(2)
+        if len(match.group(1)) == 2:
+            if content.endswith(": {}"):
+                name, empty = content[:-4], True
+            elif content.endswith(":"):
+                name, empty = content[:-1], False
+            else:
+                raise _Irregular
+            if not renderer.key(name) or name in resources or not is_projected(name):
+                raise _Irregular
+            rtype, entries = name, {}
+            resources[name] = entries
+            lines[("resources", name)] = number
+            if empty:
+                rtype = None  # an id line below it is irregular
+            continue
+        if rtype is None or not content.endswith(":") or not renderer.key(content[:-1]):
+            raise _Irregular
+        rid = content[:-1]
+        lines[("resources", rtype, rid)] = number
+        open_id = (rid, number, start, match.end() + 1)
+    if open_id is None and unclaimed != len(text):
+        raise _Irregular
+    close(len(text))
+    return resources, lines
+
+
+def _parse_entry(block: str, rid: str) -> Any:
+    """One resource's entry (its id line and the lines below it), dedented to a document."""
+    document = "\n".join(line[4:] for line in block.split("\n"))
+    loaded = fastyaml.load(document, line_depth=0)
+    if loaded is None or not isinstance(loaded[0], dict) or list(loaded[0]) != [rid]:
+        raise _Irregular
+    if _depth(loaded[0][rid]) > fastyaml.MAX_DEPTH - 4:
+        raise _Irregular  # the whole document may be too deep: the full parser decides
+    return loaded[0][rid]
+
+
+def _depth(value: Any) -> int:
+    """How many collections deep ``value`` is (0 for a scalar)."""
+    if isinstance(value, dict):
+        return 1 + max(map(_depth, value.values()), default=0)
+    if isinstance(value, list):
+        return 1 + max(map(_depth, value), default=0)
+    return 0
