@@ -202,8 +202,10 @@ def _fields_look_right(rtype: str, fields: Mapping[str, Any]) -> bool:
         if kind is dict and key != "tags" and value is not kind:
             return False  # a nested mapping (a peering side): the full check
     tags = get("tags")
-    if tags is not None and not set(map(type, tags.values())) <= _SCALAR_TYPES:
-        return False
+    if tags is not None and (
+        type(tags) is not dict or not set(map(type, tags.values())) <= _SCALAR_TYPES
+    ):
+        return False  # (a type whose projection has no tags: the full check decides)
     for key, required in keyed:
         for entry in get(key) or ():
             if type(entry) is not dict or not set(map(type, entry.values())) <= _SCALAR_TYPES:

@@ -156,6 +156,8 @@ HAND_EDITED = {
     "a tab": ("GroupName: db", "GroupName:\tdb"),
     "header blank line": ("account:", "\naccount:"),
     "resources empty": ("resources:\n", "resources: {}\n"),
+    # A type without tags in its projection: a list there is read, not a crash.
+    "tags a list": ("      logging: true\n", "      logging: true\n      tags:\n      - x\n"),
 }
 
 
