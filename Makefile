@@ -57,7 +57,8 @@ test: lint typecheck layers validate-policies sarif-tools
 
 # The differential tests (native engine against Custodian, compiled EC2 parser against
 # botocore's, report.md's JSON encoder against json.dumps, the snapshot's generated shape
-# checks against jsonschema, the fast YAML reader against PyYAML, flow-log window pruning
+# checks against jsonschema, the fast YAML reader against PyYAML, the baseline's block reader
+# against the full parser, flow-log window pruning
 # against reading every file), the exposure engine's brute-force comparison, drift's
 # diff/apply round trip and the fuzzed input loaders, with thousands of generated examples
 # per property; `make unit` and `make test` run the same tests with a few examples each
@@ -67,7 +68,8 @@ fuzz: $(STAMP)
 	  tests/unit/exposure/test_properties.py tests/unit/report/test_jsonindent.py \
 	  tests/unit/core/test_snapshot_schema.py tests/unit/hostile/test_fuzz_loaders.py \
 	  tests/unit/core/test_fastyaml.py tests/unit/core/test_yamlio.py \
-	  tests/unit/flows/test_window_pruning.py tests/unit/drift/test_properties.py
+	  tests/unit/flows/test_window_pruning.py tests/unit/drift/test_properties.py \
+	  tests/unit/baseline/test_blocks.py
 
 demo: $(STAMP)
 	$(BIN)/netwarden demo -o reports/demo
