@@ -11,3 +11,5 @@ from __future__ import annotations
 REPORT_FORMATS: tuple[str, ...] = ("sarif", "markdown", "json", "html")
 # What `scan` and `report merge` write when --format is not given.
 DEFAULT_FORMATS: tuple[str, ...] = ("sarif", "markdown", "json")
+# What `review` writes when --format is not given: the same set.
+REVIEW_FORMATS: tuple[str, ...] = DEFAULT_FORMATS

@@ -28,6 +28,7 @@ from scanner.drift.review import review_deltas
 from scanner.exposure import analyse
 from scanner.exposure.drift import exposure_drift
 from scanner.exposure.verdicts import judge_snapshot
+from scanner.formats import REVIEW_FORMATS
 from scanner.model import Finding
 from scanner.policy.evaluate import evaluate
 from scanner.policy.loader import PolicyPack
@@ -35,8 +36,6 @@ from scanner.remediate.drift_plan import revert_actions
 
 if TYPE_CHECKING:
     from scanner.waivers import WaiverOutcome
-
-REVIEW_FORMATS = ("sarif", "markdown", "json")
 
 
 @dataclass(frozen=True)
@@ -48,6 +47,7 @@ class ReviewRequest:
     baseline_dir: str = "baselines"
     policies_dir: str = "policies"
     output_dir: str | Path | None = "reports"  # None: write no report
+    formats: tuple[str, ...] = REVIEW_FORMATS  # the reports written to output_dir
     category: str = "netwarden-review"  # SARIF automationDetails, apart from the nightly scan
     waivers: str | Path | None = None  # a waivers file to apply
     today: dt.date | None = None  # when waivers expire against (default: today, UTC)
@@ -97,7 +97,7 @@ def review(request: ReviewRequest) -> ReviewResult:
             scope=request.category,
             waivers=waiver_report(outcome, request.waivers),
         )
-        written = write_reports(findings, run, Path(request.output_dir), REVIEW_FORMATS)
+        written = write_reports(findings, run, Path(request.output_dir), request.formats)
     return ReviewResult(tuple(deltas), tuple(findings), outcome, tuple(written))
 
 

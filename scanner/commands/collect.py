@@ -8,27 +8,28 @@ import click
 
 from scanner import console
 from scanner import snapshot as snapshot_io
-from scanner.commands.common import aws_options, handle_input_errors, run_collection
-from scanner.errors import ExitCode
+from scanner.commands.common import (
+    aws_options,
+    handle_input_errors,
+    output_file_option,
+    run_collection,
+)
+from scanner.errors import ExitCode, InputError
 from scanner.inventory import summary_line
 from scanner.snapshot import has_errors
 
 
 @click.command("collect")
 @aws_options
-@click.option(
-    "-o",
-    "--output",
-    default="snapshot.json",
-    show_default=True,
-    type=click.Path(dir_okay=False),
-    help="Where to write the snapshot (atomically).",
-)
+@output_file_option("snapshot.json", "File the snapshot is written to (atomically).")
 @handle_input_errors
 def collect_command(output: str, **aws: Any) -> None:
     """Collect network state (all types, all regions, all accounts) into a snapshot."""
     snapshot = run_collection(**aws)
-    snapshot_io.write(snapshot, output)
+    try:
+        snapshot_io.write(snapshot, output)
+    except OSError as exc:
+        raise InputError(f"cannot write: {exc.strerror or exc}", output) from None
     console.note(f"{summary_line(snapshot)}; wrote {output}")
     if has_errors(snapshot):
         for gap in snapshot_io.coverage_gaps(snapshot):

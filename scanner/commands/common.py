@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -247,15 +247,132 @@ def policies_option(func: F) -> F:
     )(func)
 
 
-def output_dir_option(func: F) -> F:
+# The one rule for -o and --format (docs/contract.md, "Output and formats"):
+# --format chooses the format(s) of what a command produces, always a comma-separated list
+# drawn from that command's set; a command that prints one document accepts exactly one.
+# -o/--output says where that goes: a file for one document, a directory for a report set.
+OUTPUT_META = "netwarden.output"  # click param attribute: "file" or "dir"
+
+
+class FormatList(click.ParamType):
+    """``--format``: a comma-separated list of names from ``choices``; with ``single``, exactly
+    one (the value is then that name, else a tuple in the order given, without repeats).
+
+    Every command parses it here, so a wrong value fails with the same message everywhere."""
+
+    name = "format"
+
+    def __init__(self, choices: Sequence[str], single: bool) -> None:
+        self.choices = tuple(choices)
+        self.single = single
+
+    def get_metavar(self, param: click.Parameter, ctx: click.Context | None = None) -> str:
+        return "|".join(self.choices) if self.single else "LIST"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, tuple) or (self.single and value in self.choices):
+            return value
+        names: list[str] = []
+        for raw in str(value).split(","):
+            name = raw.strip().lower()
+            if name and name not in names:
+                names.append(name)
+        known = ", ".join(self.choices)
+        for name in names:
+            if name not in self.choices:
+                self.fail(f"unknown format {name!r} (choose from: {known})", param, ctx)
+        if not names:
+            self.fail(f"no format given (choose from: {known})", param, ctx)
+        if self.single:
+            if len(names) > 1:
+                self.fail(
+                    f"{len(names)} formats given, this command prints one document "
+                    f"(choose one of: {known})",
+                    param,
+                    ctx,
+                )
+            return names[0]
+        return tuple(names)
+
+
+def format_option(
+    choices: Sequence[str], default: str | Sequence[str], help_text: str, *, single: bool
+) -> Callable[[F], F]:
+    """``--format``: one of ``choices`` (``single``: the keyword ``output_format``, a str) or
+    a comma-separated list of them (the keyword ``formats``, a tuple)."""
+    shown = default if isinstance(default, str) else ",".join(default)
+    rule = "exactly one of" if single else "a comma-separated list of"
     return click.option(
-        "-o",
-        "--output-dir",
-        default="reports",
+        "--format",
+        "output_format" if single else "formats",
+        type=FormatList(choices, single),
+        default=shown,
         show_default=True,
-        type=click.Path(file_okay=False),
-        help="Where the reports are written.",
-    )(func)
+        help=f"{help_text} {rule.capitalize()}: {', '.join(choices)}.",
+    )
+
+
+def _tag(option: Callable[[F], F], kind: str) -> Callable[[F], F]:
+    """Mark the -o option with what it names (a test checks each command against the rule)."""
+
+    def decorate(func: F) -> F:
+        func = option(func)
+        params = getattr(func, "__click_params__", [])
+        setattr(params[-1], OUTPUT_META, kind)
+        return func
+
+    return decorate
+
+
+def output_file_option(default: str | None, help_text: str) -> Callable[[F], F]:
+    """``-o/--output FILE``: the one document a command produces goes to this file (written
+    atomically), instead of stdout when there is no default (keyword ``output``)."""
+    return _tag(
+        click.option(
+            "-o",
+            "--output",
+            "output",
+            default=default,
+            show_default=default is not None,
+            type=click.Path(dir_okay=False),
+            help=help_text,
+        ),
+        "file",
+    )
+
+
+def output_dir_option(default: str = "reports", help_text: str = "") -> Callable[[F], F]:
+    """``-o/--output DIR`` (``--output-dir`` kept as its old name): where a command's set of
+    reports goes (keyword ``output_dir``)."""
+    return _tag(
+        click.option(
+            "-o",
+            "--output",
+            "--output-dir",
+            "output_dir",
+            default=default,
+            show_default=True,
+            metavar="DIR",
+            type=click.Path(file_okay=False),
+            help=help_text or "Directory the reports are written to (created when missing).",
+        ),
+        "dir",
+    )
+
+
+def emit(document: str, output: str | None) -> None:
+    """The one document a command produces: to ``output`` (atomically) or to stdout."""
+    if output is None:
+        click.echo(document, nl=False)
+        return
+    from scanner import console
+    from scanner.fileio import write_text_atomic
+
+    try:
+        write_text_atomic(output, document)
+    except OSError as exc:
+        raise InputError(f"cannot write: {exc.strerror or exc}", output) from None
+    console.note(f"wrote {output}")
 
 
 def fail_on_option(func: F) -> F:

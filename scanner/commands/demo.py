@@ -4,17 +4,12 @@ from __future__ import annotations
 
 import click
 
-from scanner.commands.common import handle_input_errors, policies_option
+from scanner.commands.common import handle_input_errors, output_dir_option, policies_option
 
 
 @click.command("demo")
-@click.option(
-    "-o",
-    "--output-dir",
-    default="reports/demo",
-    show_default=True,
-    type=click.Path(file_okay=False),
-    help="Where the demo writes its reports, baseline and snapshot.",
+@output_dir_option(
+    "reports/demo", "Directory the demo writes its reports, baseline and snapshot to."
 )
 @policies_option
 @click.option("--remediate", is_flag=True, help="Also apply the plan and re-scan to zero drift.")

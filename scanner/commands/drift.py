@@ -13,8 +13,11 @@ from scanner.commands.common import (
     aws_options,
     aws_request,
     baseline_dir_option,
+    emit,
+    format_option,
     handle_input_errors,
     obtain_snapshot,
+    output_file_option,
     print_notes,
     progress_display,
     snapshot_option,
@@ -30,14 +33,13 @@ from scanner.snapshot import has_errors
 @aws_options
 @snapshot_option
 @baseline_dir_option
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="What to print on stdout: drift as text (a table at a terminal) or as JSON.",
+@format_option(
+    ("text", "json"),
+    "text",
+    "The drift document: text (a table at a terminal) or JSON.",
+    single=True,
 )
+@output_file_option(None, "Write the drift document to this file instead of stdout.")
 @click.option(
     "--cloudtrail",
     help="CloudTrail logs to attribute drift: s3://bucket/prefix, a directory laid out as a "
@@ -49,6 +51,7 @@ def diff_command(
     snapshot_path: str | None,
     baseline_dir: str,
     output_format: str,
+    output: str | None,
     cloudtrail: str | None,
     waivers_path: str | None,
     **aws: Any,
@@ -80,11 +83,11 @@ def diff_command(
         if f.kind == "drift" and f.waiver is not None
     }
     if output_format == "json":
-        click.echo(drift_output.as_json(deltas, who if cloudtrail else None, waived), nl=False)
-    elif sys.stdout.isatty():
+        emit(drift_output.as_json(deltas, who if cloudtrail else None, waived), output)
+    elif output is None and sys.stdout.isatty():
         drift_output.print_table(deltas, who, waived)
     else:
-        click.echo(drift_output.as_text(deltas, who, waived), nl=False)
+        emit(drift_output.as_text(deltas, who, waived), output)
     warn_about_waivers(result.waivers)
     print_notes(result.notes)
     if result.incomplete:

@@ -10,7 +10,10 @@ import click
 from scanner.commands.common import (
     aws_options,
     aws_request,
+    emit,
+    format_option,
     handle_input_errors,
+    output_file_option,
     policies_option,
     progress_display,
     snapshot_option,
@@ -21,14 +24,13 @@ from scanner.commands.common import (
 @aws_options
 @snapshot_option
 @policies_option
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "json", "markdown"]),
-    default="text",
-    show_default=True,
-    help="Output format.",
+@format_option(
+    ("text", "json", "markdown"),
+    "text",
+    "The exposure document (Markdown has a Mermaid diagram of each path).",
+    single=True,
 )
+@output_file_option(None, "Write the exposure document to this file instead of stdout.")
 @click.option(
     "--port",
     type=click.IntRange(0, 65535),
@@ -44,6 +46,7 @@ def exposure_command(
     snapshot_path: str | None,
     policies_dir: str,
     output_format: str,
+    output: str | None,
     port: int | None,
     resource: str | None,
     **aws: Any,
@@ -57,15 +60,15 @@ def exposure_command(
     if output_format == "json":
         from scanner.exposure.render import to_json
 
-        click.echo(to_json(result.report), nl=False)
+        emit(to_json(result.report), output)
     elif output_format == "markdown":
         from scanner.report.exposure import to_markdown
 
-        click.echo(to_markdown(result.report, result.approved), nl=False)
+        emit(to_markdown(result.report, result.approved), output)
     else:
         from scanner.exposure.render import to_text
 
-        click.echo(to_text(result.report, result.approved), nl=False)
+        emit(to_text(result.report, result.approved), output)
     if result.incomplete:
         click.echo(
             "netwarden: warning: the snapshot is incomplete; exposure may be missing", err=True

@@ -10,7 +10,13 @@ from typing import Any
 
 import click
 
-from scanner.commands.common import handle_input_errors, show_progress
+from scanner.commands.common import (
+    emit,
+    format_option,
+    handle_input_errors,
+    output_file_option,
+    show_progress,
+)
 from scanner.errors import ExitCode, InputError
 
 QUERY_NAMES_HELP = (
@@ -67,14 +73,8 @@ def _progress() -> Iterator[Any]:
     help=f"A named query (repeatable; default: all). One of: {QUERY_NAMES_HELP}.",
 )
 @click.option("--address", help="The IP address for TrafficFrmSrcAddr and TrafficToDstAddr.")
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "json", "markdown"]),
-    default="text",
-    show_default=True,
-    help="Output format.",
-)
+@format_option(("text", "json", "markdown"), "text", "The queries' answers.", single=True)
+@output_file_option(None, "Write the answers to this file instead of stdout.")
 @click.option(
     "--engine",
     type=click.Choice(["duckdb", "athena"]),
@@ -121,6 +121,7 @@ def flows_group(
     names: tuple[str, ...],
     address: str | None,
     output_format: str,
+    output: str | None,
     engine: str,
     athena_database: str,
     athena_table: str,
@@ -180,7 +181,7 @@ def flows_group(
         flow_options = FlowsOptions(source, window, profile, endpoint_url, memory_limit)
         with _progress() as on_progress:
             report = run_duckdb(flow_options, queries, ip, on_progress)
-    click.echo(RENDERERS[output_format](report), nl=False)
+    emit(RENDERERS[output_format](report), output)
     if report.skipped_records:
         click.echo(
             f"netwarden: warning: {report.skipped_records} SKIPDATA record(s): AWS lost flows "

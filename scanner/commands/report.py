@@ -11,6 +11,7 @@ from scanner.commands.common import (
     aws_options,
     aws_request,
     category_option,
+    format_option,
     handle_input_errors,
     output_dir_option,
     policies_option,
@@ -25,14 +26,10 @@ def report_group() -> None:
 
 @report_group.command("merge")
 @click.argument("shard_dirs", nargs=-1, required=True, type=click.Path(file_okay=False))
-@output_dir_option
+@output_dir_option("reports", "Directory the merged reports are written to.")
 @policies_option
-@click.option(
-    "--format",
-    "formats",
-    default=",".join(DEFAULT_FORMATS),
-    show_default=True,
-    help=f"Comma-separated report formats: {', '.join(REPORT_FORMATS)}.",
+@format_option(
+    REPORT_FORMATS, DEFAULT_FORMATS, "The merged reports written to -o DIR.", single=False
 )
 @category_option(None, "Code-scanning category of the merged SARIF [default: the shards'].")
 @click.option(
@@ -48,7 +45,7 @@ def merge_command(
     shard_dirs: tuple[str, ...],
     output_dir: str,
     policies_dir: str,
-    formats: str,
+    formats: tuple[str, ...],
     category: str | None,
     fail_on: str,
 ) -> None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 import click
 
 from scanner import console
@@ -12,6 +10,7 @@ from scanner.commands.common import (
     baseline_dir_option,
     category_option,
     fail_on_option,
+    format_option,
     handle_input_errors,
     output_dir_option,
     policies_option,
@@ -19,6 +18,7 @@ from scanner.commands.common import (
     waivers_option,
     warn_about_waivers,
 )
+from scanner.formats import REPORT_FORMATS, REVIEW_FORMATS
 from scanner.textsafe import one_line
 
 
@@ -32,13 +32,9 @@ from scanner.textsafe import one_line
 )
 @baseline_dir_option
 @policies_option
-@output_dir_option
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    help="What to print: drift as text or as JSON.",
+@output_dir_option("reports", "Directory the review's reports are written to.")
+@format_option(
+    REPORT_FORMATS, REVIEW_FORMATS, "The review's reports written to -o DIR.", single=False
 )
 @fail_on_option
 @category_option(
@@ -53,7 +49,7 @@ def review_command(
     baseline_dir: str,
     policies_dir: str,
     output_dir: str,
-    output_format: str,
+    formats: tuple[str, ...],
     fail_on: str,
     category: str,
     waivers_path: str | None,
@@ -67,24 +63,20 @@ def review_command(
             baseline_dir=baseline_dir,
             policies_dir=policies_dir,
             output_dir=output_dir,
+            formats=formats,
             category=category,
             waivers=waivers_file(waivers_path),
         )
     )
     warn_about_waivers(result.waivers)
-    if output_format == "json":
-        document = json.loads(drift_output.as_json(result.deltas))
-        document["policy"] = [f.to_dict() for f in result.policy]
-        click.echo(json.dumps(document, indent=2))
-    else:
-        click.echo(drift_output.as_text(result.deltas), nl=False)
-        for finding in result.policy:
-            where = f"{finding.location.path}:{finding.location.line}"
-            accepted = " [accepted risk]" if finding.waiver is not None else ""
-            click.echo(
-                f"[{finding.severity.upper()}] {finding.rule_id} {one_line(finding.title)}: "
-                f"{one_line(finding.resource_id)} ({where}){accepted}"
-            )
+    click.echo(drift_output.as_text(result.deltas), nl=False)
+    for finding in result.policy:
+        where = f"{finding.location.path}:{finding.location.line}"
+        accepted = " [accepted risk]" if finding.waiver is not None else ""
+        click.echo(
+            f"[{finding.severity.upper()}] {finding.rule_id} {one_line(finding.title)}: "
+            f"{one_line(finding.resource_id)} ({where}){accepted}"
+        )
     for path in result.written:
         console.note(f"wrote {path}")
     raise click.exceptions.Exit(exit_code(result, fail_on))

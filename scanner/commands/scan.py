@@ -13,6 +13,7 @@ from scanner.commands.common import (
     baseline_dir_option,
     category_option,
     fail_on_option,
+    format_option,
     handle_input_errors,
     output_dir_option,
     policies_option,
@@ -32,14 +33,8 @@ from scanner.formats import DEFAULT_FORMATS, REPORT_FORMATS
 @snapshot_option
 @baseline_dir_option
 @policies_option
-@output_dir_option
-@click.option(
-    "--format",
-    "formats",
-    default=",".join(DEFAULT_FORMATS),
-    show_default=True,
-    help=f"Comma-separated report formats: {', '.join(REPORT_FORMATS)}.",
-)
+@output_dir_option("reports", "Directory the reports are written to (created when missing).")
+@format_option(REPORT_FORMATS, DEFAULT_FORMATS, "The reports written to -o DIR.", single=False)
 @fail_on_option
 @click.option(
     "--cloudtrail",
@@ -97,7 +92,7 @@ def scan_command(
     baseline_dir: str,
     policies_dir: str,
     output_dir: str,
-    formats: str,
+    formats: tuple[str, ...],
     fail_on: str,
     cloudtrail: str | None,
     engine: str,
@@ -122,7 +117,7 @@ def scan_command(
         policies_dir=policies_dir,
         cloudtrail=cloudtrail,
         output_dir=output_dir,
-        formats=tuple(formats.split(",")),
+        formats=formats,
         engine=engine,
         category=category,
         waivers=waivers_file(waivers_path),

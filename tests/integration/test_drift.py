@@ -356,3 +356,24 @@ def test_accepting_an_unknown_resource_is_bad_input(aws: AwsEnv, tmp_path: Path)
 def test_diff_without_a_baseline_is_bad_input(aws: AwsEnv, tmp_path: Path) -> None:
     code, output = cli_run("diff", "--regions", REGION, "--baseline-dir", str(tmp_path / "none"))
     assert code == 2 and "baseline create" in output
+
+
+def test_diff_output_writes_the_document_to_a_file_instead_of_stdout(
+    aws: AwsEnv, tmp_path: Path
+) -> None:
+    net = build_network(aws)
+    scope = ["--regions", REGION, "--baseline-dir", str(tmp_path / "baselines")]
+    assert cli_run("baseline", "create", *scope)[0] == 0
+    make_every_drift_kind(aws, net)
+    for fmt in ("json", "text"):
+        code, printed = cli_run("diff", *scope, "--format", fmt)
+        target = tmp_path / f"drift.{fmt}"
+        result = CliRunner().invoke(cli, ["diff", *scope, "--format", fmt, "-o", str(target)])
+        assert (code, result.exit_code) == (1, 1)  # drift, wherever the document goes
+        assert result.stdout == "", fmt
+        assert target.read_text() == printed and net.web_sg in printed
+    # A file where its directory should be: bad input at that path, exit 2, no traceback.
+    blocked = tmp_path / "drift.json" / "inside.json"
+    result = CliRunner().invoke(cli, ["diff", *scope, "-o", str(blocked)])
+    assert result.exit_code == 2, result.output
+    assert f"netwarden: error: {blocked}: cannot write" in result.stderr

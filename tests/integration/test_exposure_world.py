@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from click.testing import CliRunner
@@ -340,3 +341,18 @@ def test_bpa_that_cannot_be_read_is_a_coverage_gap_not_a_crash_and_not_off(
         }
     finally:
         server.stop()
+
+
+def test_output_writes_the_document_to_a_file_instead_of_stdout(
+    aws: AwsEnv, tmp_path: Path
+) -> None:
+    build(aws)
+    code, printed = run("--format", "json")
+    target = tmp_path / "out" / "exposure.json"
+    result = CliRunner().invoke(
+        cli, ["exposure", "--regions", REGION, "--format", "json", "-o", str(target)]
+    )
+    assert (code, result.exit_code) == (1, 1)  # the same verdict wherever the document goes
+    assert result.stdout == ""
+    assert target.read_text() == printed
+    assert f"wrote {target}" in result.stderr

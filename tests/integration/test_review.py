@@ -93,22 +93,27 @@ def run_review(cwd: Path, monkeypatch: pytest.MonkeyPatch, *args: str) -> tuple[
     result = CliRunner().invoke(
         cli, ["review", "--policies", POLICIES, "-o", str(cwd / "review-reports"), *args]
     )
-    # JSON is parsed from stdout alone; progress lines go to stderr.
-    return result.exit_code, result.stdout if "json" in args else result.output
+    return result.exit_code, result.output
+
+
+def drift_of(cwd: Path) -> dict[str, Any]:
+    """The review's drift findings by resource, from the findings.json it wrote."""
+    report = json.loads((cwd / "review-reports" / "findings.json").read_text())
+    return {f["resource_id"]: f for f in report["findings"] if f["kind"] == "drift"}
 
 
 def test_review_locates_widening_changes_at_the_changed_lines(
     repo: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    code, output = run_review(repo, monkeypatch, "--base", "HEAD~1", "--format", "json")
+    code, output = run_review(repo, monkeypatch, "--base", "HEAD~1")
     assert code == 1, output
-    drift = json.loads(output)["drift"]
-    by_id = {d["resource_id"]: d for d in drift}
+    by_id = drift_of(repo)
     assert set(by_id) == {"sg-web", "igw-new"}
-    assert (by_id["igw-new"]["change"], by_id["igw-new"]["severity"]) == ("added", "high")
+    assert (by_id["igw-new"]["rule_id"], by_id["igw-new"]["severity"]) == ("drift/added", "high")
     sg = by_id["sg-web"]
     assert sg["severity"] == "high"
-    assert [(c["change"], c.get("new", c.get("old"))["to_port"]) for c in sg["changes"]] == [
+    changes = sg["evidence"]["changes"]
+    assert [(c["change"], c.get("new", c.get("old"))["to_port"]) for c in changes] == [
         ("added", 22),
         ("removed", 8080),
     ]
@@ -151,9 +156,18 @@ def test_review_in_a_shallow_clone_with_the_base_fetched(
     clone = tmp_path / "clone"
     subprocess.run(["git", "clone", "-q", "--depth", "1", f"file://{repo}", str(clone)], check=True)
     git(clone, "fetch", "-q", "--depth", "1", "origin", base)
-    code, output = run_review(clone, monkeypatch, "--base", base, "--format", "json")
+    code, output = run_review(clone, monkeypatch, "--base", base)
     assert code == 1, output
-    assert {d["resource_id"] for d in json.loads(output)["drift"]} == {"sg-web", "igw-new"}
+    assert set(drift_of(clone)) == {"sg-web", "igw-new"}
+
+
+def test_review_format_chooses_the_reports(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """--format picks the review's reports, as for scan; stdout is the text either way."""
+    code, output = run_review(repo, monkeypatch, "--base", "HEAD~1", "--format", "sarif,html")
+    assert code == 1, output
+    written = sorted(p.name for p in (repo / "review-reports").iterdir())
+    assert written == ["netwarden.sarif", "report.html"]
+    assert "sg-web" in output and "NW-SG-002" in output
 
 
 def test_unknown_base_is_bad_input(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:

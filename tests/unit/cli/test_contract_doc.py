@@ -4,19 +4,25 @@ Every command of the command line has a section (``### `netwarden ...` ``) whose
 each option (and argument) once; "AWS options" stands for the shared table. Sections marked
 ``(planned)`` are the wave-2 commands not built yet: a command that exists must not be
 documented only as planned.
+
+Every command's ``-o`` and ``--format`` also follow the one rule the document states
+("Output and formats"): ``--format`` is parsed by one type (a comma list, exactly one name for
+a command that prints one document), ``-o``/``--output`` is a FILE for one document and a DIR
+for a set of reports, and the tables say the same.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import click
 import pytest
 
-from scanner.cli import cli
+from scanner.cli import cli, run
+from scanner.commands.common import OUTPUT_META, FormatList
 
 DOC = Path(__file__).resolve().parents[3] / "docs" / "contract.md"
 HEADING = re.compile(r"^#{2,3} ")
@@ -30,6 +36,7 @@ HELP = {"-h", "--help"}
 class Row:
     names: frozenset[str]  # option strings, or an argument's name in capitals
     default: str | None  # the documented default, None when the cell is empty
+    spec: str = field(default="", compare=False)  # the first cell, e.g. `-o`, `--output FILE`
 
 
 @dataclass(frozen=True)
@@ -53,7 +60,7 @@ def _row(cells: list[str]) -> Row | None:
     names = {n for span in spans for n in OPTION.findall(span.split(" ")[0])}
     names |= {span.rstrip(".") for span in spans if re.fullmatch(r"[A-Z_]+(\.\.\.)?", span)}
     documented = CODE.fullmatch(default)
-    return Row(frozenset(names), documented.group(1) if documented else None)
+    return Row(frozenset(names), documented.group(1) if documented else None, first)
 
 
 def sections(text: str) -> Iterator[Section]:
@@ -170,3 +177,130 @@ def test_the_check_sees_a_missing_or_wrong_option() -> None:
     fewer.pop(frozenset({"--engine"}))
     assert fewer != defined
     assert {**documented, frozenset({"--fail-on"}): "low"} != defined
+
+
+# -- the one rule for -o and --format -------------------------------------------------------
+
+
+def _option(command: click.Command, name: str) -> click.Option | None:
+    return next((p for p in command.params if isinstance(p, click.Option) and name in p.opts), None)
+
+
+def rule_violations(command: click.Command) -> list[str]:
+    """What in ``command``'s -o and --format breaks the rule; empty when it follows it."""
+    problems = []
+    out, fmt = _option(command, "-o"), _option(command, "--format")
+    kind = getattr(out, OUTPUT_META, None) if out is not None else None
+    if out is not None:
+        if "--output" not in out.opts:
+            problems.append("-o is not also --output")
+        if kind not in ("file", "dir"):
+            problems.append("-o is not made by output_file_option/output_dir_option")
+        elif not isinstance(out.type, click.Path):
+            problems.append("-o is not a path")
+        elif kind == "file" and (out.type.dir_okay or not out.type.file_okay):
+            problems.append("-o names one document but does not take a FILE")
+        elif kind == "dir" and (out.type.file_okay or not out.type.dir_okay):
+            problems.append("-o names a set of reports but does not take a DIR")
+    if fmt is not None:
+        if not isinstance(fmt.type, FormatList):
+            problems.append("--format is not parsed by FormatList")
+        elif fmt.type.single and kind != "file":
+            problems.append("--format prints one document but -o is not a FILE")
+        elif not fmt.type.single and kind != "dir":
+            problems.append("--format is a list of reports but -o is not a DIR")
+    return problems
+
+
+LEAVES = sorted(_leaf_paths(cli))
+
+
+@pytest.mark.parametrize("path", LEAVES)
+def test_output_and_format_follow_the_rule(path: str) -> None:
+    command = _command(path)
+    assert command is not None
+    assert rule_violations(command) == []
+
+
+@pytest.mark.parametrize(("section", "path"), BUILT, ids=[p or "netwarden" for _, p in BUILT])
+def test_the_tables_say_file_or_dir_and_the_formats_as_the_command(
+    section: Section, path: str
+) -> None:
+    command = _command(path)
+    assert command is not None
+    rows = {name: row for row in section.rows for name in row.names}
+    out, fmt = _option(command, "-o"), _option(command, "--format")
+    if out is not None:
+        placeholder = "FILE" if getattr(out, OUTPUT_META) == "file" else "DIR"
+        assert f"--output {placeholder}`" in rows["-o"].spec, section.title
+    if fmt is not None:
+        assert isinstance(fmt.type, FormatList)
+        spec = rows["--format"].spec
+        if fmt.type.single:
+            assert f"`--format {'|'.join(fmt.type.choices)}`" in spec, section.title
+        else:
+            assert "`--format LIST`" in spec, section.title
+
+
+def test_the_rule_check_sees_a_command_that_breaks_it() -> None:
+    """Not vacuous: a report directory with a one-name --format, a -o FILE with a list, a
+    --format that is a plain choice, and an -o without --output are each caught."""
+    from scanner.commands.common import format_option, output_dir_option, output_file_option
+
+    def build(*decorators: object) -> click.Command:
+        def body(**_: object) -> None: ...
+
+        for decorate in reversed(decorators):
+            body = decorate(body)  # type: ignore[operator]
+        return click.command("x")(body)
+
+    single = format_option(("text", "json"), "text", "d.", single=True)
+    many = format_option(("sarif", "json"), "sarif", "d.", single=False)
+    assert rule_violations(build(output_file_option(None, "d."), single)) == []
+    assert rule_violations(build(output_dir_option("r", "d."), many)) == []
+    assert rule_violations(build(output_dir_option("r", "d."), single))
+    assert rule_violations(build(output_file_option(None, "d."), many))
+    assert rule_violations(build(single))  # one document, and nowhere but stdout for it
+    choice = click.option("--format", type=click.Choice(["text"]), help="d.")
+    assert rule_violations(build(output_file_option(None, "d."), choice))
+    plain = click.option("-o", "out", type=click.Path(dir_okay=False), help="d.")
+    assert rule_violations(build(plain))
+
+
+FORMATTED = [p for p in LEAVES if (c := _command(p)) is not None and _option(c, "--format")]
+
+
+@pytest.mark.parametrize("path", FORMATTED)
+def test_a_wrong_format_fails_the_same_way_everywhere(
+    path: str, capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Exit 2 before any work, nothing written, one message shape for every command."""
+    monkeypatch.chdir(tmp_path)
+    command = _command(path)
+    assert command is not None
+    fmt = _option(command, "--format")
+    assert fmt is not None and isinstance(fmt.type, FormatList)
+    choices = ", ".join(fmt.type.choices)
+    args = path.split()
+    extra = ["DIR"] if path == "report merge" else []  # its required argument
+    assert run([*args, "--format", "nope", *extra]) == 2
+    err = capsys.readouterr().err
+    assert f"Invalid value for '--format': unknown format 'nope' (choose from: {choices})" in err
+    if fmt.type.single:  # (a list of two known names is valid: that would run the command)
+        two = ",".join(fmt.type.choices[:2])
+        assert run([*args, "--format", two, *extra]) == 2
+        err = capsys.readouterr().err
+        assert (
+            "Invalid value for '--format': 2 formats given, this command prints one document "
+            f"(choose one of: {choices})"
+        ) in err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_format_list_keeps_order_and_drops_repeats() -> None:
+    many = FormatList(("sarif", "markdown", "json", "html"), single=False)
+    assert many.convert("JSON, sarif,json,", None, None) == ("json", "sarif")
+    with pytest.raises(click.BadParameter, match="no format given"):
+        many.convert(",", None, None)
+    one = FormatList(("text", "json"), single=True)
+    assert one.convert("json,JSON", None, None) == "json"
