@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from scanner.drift.describe import drift_sentence
 from scanner.drift.engine import Delta
 from scanner.model import Finding, RemediationAction
 from scanner.resources import arn_for
@@ -32,17 +33,12 @@ TITLES = {
 
 
 def _message(delta: Delta) -> str:
-    what = f"{delta.resource_type} {delta.resource_id} in account {delta.account}, {delta.region}"
-    if delta.change == "added":
-        return f"{what} exists but is not in the baseline."
-    if delta.change == "removed":
-        return f"{what} is in the baseline but no longer exists."
-    details = "; ".join(
-        f"{c.change} {c.field}: {one_line(c.new if c.change != 'removed' else c.old, 120)}"
-        for c in delta.changes[:5]
+    """``Security group sg-1 gained ingress tcp/22 from 0.0.0.0/0 outside the baseline
+    (account 111111111111, eu-west-1).``: what changed in words; the evidence has it all."""
+    sentence = drift_sentence(
+        delta.resource_type, delta.resource_id, delta.change, [c.to_dict() for c in delta.changes]
     )
-    more = f" (+{len(delta.changes) - 5} more)" if len(delta.changes) > 5 else ""
-    return f"{what} differs from the baseline: {details}{more}."
+    return f"{sentence} (account {one_line(delta.account)}, {one_line(delta.region)})."
 
 
 def drift_finding(delta: Delta, revert: Reverter) -> Finding:

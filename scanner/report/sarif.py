@@ -30,6 +30,7 @@ from pathlib import PurePosixPath
 from typing import Any
 from urllib.parse import quote
 
+from scanner.drift.describe import drift_sentence
 from scanner.model import Finding, Severity
 from scanner.report.base import dumps_with_items, items_placeholder, ordered, reporter
 from scanner.report.escape import sarif_text
@@ -128,26 +129,43 @@ def _descriptor(rule: RuleInfo) -> dict[str, Any]:
 def _message(finding: Finding) -> str:
     """One short sentence: what, where, and the finding's own message (evidence is in
     ``properties.evidence``, the ARN in ``logicalLocations``)."""
+    if finding.kind == "drift":
+        return _drift_message(finding)
     own = finding.message
     # A policy finding's message starts "<type> <id> (<account>/<region>): " (the policy
-    # stage's wording), a drift's "<type> <id> in account <account>, <region> " (the drift
-    # stage's); the prefix below says that already, so GitHub shows it once.
+    # stage's wording); the prefix below says that already, so GitHub shows it once.
     named = f" {finding.resource_id} ({finding.account}/{finding.region}): "
     at = own.find(named)
     if 0 <= at <= len(finding.resource_type) and " " not in own[:at]:
         own = own[at + len(named) :]
-    drifted = (
-        f"{finding.resource_type} {finding.resource_id} in account {finding.account}, "
-        f"{finding.region} "
-    )
-    if finding.kind == "drift" and own.startswith(drifted):
-        own = own[len(drifted) :]
     message = sarif_text(own, MESSAGE_CHARS).rstrip(". ")
     text = (
         f"{sarif_text(finding.resource_id)} ({sarif_text(finding.resource_type)}, "
         f"{sarif_text(finding.account)}/{sarif_text(finding.region)}): {message}."
     )
     return text
+
+
+def _drift_message(finding: Finding) -> str:
+    """``Security group sg-1 gained ingress tcp/22 from 0.0.0.0/0 outside the baseline
+    (111111111111/eu-west-1).``, worded from the evidence (``properties.evidence`` has every
+    change in full), so a finding read back from findings.json reads the same."""
+    evidence = finding.evidence if isinstance(finding.evidence, Mapping) else {}
+    change = str(evidence.get("change") or finding.rule_id.removeprefix("drift/"))
+    changes = evidence.get("changes")
+    sentence = drift_sentence(
+        finding.resource_type,
+        finding.resource_id,
+        change,
+        changes if isinstance(changes, list) else (),
+    )
+    text = f"{sentence} ({finding.account}/{finding.region})"
+    exposure = finding.exposure if isinstance(finding.exposure, Mapping) else {}
+    if exposure.get("reachable"):
+        enis = exposure.get("enis")
+        count = len(enis) if isinstance(enis, list) else 0
+        text += f": it opens a path from the internet to {count} network interface(s)"
+    return sarif_text(text, MESSAGE_CHARS).rstrip(". ") + "."
 
 
 def sarif_rule_id(finding: Finding) -> str:

@@ -77,6 +77,17 @@ def test_review_results_sit_on_changed_lines_and_pass_ghas(
     results = run["results"]
     kinds = {r["properties"]["kind"] for r in results}
     assert kinds == {"drift", "policy"}, kinds
+    # Drift messages are one sentence in words; the rule JSON is only in properties.evidence.
+    drifted = {
+        r["properties"]["resourceId"]: r["message"]["text"]
+        for r in results
+        if r["properties"]["kind"] == "drift"
+    }
+    assert drifted["sg-web"].startswith(
+        "Security group sg-web gained ingress tcp/22 from 0.0.0.0/0 outside the baseline"
+    )
+    assert drifted["sg-new"].startswith("Security group sg-new was created outside the baseline")
+    assert all("{" not in text and len(text) <= 300 for text in drifted.values()), drifted
     changed = _changed_lines(repo, path)
     assert changed
     for res in results:

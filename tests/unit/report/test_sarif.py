@@ -160,18 +160,17 @@ def test_the_message_names_the_resource_once() -> None:
     assert result["message"]["text"] == (
         "sg-0a1b2c3d (aws.security-group, 123456789012/us-east-1): tcp 22 from 0.0.0.0/0."
     )
-    # A drift's message starts with the resource in the drift stage's words.
+    # A drift's message is worded from its evidence, whatever the finding's message says.
     drift = replace(
         sg_finding(),
         kind="drift",
         rule_id="drift/added",
-        message="aws.security-group sg-0a1b2c3d in account 123456789012, us-east-1 exists "
-        "but is not in the baseline.",
+        message="anything",
+        evidence={"change": "added", "changes": [], "after": {"GroupName": "x"}},
     )
     [result] = _run(json.loads(sarif.render([drift], RUN)))["results"]
     assert result["message"]["text"] == (
-        "sg-0a1b2c3d (aws.security-group, 123456789012/us-east-1): exists but is not in the "
-        "baseline."
+        "Security group sg-0a1b2c3d was created outside the baseline (123456789012/us-east-1)."
     )
     # Another message that merely mentions the resource keeps every word.
     other = replace(finding, message="peer of x sg-0a1b2c3d (123456789012/us-east-1): y")
@@ -254,3 +253,31 @@ def test_coverage_gap_notifications_are_capped() -> None:
     notes = run["invocations"][0]["toolExecutionNotifications"]
     assert len(notes) == sarif.MAX_GAP_NOTES + 1
     assert notes[-1]["message"]["text"].startswith("5 more resource types")
+
+
+def test_a_drift_message_is_one_short_sentence_with_the_evidence_in_properties() -> None:
+    """No rule or evidence JSON in the text (it used to carry it cut at 120 characters)."""
+    rules = [
+        {"protocol": "tcp", "from_port": p, "to_port": p, "cidr": "0.0.0.0/0",
+         "description": "temp debug " * 20}
+        for p in (22, 3389, 5432, 6379)
+    ]  # fmt: skip
+    changes = [{"field": "ingress", "change": "added", "element": True, "new": r} for r in rules]
+    drift = replace(
+        sg_finding(),
+        kind="drift",
+        rule_id="drift/modified",
+        severity="critical",
+        message="x" * 2000,
+        evidence={"change": "modified", "changes": changes},
+        exposure={"reachable": True, "enis": ["eni-1", "eni-2"], "blocked_by": ""},
+    )
+    [result] = _run(json.loads(sarif.render([drift], RUN)))["results"]
+    assert result["message"]["text"] == (
+        "Security group sg-0a1b2c3d gained ingress tcp/22 from 0.0.0.0/0, gained ingress "
+        "tcp/3389 from 0.0.0.0/0 and gained ingress tcp/5432 from 0.0.0.0/0 outside the "
+        "baseline (+1 more) (123456789012/us-east-1): it opens a path from the internet to 2 "
+        "network interface(s)."
+    )
+    assert "{" not in result["message"]["text"]
+    assert result["properties"]["evidence"]["changes"] == changes
