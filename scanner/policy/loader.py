@@ -159,6 +159,16 @@ def _check_structure(data: dict[str, Any], lines: LineIndex, path: str) -> None:
     except PolicyValidationError as exc:
         raise InputError(_one_line(str(exc)), path, 1) from None
     for index, pdata in enumerate(data["policies"]):
+        resource = pdata.get("resource") if isinstance(pdata, dict) else None
+        # One type name per policy: Custodian's list form is not a policy netwarden runs,
+        # and Custodian's own structure check crashes on a list holding a non-string.
+        if isinstance(resource, list):
+            where = lines.line_of(["policies", index, "resource"])
+            raise InputError(
+                f"policy {pdata.get('name')!r}: resource must be one type name, not a list",
+                path,
+                where,
+            )
         try:
             parser.validate({"policies": [pdata]})
         except PolicyValidationError as exc:
