@@ -440,7 +440,18 @@ def _exposure(run: RunInfo) -> Iterator[str]:
             yield f"<p>{len(report.exposures) - len(listed)} more in findings.json.</p>"
         for e in report.exposures[:MAX_EXPOSURE_DIAGRAMS]:
             title = f"{e.eni} {e.address} {traffic(e.protocol, e.from_port, e.to_port)}"
-            diagram = exposure_diagram({"path": [s.to_dict() for s in e.path]})
+            # The path ends at what the interface belongs to (an instance, a load balancer).
+            steps = [s.to_dict() for s in e.path]
+            if e.attachment.id != e.eni:
+                name = f" ({e.attachment.name})" if e.attachment.name else ""
+                steps.append(
+                    {
+                        "type": e.attachment.type,
+                        "id": e.attachment.id,
+                        "detail": e.attachment.id + name,
+                    }
+                )
+            diagram = exposure_diagram({"path": steps})
             yield f"<h3>{_e(title)}</h3>{diagram}"
     if report.blocked:
         cut = report.blocked[:MAX_EXPOSURE_ROWS]

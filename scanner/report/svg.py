@@ -76,14 +76,20 @@ def exposure_diagram(exposure: Mapping[str, Any], max_paths: int = 5) -> str:
     parts = []
     for row, path in enumerate(paths):
         y = row * row_h + 4
-        nodes: list[tuple[str, str]] = [("internet", "0.0.0.0/0, ::/0")]
-        nodes += [(str(c["type"]).removeprefix("aws."), str(c["id"])) for c in path]
-        for column, (kind, ident) in enumerate(nodes):
+        nodes: list[tuple[str, str, str]] = [("internet", "0.0.0.0/0, ::/0", "the internet")]
+        nodes += [
+            (str(c["type"]).removeprefix("aws."), str(c["id"]), str(c.get("detail", "")))
+            for c in path
+        ]
+        for column, (kind, ident, detail) in enumerate(nodes):
             x = column * (box_w + arrow)
+            # The component's contribution ("inbound rule 100 allows ...") as its tooltip.
+            tip = f"<title>{escape(detail[:300])}</title>" if detail else ""
             parts.append(
-                f'<rect x="{x}" y="{y}" width="{box_w}" height="{box_h}" rx="6" class="node"/>'
+                f'<g><rect x="{x}" y="{y}" width="{box_w}" height="{box_h}" rx="6" '
+                f'class="node"/>{tip}'
                 f'<text x="{x + 8}" y="{y + 18}" class="kind">{escape(kind[:22])}</text>'
-                f'<text x="{x + 8}" y="{y + 36}" class="ident">{escape(ident[:22])}</text>'
+                f'<text x="{x + 8}" y="{y + 36}" class="ident">{escape(ident[:22])}</text></g>'
             )
             if column:
                 ax = x - arrow

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from scanner.report import html
+from tests.conftest import AwsEnv
 from tests.unit.report.fixtures import FINDINGS, HOSTILE, RUN, hostile_finding
 
 BROWSERS = ("chromium", "chromium-browser")
@@ -136,3 +137,56 @@ def test_the_page_references_nothing_outside_itself(page: Path) -> None:
     assert "default-src 'none'" in text
     json.dumps(text)  # plain text, one file
     assert HOSTILE not in text
+
+
+# -- exposure diagrams from a real scan ------------------------------------------------------
+
+
+def test_the_exposure_diagrams_of_a_real_scan_render(aws: AwsEnv, tmp_path: Path) -> None:
+    """A scan of a moto network with an exposed instance: report.html draws each exposed
+    path from findings.json's exposures (internet, gateway, route table, NACL both ways,
+    security group, interface, the instance), as inline SVG the browser renders."""
+    from click.testing import CliRunner
+
+    from scanner.cli import cli
+    from tests.integration.test_exposure_world import REGION, build
+
+    world = build(aws)
+    out = tmp_path / "reports"
+    policies = str(Path(__file__).resolve().parents[2] / "policies")
+    result = CliRunner().invoke(
+        cli,
+        ["scan", "--regions", REGION, "--policies", policies, "-o", str(out),
+         "--format", "json,html", "--fail-on", "none"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    exposures = json.loads((out / "findings.json").read_text())["exposure"]["exposures"]
+    assert {e["eni"] for e in exposures} == {world.web, world.denied}
+    proc = _chromium(tmp_path, "--dump-dom", (out / "report.html").as_uri())
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    dom = proc.stdout
+    section = dom[dom.index('<section id="exposure">') :]
+    section = section[: section.index("</section>")]
+    diagrams = re.findall(r'<svg[^>]*aria-label="exposure paths".*?</svg>', section, re.DOTALL)
+    assert len(diagrams) == len(exposures)  # one per exposed path, each from its record
+    for exposure, svg in zip(exposures, diagrams, strict=True):
+        labels = re.findall(r'class="kind">([^<]*)</text><text[^>]*class="ident">([^<]*)<', svg)
+        drawn = [(kind, ident) for kind, ident in labels]
+        expected = [("internet", "0.0.0.0/0, ::/0")]
+        expected += [(s["type"].removeprefix("aws."), s["id"]) for s in exposure["path"]]
+        expected.append((exposure["attachment"]["type"], exposure["attachment"]["id"]))
+        assert drawn == expected
+    web = next(s for s, e in zip(diagrams, exposures, strict=True) if e["eni"] == world.web)
+    for ident in (world.igw, world.public_table, world.sg, world.web):
+        assert f">{ident}<" in web
+    assert ">internet-gateway<" in web and ">route-table<" in web and ">network-acl<" in web
+    # Each box says what that component contributes, as its tooltip.
+    assert "<title>" in web
+    # The open-rule findings draw their paths too, and nothing is fetched from anywhere.
+    findings = dom[dom.index('<section id="findings">') :]
+    assert 'aria-label="exposure paths"' in findings
+    assert _page_requests(tmp_path, (out / "report.html").as_uri()) == []
+    shot = tmp_path / "exposure.png"
+    proc = _chromium(tmp_path, f"--screenshot={shot}", "--window-size=1400,4000",
+                     (out / "report.html").as_uri() + "#exposure")  # fmt: skip
+    assert proc.returncode == 0 and shot.read_bytes().startswith(b"\x89PNG")
