@@ -13,6 +13,7 @@ import copy
 import gzip
 import json
 import os
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -299,7 +300,9 @@ TRAIL = {"Records": [SSH_OPEN, FLOW_LOG_DELETE]}
 @PROFILE
 @given(raw=json_inputs(TRAIL), packed=st.booleans())
 def test_the_cloudtrail_reader(raw: bytes, packed: bool, tmp_path: Path) -> None:
-    root = tmp_path / "trail"
+    # tmp_path is one directory for every example hypothesis runs: a fresh folder per
+    # example, or a file an earlier example wrote (log.json beside log.json.gz) is read too.
+    root = Path(tempfile.mkdtemp(dir=tmp_path))
     trail_file(root, "log.json.gz" if packed else "log.json", gzip.compress(raw) if packed else raw)
     gaps = Gaps()
     records = list(local_records(root, gaps))
