@@ -18,11 +18,16 @@ if TYPE_CHECKING:
     from scanner.pipeline import Progress
 
 F = TypeVar("F", bound=Callable[..., Any])
+MAX_ERROR_CHARS = 4000
 
 
 def fail(message: str, code: int = ExitCode.BAD_INPUT) -> None:
-    """Print one clear line to stderr and exit (no traceback)."""
-    click.echo(f"netwarden: error: {message}", err=True)
+    """Print one clear line to stderr and exit (no traceback). An error quotes its input
+    (a flow-log line in DuckDB's message, a plan's step): control characters are shown
+    escaped, so no escape sequence from a file reaches the terminal."""
+    from scanner.textsafe import one_line
+
+    click.echo(f"netwarden: error: {one_line(message, MAX_ERROR_CHARS)}", err=True)
     raise click.exceptions.Exit(code)
 
 

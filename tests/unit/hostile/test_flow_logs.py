@@ -9,11 +9,14 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from scanner.cli import cli
 from scanner.errors import InputError
 from scanner.flows import synth
 from scanner.flows.dataset import FlowsOptions, open_flows
 from scanner.flows.layout import Window
+from tests.unit.hostile.test_shell_text import CONTROL
 
 ACCT = "123456789012"
 DAY = date(2025, 12, 2)
@@ -66,3 +69,13 @@ def test_a_wider_line_below_records_is_refused_not_taken_for_the_header(
 def test_a_line_starting_with_a_hash_is_a_record_not_a_comment(tmp_path: Path) -> None:
     _write(tmp_path, HEADER, RECORD, "#" + RECORD)
     assert _records(tmp_path) == 2
+
+
+def test_a_malformed_line_is_quoted_on_the_terminal_without_its_escapes(tmp_path: Path) -> None:
+    # Past the rows DuckDB sniffs, its error quotes the line ("Original Line: ..."); it
+    # reached the terminal raw: an OSC sequence retitling the window, and a screen clear.
+    _write(tmp_path, HEADER, *[RECORD] * 25_000, "2 123456789012 eni-1 \x1b]0;pwned\x07\x1b[2J")
+    result = CliRunner().invoke(cli, ["flows", "--source", str(tmp_path)])
+    assert result.exit_code == 2, result.output
+    assert "Original Line" in result.output and "\\x1b]0;pwned\\x07" in result.output
+    assert CONTROL.search(result.output.replace("\n", "")) is None
