@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+from html import escape
 from typing import Any
 
 from scanner.textsafe import CONTROL_POINTS, printable_block
@@ -83,6 +84,13 @@ def code_block(text: str, info: str = "") -> str:
     fence = fence_for(text)
     body = text if text.endswith("\n") else text + "\n"
     return f"{fence}{info}\n{body}{fence}\n"
+
+
+def html_text(text: str) -> str:
+    """Literal HTML text (an element's content or a quoted attribute): ``& < > " '`` as
+    entities, and every control character but newline and tab shown escaped (``\\x1b``):
+    an ESC or BEL is a parse error in HTML, and a bidi override reorders what is shown."""
+    return escape(printable_block(text))
 
 
 def sarif_text(value: Any, limit: int = 0) -> str:

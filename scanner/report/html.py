@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 from collections import Counter, defaultdict
 from collections.abc import Iterator, Sequence
-from html import escape
 from itertools import groupby
 from typing import Any
 
@@ -27,6 +26,7 @@ from scanner.exposure.render import (
 from scanner.model import SEVERITIES, SEVERITY_RANK, Finding
 from scanner.report.base import ordered, reporter
 from scanner.report.compliance import control_evidence, control_rows
+from scanner.report.escape import html_text
 from scanner.report.jsonindent import dumps_sorted_indented
 from scanner.report.run import RuleInfo, RunInfo, rule_catalog
 from scanner.report.svg import COLOURS, exposure_diagram, heat, severity_chart
@@ -60,8 +60,8 @@ svg .ident{fill:#1b1f24;font-family:ui-monospace,monospace}svg .edge{stroke:#555
 
 def _e(value: Any) -> str:
     if isinstance(value, str):
-        return escape(value)
-    return escape(json.dumps(value, sort_keys=True, default=str))
+        return html_text(value)
+    return html_text(json.dumps(value, sort_keys=True, default=str))
 
 
 def _code(value: Any) -> str:
@@ -283,7 +283,7 @@ def _finding(finding: Finding, fingerprint: str, rule: RuleInfo, run: RunInfo) -
         diagram = exposure_diagram(exposure)
         yield "<h4>Exposure</h4>" + (diagram or f"<pre>{_e(exposure)}</pre>")
     evidence = dumps_sorted_indented(dict(finding.evidence), default=str)
-    yield f"<h4>Evidence</h4><pre>{escape(evidence)}</pre><h4>Remediation</h4>"
+    yield f"<h4>Evidence</h4><pre>{_e(evidence)}</pre><h4>Remediation</h4>"
     if not finding.remediation:
         yield f"<p>{_e(rule.remediation_text)}</p>"
     else:

@@ -10,6 +10,8 @@ from collections.abc import Mapping, Sequence
 from html import escape
 from typing import Any
 
+from scanner.report.escape import html_text
+
 # Severity colours, chosen to stay distinguishable for red-green colour blindness.
 COLOURS: Mapping[str, str] = {
     "critical": "#7b1fa2",
@@ -84,12 +86,12 @@ def exposure_diagram(exposure: Mapping[str, Any], max_paths: int = 5) -> str:
         for column, (kind, ident, detail) in enumerate(nodes):
             x = column * (box_w + arrow)
             # The component's contribution ("inbound rule 100 allows ...") as its tooltip.
-            tip = f"<title>{escape(detail[:300])}</title>" if detail else ""
+            tip = f"<title>{html_text(detail[:300])}</title>" if detail else ""
             parts.append(
                 f'<g><rect x="{x}" y="{y}" width="{box_w}" height="{box_h}" rx="6" '
                 f'class="node"/>{tip}'
-                f'<text x="{x + 8}" y="{y + 18}" class="kind">{escape(kind[:22])}</text>'
-                f'<text x="{x + 8}" y="{y + 36}" class="ident">{escape(ident[:22])}</text></g>'
+                f'<text x="{x + 8}" y="{y + 18}" class="kind">{html_text(kind[:22])}</text>'
+                f'<text x="{x + 8}" y="{y + 36}" class="ident">{html_text(ident[:22])}</text></g>'
             )
             if column:
                 ax = x - arrow
