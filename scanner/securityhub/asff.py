@@ -23,6 +23,7 @@ from scanner import resources
 from scanner.arns import partition
 from scanner.model import Finding
 from scanner.report.run import RuleInfo
+from scanner.textsafe import CONTROL_POINTS
 
 SCHEMA_VERSION = "2018-10-08"
 MAX_BATCH = 100  # BatchImportFindings accepts at most 100 findings per call
@@ -32,7 +33,9 @@ MAX_RECOMMENDATION = 512
 MAX_REQUIREMENTS = 32
 MAX_REQUIREMENT = 128
 MAX_PRODUCT_FIELD = 2048
-MAX_OTHER = 1024
+MAX_OTHER = 1023  # Resources[].Details.Other: "fewer than 1,024 characters"
+MAX_ID = 512  # Id and GeneratorId
+MAX_SEVERITY_ORIGINAL = 64
 SEVERITY_LABEL = {
     "critical": "CRITICAL",
     "high": "HIGH",
@@ -53,8 +56,8 @@ ASFF_TYPES = {
     "aws.account": "AwsAccount",
     **{t.name: t.asff_type for t in resources.types() if t.asff_type is not None},
 }
-_CONTROL = {i: " " for i in range(32)}
-_CONTROL[0x7F] = " "
+# Every control character (scanner.textsafe: C0, DEL, C1, line separators, bidi controls).
+_CONTROL = dict.fromkeys(CONTROL_POINTS, " ")
 
 
 def product_arn(account: str, region: str) -> str:
@@ -113,11 +116,12 @@ def _base(
     when = timestamp(collected_at)
     item: dict[str, Any] = {
         "SchemaVersion": SCHEMA_VERSION,
-        "Id": str(data["fingerprint"]),
+        # A resolved entry comes from the previous run's file: any length, any characters.
+        "Id": _text(data["fingerprint"], MAX_ID),
         "ProductArn": product_arn(account, region),
         "ProductName": "netwarden",
         "CompanyName": "netwarden",
-        "GeneratorId": str(data["rule_id"]),
+        "GeneratorId": _text(data["rule_id"], MAX_ID),
         "AwsAccountId": account,
         "Region": region,
         "CreatedAt": when,
@@ -127,14 +131,14 @@ def _base(
         "FindingProviderFields": {
             "Severity": {
                 "Label": SEVERITY_LABEL.get(str(data.get("severity")), "INFORMATIONAL"),
-                "Original": str(data.get("severity") or "info"),
+                "Original": _text(data.get("severity") or "info", MAX_SEVERITY_ORIGINAL),
             },
             "Types": _types(compliance),
         },
         "Resources": [_resource(data)],
         "Compliance": {
             "Status": "FAILED",
-            "RelatedRequirements": [c[:MAX_REQUIREMENT] for c in dict.fromkeys(compliance)][
+            "RelatedRequirements": [_text(c, MAX_REQUIREMENT) for c in dict.fromkeys(compliance)][
                 :MAX_REQUIREMENTS
             ],
         },
@@ -166,7 +170,9 @@ def to_asff(
     fields: dict[str, str] = {
         "netwarden/kind": finding.kind,
         "netwarden/fingerprint": finding.fingerprint,
-        "netwarden/location": f"{finding.location.path}:{finding.location.line}",
+        "netwarden/location": _text(
+            f"{finding.location.path}:{finding.location.line}", MAX_PRODUCT_FIELD
+        ),
         "netwarden/evidence": _text(evidence, MAX_PRODUCT_FIELD),
     }
     if finding.status is not None:
