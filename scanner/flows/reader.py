@@ -33,6 +33,13 @@ BATCH_FILES = 256
 BATCH_BYTES = 16 * 1024 * 1024
 DEFAULT_MEMORY_LIMIT = "1GB"
 
+# A record's values come from its file only. DuckDB otherwise reads every `name=value`
+# folder of a path as a column, and one named after a field (`srcaddr=192.0.2.1/`, in a key
+# anyone with PutObject on the bucket can write) overrode that field in every record below
+# it. AWS's Hive layout names none (aws-account-id, aws-region, year, ...): the window is
+# pruned from the path in Python (scanner.flows.layout), not from these columns.
+NO_HIVE_COLUMNS = "hive_partitioning=false"
+
 # Records a query sees: real flows only (NODATA/SKIPDATA have no addresses).
 OK_RECORDS = "coalesce(log_status, 'OK') = 'OK'"
 
@@ -173,10 +180,11 @@ class FlowStore:
             # above it without a word, and drops lines that start with `#`.
             reader = (
                 f"read_csv({paths}, delim=' ', header=true, skip=0, comment='', nullstr='-', "
-                "all_varchar=true, union_by_name=true, quote='', escape='')"
+                "all_varchar=true, union_by_name=true, quote='', escape='', "
+                f"{NO_HIVE_COLUMNS})"
             )
         else:
-            reader = f"read_parquet({paths}, union_by_name=true)"
+            reader = f"read_parquet({paths}, union_by_name=true, {NO_HIVE_COLUMNS})"
         try:
             present = [
                 row[0]

@@ -78,7 +78,7 @@ def write_parquet(
         with duckdb.connect() as db:
             db.execute(
                 f"COPY (SELECT * FROM read_csv('{staging}', delim=' ', header=true, "
-                f"nullstr='-', columns={{{types}}}, auto_detect=false)) "
+                f"nullstr='-', columns={{{types}}}, auto_detect=false, hive_partitioning=false)) "
                 f"TO '{target}' (FORMAT parquet)"
             )
     finally:

@@ -79,3 +79,29 @@ def test_a_malformed_line_is_quoted_on_the_terminal_without_its_escapes(tmp_path
     assert result.exit_code == 2, result.output
     assert "Original Line" in result.output and "\\x1b]0;pwned\\x07" in result.output
     assert CONTROL.search(result.output.replace("\n", "")) is None
+
+
+@pytest.mark.parametrize("parquet", [False, True])
+def test_a_folder_named_after_a_field_does_not_override_the_records(
+    tmp_path: Path, parquet: bool
+) -> None:
+    # DuckDB read `name=value` folders as Hive partition columns: `srcaddr=192.0.2.66` and
+    # `action=REJECT` replaced the file's own values in every record below them.
+    name = "a.log.parquet" if parquet else "a.log.gz"
+    key = synth.hive_key(ACCT, "eu-west-1", DAY, f"action=REJECT/srcaddr=192.0.2.66/{name}")
+    record = {
+        "version": 2, "account_id": ACCT, "interface_id": "eni-1", "srcaddr": "203.0.113.9",
+        "dstaddr": "10.0.0.5", "srcport": 50000, "dstport": 22, "protocol": 6, "packets": 3,
+        "bytes": 180, "start": 1764633660, "end": 1764633720, "action": "ACCEPT",
+        "log_status": "OK",
+    }  # fmt: skip
+    if parquet:
+        synth.write_parquet(tmp_path / key, [record])
+    else:
+        synth.write_text(tmp_path / key, [record])
+    opened = open_flows(FlowsOptions(str(tmp_path), Window()))
+    try:
+        rows = opened.store.query("SELECT srcaddr, action, account_id FROM vpc_flow_logs")[1]
+    finally:
+        opened.store.close()
+    assert rows == [("203.0.113.9", "ACCEPT", ACCT)]
