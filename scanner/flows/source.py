@@ -102,14 +102,27 @@ def download(
     """Each S3 object to ``dest`` under its key (a few at a time); the files, now local."""
     bucket, _prefix = split_s3(url)
     wanted = list(files)
+    # A key is attacker-influenced text: it must stay under dest, and be the only key stored
+    # at its local path (`a//b.log.gz` and `a/b.log.gz` are one file there: read twice).
+    targets: dict[Path, str] = {}
+    for file in wanted:
+        where = f"s3://{bucket}/{file.path}"
+        if ".." in Path(file.path).parts:
+            raise InputError("refusing an S3 key with '..' in it", where)
+        target = dest / file.path.lstrip("/")
+        if target in targets:
+            raise InputError(f"the same local file as s3://{bucket}/{targets[target]}", where)
+        targets[target] = file.path
 
     def fetch(file: LogFile) -> LogFile:
         target = dest / file.path.lstrip("/")
-        # A key is attacker-influenced text: it must stay under dest.
-        if ".." in Path(file.path).parts:
-            raise InputError("refusing an S3 key with '..' in it", f"s3://{bucket}/{file.path}")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        client.download_file(bucket, file.path, str(target))
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            client.download_file(bucket, file.path, str(target))
+        except OSError as exc:  # a name too long here, a key that is also a "folder"
+            raise InputError(
+                f"cannot store the object locally: {exc.strerror}", f"s3://{bucket}/{file.path}"
+            ) from None
         local = replace(file, path=str(target))
         if on_file is not None:
             on_file(local)

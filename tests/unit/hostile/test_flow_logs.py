@@ -5,6 +5,7 @@ source."""
 from __future__ import annotations
 
 import gzip
+import re
 from datetime import date
 from pathlib import Path
 
@@ -15,7 +16,8 @@ from scanner.cli import cli
 from scanner.errors import InputError
 from scanner.flows import synth
 from scanner.flows.dataset import FlowsOptions, open_flows
-from scanner.flows.layout import Window
+from scanner.flows.layout import Window, classify
+from scanner.flows.source import download
 from tests.unit.hostile.test_shell_text import CONTROL
 
 ACCT = "123456789012"
@@ -105,3 +107,29 @@ def test_a_folder_named_after_a_field_does_not_override_the_records(
     finally:
         opened.store.close()
     assert rows == [("203.0.113.9", "ACCEPT", ACCT)]
+
+
+class _Bucket:
+    def download_file(self, bucket: str, key: str, target: str) -> None:
+        Path(target).write_bytes(b"x")
+
+
+@pytest.mark.parametrize(
+    ("keys", "words"),
+    [
+        # An OSError from the local disk was an internal error (exit 4).
+        (["p/a.log.gz", "p/a.log.gz/b.log.gz"], "cannot store the object locally"),
+        (["p/" + "a" * 300 + ".log.gz"], "cannot store the object locally"),
+        # Both were stored at p/x.log.gz and read as two files: every record counted twice.
+        (["p//x.log.gz", "p/x.log.gz"], "the same local file as s3://b/p//x.log.gz"),
+        (["p/../../x.log.gz"], "'..'"),
+    ],
+)
+def test_an_s3_key_that_cannot_be_stored_locally_is_bad_input(
+    tmp_path: Path, keys: list[str], words: str
+) -> None:
+    files = [classify(key, 1) for key in keys]
+    with pytest.raises(InputError, match=re.escape(words)) as info:
+        download("s3://b/p", [f for f in files if f is not None], _Bucket(), tmp_path / "d")
+    assert info.value.path is not None and info.value.path.startswith("s3://b/p/")
+    assert not (tmp_path / "x.log.gz").exists()
