@@ -49,9 +49,17 @@ def list_local(root: str | os.PathLike[str]) -> list[LogFile]:
     base = Path(root)
     if not base.is_dir():
         raise InputError("flow logs: no such directory", str(base))
+    root = base.resolve()
     found = []
     for path in sorted(base.rglob("*")):
         if path.is_file():
+            # rglob does not enter linked folders, but it lists linked files: one pointing
+            # out of the source would be read (and DuckDB quotes its lines in errors).
+            if path.is_symlink() and not path.resolve().is_relative_to(root):
+                raise InputError(
+                    "flow logs: a symbolic link to a file outside the source directory",
+                    str(path),
+                )
             relative = path.relative_to(base).as_posix()
             listed = classify(relative, path.stat().st_size)
             if listed is not None:

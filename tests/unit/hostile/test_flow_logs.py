@@ -17,7 +17,7 @@ from scanner.errors import InputError
 from scanner.flows import synth
 from scanner.flows.dataset import FlowsOptions, open_flows
 from scanner.flows.layout import Window, classify
-from scanner.flows.source import download
+from scanner.flows.source import download, list_local
 from tests.unit.hostile.test_shell_text import CONTROL
 
 ACCT = "123456789012"
@@ -133,3 +133,20 @@ def test_an_s3_key_that_cannot_be_stored_locally_is_bad_input(
         download("s3://b/p", [f for f in files if f is not None], _Bucket(), tmp_path / "d")
     assert info.value.path is not None and info.value.path.startswith("s3://b/p/")
     assert not (tmp_path / "x.log.gz").exists()
+
+
+def test_a_link_to_a_file_outside_the_source_is_refused(tmp_path: Path) -> None:
+    outside = tmp_path / "secret.log"
+    outside.write_text("root:$6$hash:19000:0:99999:7:::\n")
+    source = tmp_path / "src"
+    link = source / synth.aws_key(ACCT, "eu-west-1", DAY, "a.log")
+    link.parent.mkdir(parents=True)
+    link.symlink_to(outside)
+    with pytest.raises(InputError, match="outside the source directory") as info:
+        list_local(source)
+    assert info.value.path == str(link)
+    # A link that stays inside the source is read as the file it names.
+    link.unlink()
+    real = _write(source, HEADER, RECORD)
+    (real.parent / "b.log.gz").symlink_to(real.name)
+    assert len(list_local(source)) == 2
