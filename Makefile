@@ -69,7 +69,7 @@ fuzz: $(STAMP)
 	  tests/unit/core/test_snapshot_schema.py tests/unit/hostile/test_fuzz_loaders.py \
 	  tests/unit/core/test_fastyaml.py tests/unit/core/test_yamlio.py \
 	  tests/unit/flows/test_window_pruning.py tests/unit/drift/test_properties.py \
-	  tests/unit/baseline/test_blocks.py
+	  tests/unit/baseline/test_blocks.py tests/unit/hostile/test_previous_run.py
 
 demo: $(STAMP)
 	$(BIN)/netwarden demo -o reports/demo

@@ -17,15 +17,22 @@ def fuzz_paths() -> list[str]:
 
 
 def sized_by_fuzz() -> list[str]:
-    found = []
-    for path in sorted((ROOT / "tests" / "unit").rglob("*.py")):
-        text = path.read_text()
-        if path.name in ("fuzzing.py", "test_fuzzing.py") or not (
-            "NETWARDEN_FUZZ" in text or "tests.unit.fuzzing import" in text
-        ):
-            continue
-        found.append(path.relative_to(ROOT).as_posix())
-    return found
+    """The modules that size examples by NETWARDEN_FUZZ, directly or through the settings of
+    another such module (``from tests.unit.hostile.test_fuzz_loaders import PROFILE``)."""
+    texts = {
+        path.relative_to(ROOT).as_posix(): path.read_text()
+        for path in sorted((ROOT / "tests" / "unit").rglob("*.py"))
+        if path.name not in ("fuzzing.py", "test_fuzzing.py")
+    }
+    sized = {
+        name
+        for name, text in texts.items()
+        if "NETWARDEN_FUZZ" in text or "tests.unit.fuzzing import" in text
+    }
+    for name, text in texts.items():
+        if any(f"from {m.removesuffix('.py').replace('/', '.')} import" in text for m in sized):
+            sized.add(name)
+    return sorted(sized)
 
 
 def test_the_fuzz_target_lists_paths_that_exist() -> None:
@@ -37,6 +44,10 @@ def test_the_fuzz_target_lists_paths_that_exist() -> None:
 def test_every_module_with_a_fast_and_a_fuzz_count_is_fuzzed() -> None:
     listed = fuzz_paths()
     modules = sized_by_fuzz()
-    assert "tests/unit/drift/test_properties.py" in modules  # the scan finds them
+    # The scan finds them, also through another module's settings.
+    assert {
+        "tests/unit/drift/test_properties.py",
+        "tests/unit/hostile/test_previous_run.py",
+    } <= set(modules)
     missing = [m for m in modules if not any(m == p or m.startswith(p + "/") for p in listed)]
     assert missing == []

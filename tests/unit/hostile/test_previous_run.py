@@ -18,11 +18,15 @@ from hypothesis import strategies as st
 from scanner.errors import InputError
 from scanner.pipeline import ScanRequest, scan
 from scanner.securityhub.publish import security_hub_import
+from tests.unit.fuzzing import examples
 from tests.unit.hostile.test_fuzz_loaders import PROFILE, mutated
 from tests.unit.policy.snapshots import perm, sg, snapshot
 
 REPO = Path(__file__).resolve().parents[3]
 FORMATS = ("json", "markdown", "html", "sarif")
+# Each example is a whole scan writing four reports: a dozen in `make unit`, thousands in
+# `make fuzz`.
+SCANS = examples(12, 2000, suppress_health_check=PROFILE.suppress_health_check)
 
 
 def _world(*groups: str) -> dict[str, Any]:
@@ -130,7 +134,7 @@ def test_a_resolved_entry_of_the_wrong_type_is_refused_at_its_json_path(
     assert not (tmp_path / "out").exists()
 
 
-@PROFILE
+@SCANS
 @given(data=st.data())
 def test_any_previous_run_is_refused_or_reported(
     previous_document: dict[str, Any], tmp_path_factory: pytest.TempPathFactory, data: Any
