@@ -73,6 +73,10 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--skip-scale", action="store_true")
     parser.add_argument("--skip-startup", action="store_true")
     parser.add_argument("--skip-flows", action="store_true")
+    parser.add_argument("--skip-exposure", action="store_true")
+    parser.add_argument(
+        "--exposure-enis", type=int, default=None, help="interfaces (default 100,000)"
+    )
     parser.add_argument(
         "--flows-records", type=int, default=None, help="flow-log records (default 10,000,000)"
     )
@@ -222,6 +226,12 @@ def main(argv: list[str] | None = None) -> int:
             _save(args.out, results)
         if not args.skip_scale:
             results["scale"] = run_scale(args, work, log_to_stderr)
+            _save(args.out, results)
+        if not args.skip_exposure:
+            from bench import exposure
+
+            default_enis = exposure.QUICK_ENIS if args.quick else exposure.DEFAULT_ENIS
+            results["exposure"] = exposure.run(args.exposure_enis or default_enis, log_to_stderr)
             _save(args.out, results)
         if not args.skip_flows:
             from bench import flows

@@ -105,6 +105,14 @@ def _scale(data: dict[str, Any]) -> list[str]:
     return [line]
 
 
+def _exposure(data: dict[str, Any]) -> list[str]:
+    return [
+        f"- Exposure alone: {data['interfaces']:,} interfaces analysed in "
+        f"{data['analyse_s']:.1f} s and {data['open_rule_findings']:,} open-rule findings judged "
+        f"in {data['judge_s']:.1f} s, {data['peak_rss_mb']:,.0f} MB."
+    ]
+
+
 def _startup(boot: dict[str, Any]) -> list[str]:
     commands = boot["commands"]
     listed = ", ".join(
@@ -128,6 +136,8 @@ def section(results: dict[str, Any]) -> str:
     data = results.get("scale")
     if data:
         out += _scale(data)
+    if results.get("exposure"):
+        out += _exposure(results["exposure"])
     boot = results.get("startup")
     if boot:
         out += _startup(boot)

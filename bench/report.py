@@ -485,6 +485,10 @@ def render(results: dict[str, Any]) -> str:
         lines += startup.render(results["startup"])
     lines += network(results)
     lines += scale(results)
+    if results.get("exposure"):
+        from bench import exposure
+
+        lines += exposure.render(results["exposure"])
     if results.get("flows"):
         from bench import flows
 

@@ -183,3 +183,35 @@ def test_cpu_seconds_per_stage_have_their_own_table() -> None:
     assert cells[-1] == "9.00 (9.00\u20139.00)" and cells[1] == "1.50 (1.50\u20131.50)"
     # rows measured before stages had CPU times: no second table
     assert len([x for x in report.scale(RESULTS) if x.startswith("| resources")]) == 1
+
+
+EXPOSURE = {
+    "interfaces": 100_000,
+    "resources": 833_333,
+    "exposures": 25_000,
+    "blocked": 300,
+    "open_rule_findings": 9_140,
+    "lowered": 7_000,
+    "analyse_s": 1.58,
+    "judge_s": 0.62,
+    "peak_rss_mb": 2048.4,
+}
+
+
+def test_the_exposure_stage_has_its_section_and_readme_line(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(report, "environment", lambda results: [])
+    results = {
+        **copy.deepcopy({k: v for k, v in RESULTS.items() if k != "network"}),
+        "exposure": EXPOSURE,
+    }
+    text = report.render(results)
+    assert "## Exposure at scale" in text
+    row = "| 100,000 | 833,333 | 25,000 | 300 | 1.58 | 9,140 | 0.62 | 7,000 | 2,048 |"
+    assert row in text.splitlines()
+    assert "100,000 interfaces analysed in 1.6 s" in readme.section(results)
+    # a run without the stage says nothing about it
+    del results["exposure"]
+    assert "## Exposure at scale" not in report.render(results)
+    assert "interfaces analysed" not in readme.section(results)
