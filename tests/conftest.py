@@ -45,18 +45,30 @@ def moto_server() -> Iterator[MotoServer]:
     server.stop()
 
 
-@pytest.fixture
-def aws(moto_server: MotoServer, monkeypatch: pytest.MonkeyPatch) -> AwsEnv:
-    """A clean moto world, with the environment pointing every AWS client at it."""
-    moto_server.reset()
+def point_aws_at(
+    monkeypatch: pytest.MonkeyPatch, endpoint_url: str | None, region: str = "us-east-1"
+) -> None:
+    """Point every AWS client the code under test makes at ``endpoint_url`` with moto's test
+    credentials, and hide the machine's own profiles, roles and config files from it. With
+    ``endpoint_url=None`` no endpoint is set (the test passes one explicitly)."""
     for name in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN", "AWS_ROLE_ARN"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
-    monkeypatch.setenv("AWS_ENDPOINT_URL", moto_server.url)
+    monkeypatch.setenv("AWS_DEFAULT_REGION", region)
+    if endpoint_url is None:
+        monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+    else:
+        monkeypatch.setenv("AWS_ENDPOINT_URL", endpoint_url)
     monkeypatch.setenv("AWS_CONFIG_FILE", "/nonexistent/netwarden-test-config")
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/netwarden-test-credentials")
+
+
+@pytest.fixture
+def aws(moto_server: MotoServer, monkeypatch: pytest.MonkeyPatch) -> AwsEnv:
+    """A clean moto world, with the environment pointing every AWS client at it."""
+    moto_server.reset()
+    point_aws_at(monkeypatch, moto_server.url)
     return AwsEnv(endpoint_url=moto_server.url, server=moto_server)
 
 

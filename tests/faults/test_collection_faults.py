@@ -26,7 +26,7 @@ from scanner.cli import cli
 from scanner.collect.collectors import COLLECTORS
 from scanner.collect.runner import CollectOptions, collect
 from scanner.demo.server import MotoServer
-from tests.conftest import ACCOUNT, AwsEnv
+from tests.conftest import ACCOUNT, AwsEnv, point_aws_at
 from tests.faults.accounting import Gap, gaps, unaccounted
 from tests.faults.proxy import HTML_500, HTML_503, Fault, ec2_error, fault_proxy, json_error
 from tests.integration.builders import create_every_type
@@ -59,16 +59,9 @@ def world(moto_server: MotoServer) -> Iterator[World]:
     """One seeded moto world for the module (collection only reads it) and its fault-free
     snapshot, taken through the proxy as every faulted one is."""
     with pytest.MonkeyPatch.context() as env:
-        for name in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN"):
-            env.delenv(name, raising=False)
-        env.setenv("AWS_ACCESS_KEY_ID", "testing")
-        env.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-        env.setenv("AWS_DEFAULT_REGION", "us-east-1")
-        env.setenv("AWS_CONFIG_FILE", "/nonexistent/netwarden-test-config")
-        env.setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/netwarden-test-credentials")
+        point_aws_at(env, None)  # every client is given the fault proxy's URL
         env.setenv("AWS_MAX_ATTEMPTS", "2")
         env.setenv("AWS_RETRY_MODE", "standard")
-        env.delenv("AWS_ENDPOINT_URL", raising=False)
         moto_server.reset()
         aws = AwsEnv(endpoint_url=moto_server.url, server=moto_server)
         for region in REGIONS:

@@ -2,10 +2,44 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
+from click.testing import CliRunner
+
+from scanner.cli import cli
+
+POLICIES = str(Path(__file__).resolve().parents[2] / "policies")
 ClientFactory = Callable[[str, str], Any]
+
+
+def scan_without_baseline(tmp_path: Path, region: str, *args: str) -> dict[str, Any]:
+    """``netwarden scan`` of the moto world in ``region`` with the repository's rule pack, no
+    baseline and ``--fail-on none`` into ``tmp_path/out``; it must exit 0. Returns the
+    parsed findings.json (report.md and the others are beside it)."""
+    out = tmp_path / "out"
+    result = CliRunner().invoke(
+        cli,
+        ["scan", "--regions", region, "--policies", POLICIES, "--baseline-dir",
+         str(tmp_path / "none"), "-o", str(out), "--fail-on", "none", *args],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    doc: dict[str, Any] = json.loads((out / "findings.json").read_text())
+    return doc
+
+
+def main_route_table(ec2: Any, vpc: str) -> str:
+    """The id of the route table AWS made ``vpc``'s main one (moto creates it with the VPC)."""
+    tables = ec2.describe_route_tables(
+        Filters=[
+            {"Name": "vpc-id", "Values": [vpc]},
+            {"Name": "association.main", "Values": ["true"]},
+        ]
+    )["RouteTables"]
+    assert len(tables) == 1, tables
+    return str(tables[0]["RouteTableId"])
 
 
 def create_every_type(client: ClientFactory, region: str, suffix: str = "") -> dict[str, int]:

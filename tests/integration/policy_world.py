@@ -4,10 +4,10 @@ here: tests/integration/test_policy_rules.py uses it)."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from typing import Any
 
-ClientFactory = Callable[[str, str], Any]
+from tests.integration.builders import ClientFactory, main_route_table
+
 OTHER_ACCOUNT = "999999999999"
 ANY4 = [{"CidrIp": "0.0.0.0/0"}]
 ANY6 = [{"CidrIpv6": "::/0"}]
@@ -198,12 +198,7 @@ def build_network(client: ClientFactory, endpoint_url: str) -> dict[str, str]:
         ec2.associate_route_table(RouteTableId=rtb_igw, SubnetId=sub)
     rtb_private = ec2.create_route_table(VpcId=vpc_pub)["RouteTable"]["RouteTableId"]
     ec2.associate_route_table(RouteTableId=rtb_private, SubnetId=subnet_ok)
-    main_int = ec2.describe_route_tables(
-        Filters=[
-            {"Name": "vpc-id", "Values": [vpc_int]},
-            {"Name": "association.main", "Values": ["true"]},
-        ]
-    )["RouteTables"][0]["RouteTableId"]
+    main_int = main_route_table(ec2, vpc_int)
     ec2.create_route(
         RouteTableId=main_int, DestinationIpv6CidrBlock="::/0", GatewayId=ids["igw_int"]
     )

@@ -19,6 +19,7 @@ from click.testing import CliRunner
 from scanner.cli import cli
 from scanner.demo.seed import assume_role_factory
 from scanner.demo.server import MotoServer, WsgiApp
+from tests.conftest import point_aws_at
 
 OTHER = "222222222222"
 ROLE = f"arn:aws:iam::{OTHER}:role/netwarden-audit"
@@ -53,14 +54,7 @@ def recorded(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[str, Signers]]:
     signers = Signers()
     server = MotoServer(signers)
     server.start()
-    for name in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN", "AWS_ROLE_ARN"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
-    monkeypatch.setenv("AWS_ENDPOINT_URL", server.url)
-    monkeypatch.setenv("AWS_CONFIG_FILE", "/nonexistent/netwarden-test-config")
-    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/netwarden-test-credentials")
+    point_aws_at(monkeypatch, server.url)
     try:
         yield server.url, signers
     finally:

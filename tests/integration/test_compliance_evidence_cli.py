@@ -3,15 +3,11 @@ per control, how many resources were checked and how many failed."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
-from click.testing import CliRunner
-
-from scanner.cli import cli
 from tests.conftest import AwsEnv
+from tests.integration.builders import scan_without_baseline
 
-POLICIES = str(Path(__file__).resolve().parents[2] / "policies")
 REGION = "us-east-1"
 
 
@@ -38,14 +34,7 @@ def test_each_control_says_what_was_checked_and_what_passed(aws: AwsEnv, tmp_pat
         f"waivers:\n  - rule: NW-SG-002\n    resource: {groups[0]}\n    reason: bastion, SEC-1\n"
         "    owner: netops@example.com\n    expires: 2099-01-01\n"
     )
-    out = tmp_path / "out"
-    result = CliRunner().invoke(
-        cli,
-        ["scan", "--regions", REGION, "--policies", POLICIES, "--baseline-dir",
-         str(tmp_path / "none"), "-o", str(out), "--fail-on", "none"],
-    )  # fmt: skip
-    assert result.exit_code == 0, result.output
-    doc = json.loads((out / "findings.json").read_text())
+    doc = scan_without_baseline(tmp_path, REGION)
     total = sum(i["count"] for i in doc["run"]["inventory"] if i["type"] == "aws.security-group")
     assert total >= 4  # the default group and ours
     evidence = {e["control"]: e for e in doc["compliance"]}
@@ -56,18 +45,12 @@ def test_each_control_says_what_was_checked_and_what_passed(aws: AwsEnv, tmp_pat
     assert cis52["checked_by_type"] == {"aws.security-group": total, "aws.eni": enis}
     assert (cis52["failing"], cis52["passed"]) == (1, total - 1)
     assert "NW-SG-002" in cis52["rules"]
-    md = (out / "report.md").read_text().split("## Compliance evidence", 1)[1]
+    md = (tmp_path / "out" / "report.md").read_text().split("## Compliance evidence", 1)[1]
     interfaces = f"{enis} network interface" + ("" if enis == 1 else "s")
     assert f"CIS-AWS-5.2: {interfaces} and {total} security groups checked, 1 failing" in md
 
     # Waived, the open group is an accepted risk: neither failing nor passing.
-    result = CliRunner().invoke(
-        cli,
-        ["scan", "--regions", REGION, "--policies", POLICIES, "--baseline-dir",
-         str(tmp_path / "none"), "-o", str(out), "--fail-on", "none", "--waivers", str(waivers)],
-    )  # fmt: skip
-    assert result.exit_code == 0, result.output
-    doc = json.loads((out / "findings.json").read_text())
+    doc = scan_without_baseline(tmp_path, REGION, "--waivers", str(waivers))
     cis52 = next(e for e in doc["compliance"] if e["control"] == "CIS-AWS-5.2")
     failing = [
         f for f in doc["findings"] if "CIS-AWS-5.2" in f["compliance"] and not f.get("waiver")

@@ -12,6 +12,7 @@ from click.testing import CliRunner
 
 from scanner.cli import cli
 from tests.conftest import AwsEnv
+from tests.integration.builders import main_route_table
 
 REGION = "us-east-1"
 
@@ -66,12 +67,7 @@ def build(aws: AwsEnv) -> World:
     ec2.create_route(RouteTableId=table, DestinationCidrBlock="0.0.0.0/0", GatewayId=igw)
     for subnet in (public, guarded):
         ec2.associate_route_table(RouteTableId=table, SubnetId=subnet)
-    main = ec2.describe_route_tables(
-        Filters=[
-            {"Name": "vpc-id", "Values": [vpc]},
-            {"Name": "association.main", "Values": ["true"]},
-        ]
-    )["RouteTables"][0]["RouteTableId"]
+    main = main_route_table(ec2, vpc)
     # The guarded subnet's NACL denies SSH before allowing everything.
     acl = ec2.create_network_acl(VpcId=vpc)["NetworkAcl"]["NetworkAclId"]
     for egress in (False, True):

@@ -20,7 +20,7 @@ from scanner.aws.organization import PAGE_SIZE, list_accounts
 from scanner.cli import cli
 from scanner.collect.aws_options import AwsOptions, targets_for
 from scanner.demo.server import MotoServer, WsgiApp
-from tests.conftest import ACCOUNT, AwsEnv
+from tests.conftest import ACCOUNT, AwsEnv, point_aws_at
 
 POLICIES = str(Path(__file__).resolve().parents[2] / "policies")
 REGION = "us-east-1"
@@ -105,14 +105,7 @@ def org_server(monkeypatch: pytest.MonkeyPatch) -> Iterator[OrgServer]:
     server = MotoServer(refuse_roles_of(locked))
     server.start()
     server.reset()  # moto's backends are shared by every server in this process
-    for name in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
-    monkeypatch.setenv("AWS_ENDPOINT_URL", server.url)
-    monkeypatch.setenv("AWS_CONFIG_FILE", "/nonexistent/netwarden-test-config")
-    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/netwarden-test-credentials")
+    point_aws_at(monkeypatch, server.url, REGION)
     yield OrgServer(server, locked)
     server.reset()
     server.stop()

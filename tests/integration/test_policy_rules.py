@@ -27,7 +27,7 @@ from scanner.policy.evaluate import account_regions, evaluate, native_plans
 from scanner.policy.loader import PolicyPack, load_policy_pack
 from scanner.policy.native import Block
 from scanner.snapshot import region_items
-from tests.conftest import ACCOUNT, AwsEnv
+from tests.conftest import ACCOUNT, AwsEnv, point_aws_at
 from tests.integration.policy_world import (
     build_network,
     eligible,
@@ -54,17 +54,7 @@ class World:
 def aws_env(monkeypatch: pytest.MonkeyPatch, server: MotoServer) -> AwsEnv:
     """What the `aws` fixture does, for module-scoped use."""
     server.reset()
-    for name in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN", "AWS_ROLE_ARN"):
-        monkeypatch.delenv(name, raising=False)
-    for name, value in (
-        ("AWS_ACCESS_KEY_ID", "testing"),
-        ("AWS_SECRET_ACCESS_KEY", "testing"),
-        ("AWS_DEFAULT_REGION", "us-east-1"),
-        ("AWS_ENDPOINT_URL", server.url),
-        ("AWS_CONFIG_FILE", "/nonexistent/netwarden-test-config"),
-        ("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/netwarden-test-creds"),
-    ):
-        monkeypatch.setenv(name, value)
+    point_aws_at(monkeypatch, server.url)
     return AwsEnv(endpoint_url=server.url, server=server)
 
 

@@ -6,7 +6,6 @@ reports are netwarden's own, through the command line."""
 from __future__ import annotations
 
 import io
-import json
 import re
 import urllib.parse
 from collections.abc import Callable, Iterator
@@ -15,12 +14,11 @@ from typing import Any
 
 import boto3
 import pytest
-from click.testing import CliRunner
 
-from scanner.cli import cli
 from scanner.demo.server import MotoServer, WsgiApp
+from tests.conftest import point_aws_at
+from tests.integration.builders import scan_without_baseline
 
-POLICIES = str(Path(__file__).resolve().parents[2] / "policies")
 REGION = "us-east-1"
 
 
@@ -77,14 +75,7 @@ def telemetry_server(
     server = MotoServer(add_telemetry(tunnels))
     server.start()
     server.reset()  # moto's backends are shared by every server in this process
-    for name in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
-    monkeypatch.setenv("AWS_ENDPOINT_URL", server.url)
-    monkeypatch.setenv("AWS_CONFIG_FILE", "/nonexistent/netwarden-test-config")
-    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/netwarden-test-credentials")
+    point_aws_at(monkeypatch, server.url, REGION)
     yield server, tunnels
     server.reset()
     server.stop()
@@ -113,14 +104,7 @@ def test_a_tunnel_down_fires_and_two_tunnels_up_do_not(
     )
     tunnels.update({healthy: ("UP", "UP"), degraded: ("UP", "DOWN"), gone: ("DOWN", "DOWN")})
     ec2.delete_vpn_connection(VpnConnectionId=gone)  # a deleted connection is not reported
-    out = tmp_path / "out"
-    result = CliRunner().invoke(
-        cli,
-        ["scan", "--regions", REGION, "--policies", POLICIES, "--baseline-dir",
-         str(tmp_path / "none"), "-o", str(out), "--fail-on", "none"],
-    )  # fmt: skip
-    assert result.exit_code == 0, result.output
-    doc = json.loads((out / "findings.json").read_text())
+    doc = scan_without_baseline(tmp_path, REGION)
     fired = [f for f in doc["findings"] if f["rule_id"] == "NW-VPN-001"]
     assert [f["resource_id"] for f in fired] == [degraded]
     assert "FSBP-EC2.20" in fired[0]["compliance"]

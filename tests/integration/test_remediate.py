@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from click.testing import CliRunner
 
@@ -11,6 +12,7 @@ from scanner.cli import cli
 from tests.conftest import AwsEnv
 from tests.integration.test_drift import (
     REGION,
+    Network,
     build_network,
     cli_run,
     drift_json,
@@ -18,6 +20,28 @@ from tests.integration.test_drift import (
 )
 
 POLICIES = str(Path(__file__).resolve().parents[2] / "policies")
+
+
+def baselined_network(aws: AwsEnv, tmp_path: Path) -> tuple[Network, str]:
+    """The drift tests' network, baselined into ``tmp_path/baselines`` (returned)."""
+    net = build_network(aws)
+    baselines = str(tmp_path / "baselines")
+    assert cli_run("baseline", "create", "--regions", REGION, "--baseline-dir", baselines)[0] == 0
+    return net, baselines
+
+
+def apply_remediation(tmp_path: Path, baselines: str, *args: str) -> list[dict[str, Any]]:
+    """``netwarden remediate --apply --yes`` against ``baselines``, with the plan written to
+    ``tmp_path/plan.json`` and evidence to ``tmp_path/evidence``; it must exit 0. Returns the
+    plan's steps."""
+    plan = tmp_path / "plan.json"
+    code, output = cli_run(
+        "remediate", "--regions", REGION, "--baseline-dir", baselines, *args,
+        "--plan-out", str(plan), "--evidence-dir", str(tmp_path / "evidence"), "--apply", "--yes",
+    )  # fmt: skip
+    assert code == 0, output
+    steps: list[dict[str, Any]] = json.loads(plan.read_text())["steps"]
+    return steps
 
 
 def network_state(aws: AwsEnv) -> str:
@@ -41,31 +65,12 @@ def network_state(aws: AwsEnv) -> str:
 
 
 def test_apply_reverts_every_drift_kind_to_zero_drift(aws: AwsEnv, tmp_path: Path) -> None:
-    net = build_network(aws)
-    baselines = str(tmp_path / "baselines")
-    assert cli_run("baseline", "create", "--regions", REGION, "--baseline-dir", baselines)[0] == 0
+    net, baselines = baselined_network(aws, tmp_path)
     make_every_drift_kind(aws, net)
     code, drift = drift_json(tmp_path)
     assert code == 1 and len(drift) == 9
 
-    plan = tmp_path / "plan.json"
-    code, output = cli_run(
-        "remediate",
-        "--regions",
-        REGION,
-        "--baseline-dir",
-        baselines,
-        "--policies",
-        POLICIES,
-        "--plan-out",
-        str(plan),
-        "--evidence-dir",
-        str(tmp_path / "evidence"),
-        "--apply",
-        "--yes",
-    )
-    assert code == 0, output
-    steps = json.loads(plan.read_text())["steps"]
+    steps = apply_remediation(tmp_path, baselines, "--policies", POLICIES)
     operations = [s["api"]["operation"] for s in steps if s["api"]]
     # Safe order: close exposure first, detach before delete, restore last.
     assert operations.index("RevokeSecurityGroupIngress") < operations.index(
@@ -81,9 +86,7 @@ def test_apply_reverts_every_drift_kind_to_zero_drift(aws: AwsEnv, tmp_path: Pat
 
 
 def test_without_apply_nothing_changes(aws: AwsEnv, tmp_path: Path) -> None:
-    net = build_network(aws)
-    baselines = str(tmp_path / "baselines")
-    assert cli_run("baseline", "create", "--regions", REGION, "--baseline-dir", baselines)[0] == 0
+    net, baselines = baselined_network(aws, tmp_path)
     make_every_drift_kind(aws, net)
     before = network_state(aws)
     code, output = cli_run(
@@ -112,9 +115,7 @@ def test_apply_without_a_terminal_needs_yes(aws: AwsEnv, tmp_path: Path) -> None
 
 
 def test_apply_reverts_tags_a_policy_reads(aws: AwsEnv, tmp_path: Path) -> None:
-    net = build_network(aws)
-    baselines = str(tmp_path / "baselines")
-    assert cli_run("baseline", "create", "--regions", REGION, "--baseline-dir", baselines)[0] == 0
+    net, baselines = baselined_network(aws, tmp_path)
     ec2 = aws.client("ec2", REGION)
     # The attacker flips the policy input and marks the group; the plan must undo both.
     ec2.create_tags(Resources=[net.internal_vpc], Tags=[{"Key": "Exposure", "Value": "public"}])
@@ -122,22 +123,7 @@ def test_apply_reverts_tags_a_policy_reads(aws: AwsEnv, tmp_path: Path) -> None:
     code, drift = drift_json(tmp_path)
     assert code == 1 and {d["resource_id"] for d in drift} == {net.internal_vpc, net.web_sg}
 
-    plan = tmp_path / "plan.json"
-    code, output = cli_run(
-        "remediate",
-        "--regions",
-        REGION,
-        "--baseline-dir",
-        baselines,
-        "--plan-out",
-        str(plan),
-        "--evidence-dir",
-        str(tmp_path / "evidence"),
-        "--apply",
-        "--yes",
-    )
-    assert code == 0, output
-    steps = json.loads(plan.read_text())["steps"]
+    steps = apply_remediation(tmp_path, baselines)
     assert {s["api"]["operation"] for s in steps if s["api"]} == {"CreateTags", "DeleteTags"}
     assert not [s for s in steps if not s["api"]]  # nothing left to do by hand
     assert drift_json(tmp_path) == (0, [])

@@ -11,6 +11,7 @@ from click.testing import CliRunner
 
 from scanner.cli import cli
 from tests.conftest import ACCOUNT, AwsEnv
+from tests.integration.builders import main_route_table
 
 POLICIES = str(Path(__file__).resolve().parents[2] / "policies")
 REGION = "us-east-1"
@@ -39,12 +40,7 @@ def _open_ssh(aws: AwsEnv, name: str, public: bool = True) -> str:
     if not ec2.describe_internet_gateways(Filters=attached)["InternetGateways"]:
         igw = ec2.create_internet_gateway()["InternetGateway"]["InternetGatewayId"]
         ec2.attach_internet_gateway(InternetGatewayId=igw, VpcId=vpc)
-        main = ec2.describe_route_tables(
-            Filters=[
-                {"Name": "vpc-id", "Values": [vpc]},
-                {"Name": "association.main", "Values": ["true"]},
-            ]
-        )["RouteTables"][0]["RouteTableId"]
+        main = main_route_table(ec2, vpc)
         ec2.create_route(RouteTableId=main, DestinationCidrBlock="0.0.0.0/0", GatewayId=igw)
     subnet = ec2.describe_subnets(Filters=[{"Name": "vpc-id", "Values": [vpc]}])["Subnets"][0]
     image = ec2.describe_images(Owners=["amazon"])["Images"][0]["ImageId"]
