@@ -94,11 +94,19 @@ def plan(request: RemediationRequest, progress: ProgressCallback | None = None) 
     # The reviewed file is read first: a bad one is exit 2 before any AWS call.
     reviewed = load_reviewed_plan(Path(request.reviewed_plan)) if request.reviewed_plan else None
     result = scan(request.scan_request(), progress)
+    return plan_for(result, include_policy=request.include_policy_fixes, reviewed=reviewed)
+
+
+def plan_for(
+    result: ScanResult,
+    *,
+    include_policy: bool = False,
+    reviewed: tuple[Sequence[Step], str] | None = None,
+) -> RemediationPlan:
+    """The plan for a scan already run (pure): what :func:`plan` does after its scan, for a
+    caller that has the result (the demo plans from the scan it reported)."""
     steps = plan_steps(
-        result.findings,
-        result.snapshot,
-        include_policy=request.include_policy_fixes,
-        reviewed=reviewed,
+        result.findings, result.snapshot, include_policy=include_policy, reviewed=reviewed
     )
     return RemediationPlan(tuple(steps), result.snapshot, result)
 

@@ -251,26 +251,29 @@ def _echo_traffic(ctx: DemoContext, findings: list[Any]) -> None:
 
 
 def step_remediate(ctx: DemoContext) -> None:
-    from scanner.baseline import store
-    from scanner.drift.engine import diff
-    from scanner.remediate.apply import apply_plan
-    from scanner.remediate.plan import build_plan
+    from scanner import remediation
+    from scanner.pipeline import AwsOptions, ScanRequest, scan
 
     ctx.echo("\n== 6. Remediation: revert the drift, then re-scan")
-    steps = build_plan(ctx.state["findings"])
-    outcomes = apply_plan(steps, lambda _account, service, region: ctx.client(service, region))
+    # The plan `netwarden remediate` makes, from the scan the demo just reported.
+    planned = remediation.plan_for(ctx.state["result"])
+    outcomes = remediation.apply(planned, lambda _a, service, region: ctx.client(service, region))
     for outcome in outcomes:
         call = outcome.step.action.api.operation if outcome.step.action.api else "(manual)"
         detail = f"  {outcome.detail}" if outcome.detail else ""
         ctx.echo(f"  {outcome.status:<15} {call:<28} {outcome.step.resource_id}{detail}")
-    applied = sum(o.status == "applied" for o in outcomes)
-    ctx.echo(f"applied {applied} of {len(steps)} step(s)")
-    live = store.project_snapshot(ctx.collect())
-    remaining = diff(
-        live,
-        store.load_dir(ctx.baseline_dir),
-        lambda a, r: store.baseline_path(ctx.baseline_dir, a, r),
+    ctx.echo(f"applied {remediation.applied(outcomes)} of {len(planned.steps)} step(s)")
+    # What `netwarden diff` runs: a scan with the baseline required and no policies.
+    rescan = scan(
+        ScanRequest(
+            aws=AwsOptions(regions=DEMO_REGIONS, endpoint_url=ctx.endpoint_url),
+            baseline_dir=ctx.baseline_dir,
+            require_baseline=True,
+            policies_dir=None,
+            baseline_commit=False,
+        )
     )
+    remaining = list(rescan.deltas)
     ctx.echo(f"drift after remediation: {len(remaining)} resource(s)")
     for delta in remaining:
         ctx.echo(
