@@ -17,7 +17,8 @@ from scanner.commands.common import (
     output_file_option,
     show_progress,
 )
-from scanner.errors import ExitCode, InputError
+from scanner.errors import ExitCode
+from scanner.flows.api import ATHENA_LAYOUTS, ENGINES, FlowsRequest, exit_code, query_flows
 
 QUERY_NAMES_HELP = (
     "AcceptedTraffic AdminPortTraffic IPv4Traffic IPv6Traffic RejectedTCPTraffic "
@@ -77,7 +78,7 @@ def _progress() -> Iterator[Any]:
 @output_file_option(None, "Write the answers to this file instead of stdout.")
 @click.option(
     "--engine",
-    type=click.Choice(["duckdb", "athena"]),
+    type=click.Choice(ENGINES),
     default="duckdb",
     show_default=True,
     help="duckdb: read the files here; athena: run the same SQL through the Athena API.",
@@ -88,7 +89,7 @@ def _progress() -> Iterator[Any]:
 @click.option("--athena-output", help="s3:// location for Athena's results (else the workgroup's).")
 @click.option(
     "--athena-layout",
-    type=click.Choice(["aws", "hive"]),
+    type=click.Choice(ATHENA_LAYOUTS),
     default="aws",
     show_default=True,
     help="The table's partitions, as `flows athena-ddl --layout` created them.",
@@ -137,58 +138,40 @@ def flows_group(
     """Query VPC Flow Logs with the playbook's named queries (DuckDB or Athena)."""
     if ctx.invoked_subcommand is not None:
         return
-    from scanner.flows.layout import window_from
-    from scanner.flows.queries import choose, parse_address
     from scanner.flows.render import RENDERERS
 
-    window = window_from(since, until)
-    ip = parse_address(address)
-    queries = choose(list(names), ip)
+    request = FlowsRequest(
+        source=source,
+        since=since,
+        until=until,
+        queries=names,
+        address=address,
+        engine=engine,
+        athena_database=athena_database,
+        athena_table=athena_table,
+        athena_workgroup=athena_workgroup,
+        athena_output=athena_output,
+        athena_layout=athena_layout,
+        athena_fields=athena_fields,
+        profile=profile,
+        region=aws_region,
+        endpoint_url=endpoint_url,
+        memory_limit=memory_limit,
+    )
     if engine == "athena":
-        from scanner.flows.athena import (
-            AthenaOptions,
-            athena_client,
-            check_location,
-            check_name,
-            parse_fields,
-            run_athena,
-            table_columns,
-        )
-
-        if athena_fields == "all":
-            columns = table_columns((), "parquet")
-        else:
-            columns = table_columns(parse_fields(athena_fields), "text")
-
-        options = AthenaOptions(
-            database=check_name(athena_database, "--athena-database"),
-            table=check_name(athena_table, "--athena-table"),
-            workgroup=athena_workgroup,
-            output=check_location(athena_output, "--athena-output") + "/"
-            if athena_output
-            else None,
-            layout="hive" if athena_layout == "hive" else "aws",
-            columns=columns,
-        )
-        client = athena_client(profile, aws_region, endpoint_url)
-        report = run_athena(client, queries, ip, window, options)
+        report = query_flows(request)
     else:
-        if not source:
-            raise InputError("--source is required (s3://bucket/prefix or a directory)")
-        from scanner.flows.dataset import FlowsOptions
-        from scanner.flows.run import run_duckdb
-
-        flow_options = FlowsOptions(source, window, profile, endpoint_url, memory_limit)
-        with _progress() as on_progress:
-            report = run_duckdb(flow_options, queries, ip, on_progress)
+        with _progress() as on_progress:  # downloads and loading, at a terminal
+            report = query_flows(request, on_progress)
     emit(RENDERERS[output_format](report), output)
-    if report.skipped_records:
+    code = exit_code(report)
+    if code != ExitCode.OK:
         click.echo(
             f"netwarden: warning: {report.skipped_records} SKIPDATA record(s): AWS lost flows "
             "in this window, so the answers are incomplete",
             err=True,
         )
-        raise click.exceptions.Exit(int(ExitCode.INCOMPLETE))
+        raise click.exceptions.Exit(int(code))
 
 
 @flows_group.command("athena-ddl")
