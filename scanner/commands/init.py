@@ -3,32 +3,10 @@ example, the IAM policy, the nightly and review workflows); never overwrites a f
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import click
 
 from scanner import console
 from scanner.commands.common import FAIL_ON, handle_input_errors
-from scanner.errors import InputError
-
-IAM_POLICY = "netwarden-iam-policy.json"
-
-
-def _default_spec() -> str:
-    from scanner import __version__
-
-    # Pin what is running now, so the workflow runs the version that was tried locally.
-    return "netwarden" if "unknown" in __version__ else f"netwarden=={__version__}"
-
-
-def _inside(root: Path, relative: str) -> Path:
-    """``root/relative``, refusing any path that would resolve outside ``root`` (a symlinked
-    ``.github`` or ``baselines`` pointing elsewhere)."""
-    target = root / relative
-    resolved_root = root.resolve()
-    if not target.resolve().is_relative_to(resolved_root):
-        raise InputError(f"{target} resolves outside {root}; not writing there")
-    return target
 
 
 @click.command("init")
@@ -95,41 +73,19 @@ def init_command(
     with_policies: bool,
 ) -> None:
     """Scaffold a repository to run netwarden in GitHub: nightly scan and PR review."""
-    from scanner.fileio import AtomicFileSet
-    from scanner.pack import packaged_iam_policy, packaged_policies
-    from scanner.scaffold.files import InitOptions, scaffold
+    from scanner.scaffold.files import InitOptions
+    from scanner.scaffold.repository import default_spec, init_repository
 
     options = InitOptions(
         shards=shards,
         schedule=schedule,
         aws_region=aws_region,
         python=python_version,
-        netwarden_spec=netwarden_spec or _default_spec(),
+        netwarden_spec=netwarden_spec or default_spec(),
         fail_on=fail_on,
         category=category,
     )
-    files = scaffold(options)
-    files[IAM_POLICY] = packaged_iam_policy().read_text(encoding="utf-8")
-    if with_policies:
-        pack = packaged_policies()
-        for source in sorted(pack.iterdir()):
-            if source.suffix in (".yml", ".yaml") and source.is_file():
-                files[f"policies/{source.name}"] = source.read_text(encoding="utf-8")
-    root = Path(directory)
-    if root.exists() and not root.is_dir():
-        raise InputError(f"{root} is not a directory")
-    targets = {relative: _inside(root, relative) for relative in sorted(files)}
-    existing = [str(path) for path in targets.values() if path.exists() or path.is_symlink()]
-    if existing:
-        raise InputError(
-            f"{existing[0]} already exists; netwarden init never overwrites "
-            f"({len(existing)} of {len(targets)} files exist; move them away or pick another DIR)"
-        )
-    with AtomicFileSet() as staged:
-        for relative, path in targets.items():
-            staged.add(path, files[relative])
-        written = staged.commit()
-    for path in written:
+    for path in init_repository(directory, options, with_policies=with_policies):
         console.note(f"wrote {path}")
     console.note(
         # The baseline must cover the accounts the nightly workflow scans (accounts.yaml),
