@@ -71,17 +71,10 @@ def diff_command(
     )
     with progress_display() as bar:
         result = scan(request, bar)
+    from scanner.drift.findings import drift_annotations
+
     deltas = list(result.deltas)
-    who = {
-        (f.account, f.region, f.resource_id): f.attribution
-        for f in result.findings
-        if f.kind == "drift" and f.attribution
-    }
-    waived = {
-        (f.account, f.region, f.resource_id): f.waiver
-        for f in result.findings
-        if f.kind == "drift" and f.waiver is not None
-    }
+    who, waived = drift_annotations(result.findings)
     if output_format == "json":
         emit(drift_output.as_json(deltas, who if cloudtrail else None, waived), output)
     elif output is None and sys.stdout.isatty():

@@ -7,12 +7,12 @@ does), because remediation is a stage above drift: it reads deltas.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from scanner.drift.describe import drift_sentence
 from scanner.drift.engine import Delta
-from scanner.model import Finding, RemediationAction
+from scanner.model import Attribution, Finding, RemediationAction
 from scanner.resources import arn_for
 from scanner.textsafe import one_line
 
@@ -70,3 +70,25 @@ def drift_finding(delta: Delta, revert: Reverter) -> Finding:
 
 def drift_findings(deltas: Iterable[Delta], revert: Reverter) -> list[Finding]:
     return [drift_finding(d, revert) for d in deltas]
+
+
+# (account, region, resource id): how a drift finding names its delta.
+DeltaKey = tuple[str, str, str]
+
+
+def drift_annotations(
+    findings: Iterable[Finding],
+) -> tuple[dict[DeltaKey, Attribution], dict[DeltaKey, Mapping[str, Any]]]:
+    """Who made each drift (CloudTrail's attribution) and the waiver accepting it, by the
+    delta's (account, region, resource id): what `diff` prints beside each delta."""
+    who: dict[DeltaKey, Attribution] = {}
+    waived: dict[DeltaKey, Mapping[str, Any]] = {}
+    for finding in findings:
+        if finding.kind != "drift":
+            continue
+        key = (finding.account, finding.region, finding.resource_id)
+        if finding.attribution:
+            who[key] = finding.attribution
+        if finding.waiver is not None:
+            waived[key] = finding.waiver
+    return who, waived

@@ -8,8 +8,14 @@ import pytest
 
 from scanner.drift.changes import Change
 from scanner.drift.engine import Delta
-from scanner.drift.findings import DRIFT_COMPLIANCE, TITLES, drift_finding, drift_findings
-from scanner.model import Location, RemediationAction
+from scanner.drift.findings import (
+    DRIFT_COMPLIANCE,
+    TITLES,
+    drift_annotations,
+    drift_finding,
+    drift_findings,
+)
+from scanner.model import Attribution, Location, RemediationAction
 from scanner.report.run import DRIFT_RULES
 
 WHERE = Location("baselines/111111111111/eu-west-1.yaml", 12)
@@ -108,3 +114,17 @@ def test_many_changes_are_summarised_after_three() -> None:
 def test_findings_keep_the_order_of_the_deltas() -> None:
     found = drift_findings([REMOVED, ADDED], _revert)
     assert [f.resource_id for f in found] == ["fl-0prod", "igw-0rogue"]
+
+
+def test_annotations_name_each_drifts_author_and_waiver_by_its_resource() -> None:
+    who = Attribution("arn:aws:iam::1:user/ci", "AKIA1", "198.51.100.7", "cli", "Authorize", "t")
+    waiver = {"reason": "bastion", "owner": "netops@example.com", "expires": "2099-01-01"}
+    attributed = dataclasses.replace(drift_finding(MODIFIED, lambda _d: ()), attribution=who)
+    accepted = dataclasses.replace(drift_finding(ADDED, lambda _d: ()), waiver=waiver)
+    plain = drift_finding(REMOVED, lambda _d: ())
+    # A policy finding on the same resource is not drift: it annotates nothing.
+    policy = dataclasses.replace(attributed, kind="policy", rule_id="NW-SG-002", waiver=waiver)
+    found_who, found_waived = drift_annotations([policy, attributed, accepted, plain])
+    assert found_who == {("111111111111", "eu-west-1", "sg-0web"): who}
+    assert found_waived == {("111111111111", "eu-west-1", "igw-0rogue"): waiver}
+    assert drift_annotations([]) == ({}, {})
