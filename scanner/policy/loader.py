@@ -8,17 +8,19 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from scanner.errors import InputError
+from scanner.policy import validated
 from scanner.policy.metadata import PolicyMetadata, metadata_problem, parse_metadata
 from scanner.yamlio import LineIndex, load_with_lines
 
 SUFFIXES = (".yml", ".yaml")
+Memo = Literal["off", "record", "use"]
 
 
 @dataclass(frozen=True)
@@ -60,10 +62,14 @@ def qualified(resource: str) -> str:
     return resource if "." in resource else f"aws.{resource}"
 
 
-def load_policy_pack(directory: str | Path) -> PolicyPack:
-    """Load and validate every ``*.yml``/``*.yaml`` in ``directory`` (sorted by name)."""
-    import scanner.policy.filters  # noqa: F401  (netwarden's filters must be known to the schema)
+def load_policy_pack(directory: str | Path, *, memo: Memo = "off") -> PolicyPack:
+    """Load and validate every ``*.yml``/``*.yaml`` in ``directory`` (sorted by name).
 
+    ``memo`` (:mod:`scanner.policy.validated`): with ``"record"`` a pack that passes is
+    remembered; with ``"use"`` too, and a pack whose exact bytes already passed under this
+    installation's code is read without validating it again, which is what lets
+    ``policies list`` run without importing Cloud Custodian. The result is the same.
+    """
     root = Path(directory)
     if not root.is_dir():
         raise InputError("policy directory not found", str(root))
@@ -71,13 +77,26 @@ def load_policy_pack(directory: str | Path) -> PolicyPack:
     if not files:
         raise InputError("no *.yml or *.yaml policy files", str(root))
     digest = hashlib.sha256()
+
+    def read() -> Iterator[tuple[Path, bytes]]:
+        for file in files:
+            raw = file.read_bytes()
+            digest.update(file.name.encode() + b"\0" + raw + b"\0")
+            yield file, raw
+
+    contents: Iterable[tuple[Path, bytes]] = read()
+    memo_key = None
+    if memo != "off":  # the digest first: it names what may have passed before
+        contents = list(contents)
+        memo_key = validated.key(digest.hexdigest())
+    checked = memo != "use" or memo_key is None or not validated.known(memo_key)
+    if checked:
+        import scanner.policy.filters  # noqa: F401  (netwarden's filters must be known to the schema)
     policies: list[PolicyDef] = []
     names: dict[str, str] = {}
     ids: dict[str, str] = {}
-    for file in files:
-        raw = file.read_bytes()
-        digest.update(file.name.encode() + b"\0" + raw + b"\0")
-        for policy in _load_file(file, raw):
+    for file, raw in contents:
+        for policy in _load_file(file, raw, checked):
             where = f"{policy.path}:{policy.line}"
             if policy.name in names:
                 raise InputError(
@@ -94,10 +113,13 @@ def load_policy_pack(directory: str | Path) -> PolicyPack:
                 )
             names[policy.name] = ids[policy.metadata.id] = where
             policies.append(policy)
+    if checked and memo_key is not None:
+        validated.remember(memo_key)
     return PolicyPack(str(root), tuple(policies), digest.hexdigest())
 
 
-def _load_file(file: Path, raw: bytes) -> list[PolicyDef]:
+def _load_file(file: Path, raw: bytes, checked: bool = True) -> list[PolicyDef]:
+    """The policies of one file; ``checked=False`` only for bytes that passed before."""
     path = str(file)
     try:
         text = raw.decode("utf-8")
@@ -106,21 +128,14 @@ def _load_file(file: Path, raw: bytes) -> list[PolicyDef]:
     data, lines = load_with_lines(text, path)
     if not isinstance(data, dict) or not isinstance(data.get("policies"), list):
         raise InputError("expected a mapping with a 'policies' list", path, 1)
-    _check_structure(data, lines, path)
-    _check_schema(data, lines, path)
+    if checked:
+        _check_structure(data, lines, path)
+        _check_schema(data, lines, path)
     result = []
     for index, pdata in enumerate(data["policies"]):
         line = lines.line_of(["policies", index])
-        _check_custodian_policy(pdata, path, line, lines, index)
-        problem = metadata_problem(pdata.get("metadata"))
-        if problem:
-            meta_path, message = problem
-            at = (
-                ["policies", index, "metadata", *meta_path]
-                if pdata.get("metadata")
-                else ["policies", index]
-            )
-            raise InputError(f"policy {pdata['name']!r}: {message}", path, lines.line_of(at))
+        if checked:
+            _check_policy(pdata, path, line, lines, index)
         result.append(
             PolicyDef(
                 name=pdata["name"],
@@ -132,6 +147,21 @@ def _load_file(file: Path, raw: bytes) -> list[PolicyDef]:
             )
         )
     return result
+
+
+def _check_policy(
+    pdata: dict[str, Any], path: str, line: int, lines: LineIndex, index: int
+) -> None:
+    _check_custodian_policy(pdata, path, line, lines, index)
+    problem = metadata_problem(pdata.get("metadata"))
+    if problem:
+        meta_path, message = problem
+        at = (
+            ["policies", index, "metadata", *meta_path]
+            if pdata.get("metadata")
+            else ["policies", index]
+        )
+        raise InputError(f"policy {pdata['name']!r}: {message}", path, lines.line_of(at))
 
 
 def _one_line(text: str, limit: int = 400) -> str:

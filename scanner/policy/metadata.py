@@ -13,8 +13,6 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-import jsonschema
-
 from scanner.model import SEVERITIES, Severity
 
 # Control ids exactly as docs/contract.md writes them.
@@ -109,6 +107,8 @@ def metadata_problem(metadata: Any) -> tuple[list[Any], str] | None:
     """The first problem with a metadata block, as (path inside it, message); None if valid."""
     if metadata is None:
         return [], "missing netwarden 'metadata' block"
+    import jsonschema  # ~90 ms; a pack read without validation (``policies list``) skips it
+
     validator = jsonschema.Draft7Validator(METADATA_SCHEMA)
     errors = sorted(validator.iter_errors(metadata), key=lambda e: list(e.absolute_path))
     if errors:

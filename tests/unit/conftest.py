@@ -28,3 +28,12 @@ def _no_process_unless_slow(
     monkeypatch.setattr(os, "fork", refuse)
     monkeypatch.setattr(os, "posix_spawn", refuse, raising=False)
     yield
+
+
+@pytest.fixture(autouse=True)
+def _own_cache_dir(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each test starts with an empty cache of its own (``policies list`` remembers validated
+    packs under ``$XDG_CACHE_HOME``, scanner.policy.validated), never the user's."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("xdg-cache")))

@@ -7,8 +7,10 @@ Speed itself is measured in bench (``python -m bench.startup``), never here: the
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 import click
 import pytest
@@ -16,10 +18,14 @@ import pytest
 from scanner.cli import COMMANDS, cli
 from scanner.lazycli import load_command
 
+POLICIES = Path(__file__).resolve().parents[3] / "policies"
 HEAVY = ("boto3", "botocore", "c7n", "rich", "jsonschema", "moto", "yaml", "tabulate")
 
 
-def _modules_after(argv: list[str]) -> set[str]:
+def _run_and_list_modules(
+    argv: list[str], env: dict[str, str] | None = None
+) -> tuple[str, set[str]]:
+    """The stdout of ``netwarden ARGV`` in a fresh interpreter, and the modules it imported."""
     code = (
         "import json, sys\n"
         "from scanner.cli import cli\n"
@@ -28,12 +34,21 @@ def _modules_after(argv: list[str]) -> set[str]:
         "except SystemExit:\n"
         "    pass\n"
         "sys.stdout.flush()\n"
-        "sys.stderr.write(json.dumps(sorted(sys.modules)))\n"
+        "sys.stderr.write('\\n' + json.dumps(sorted(sys.modules)))\n"
     )
     proc = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+        env=None if env is None else {**os.environ, **env},
     )
-    return set(json.loads(proc.stderr))
+    return proc.stdout, set(json.loads(proc.stderr.rsplit("\n", 1)[-1]))
+
+
+def _modules_after(argv: list[str]) -> set[str]:
+    return _run_and_list_modules(argv)[1]
 
 
 def _top(modules: set[str]) -> set[str]:
@@ -49,7 +64,10 @@ def test_top_level_help_imports_no_command_and_no_heavy_dependency() -> None:
 
 @pytest.mark.slow  # a fresh interpreter
 def test_version_imports_no_heavy_dependency() -> None:
-    assert not _top(_modules_after(["--version"])) & set(HEAVY)
+    loaded = _modules_after(["--version"])
+    assert not _top(loaded) & set(HEAVY)
+    # The version is read from the dist-info directly (scanner._metadata_version).
+    assert "importlib.metadata" not in loaded
 
 
 @pytest.mark.parametrize("name", sorted(COMMANDS))
@@ -71,6 +89,29 @@ def test_help_of_a_command_does_not_import_aws_or_custodian() -> None:
     # `netwarden scan --help` is read often; the AWS and policy machinery loads when it runs.
     loaded = _top(_modules_after(["scan", "--help"]))
     assert not loaded & {"boto3", "botocore", "c7n", "moto"}, sorted(loaded)
+
+
+@pytest.mark.slow  # fresh interpreters
+def test_listing_a_pack_that_passed_before_imports_no_aws_custodian_or_jsonschema(
+    tmp_path: Path,
+) -> None:
+    # `policies list` validates a pack it has not seen pass, so the first run imports
+    # Custodian; the second lists the same bytes from the memory of validated packs
+    # (scanner.policy.validated), prints the same table, and imports none of it.
+    env = {"XDG_CACHE_HOME": str(tmp_path)}
+    argv = ["policies", "list", "--policies", str(POLICIES)]
+    first, cold = _run_and_list_modules(argv, env)
+    second, warm = _run_and_list_modules(argv, env)
+    assert "c7n" in _top(cold) and "NW-SG-002" in first
+    assert second == first
+    heavy = {"boto3", "botocore", "c7n", "jsonschema", "moto", "rich", "aws_xray_sdk", "duckdb"}
+    assert not _top(warm) & heavy, sorted(_top(warm) & heavy)
+    assert not {
+        m
+        for m in warm
+        if m.startswith(("scanner.policy.filters", "scanner.collect."))
+        and m != "scanner.collect.aws_options"
+    }
 
 
 def _leaves(command: click.Command, path: tuple[str, ...] = ()) -> list[tuple[str, click.Command]]:
