@@ -79,12 +79,30 @@ def _set_debug(ctx: click.Context, param: click.Parameter, value: bool) -> None:
         _debug[0] = True
 
 
+def _print_version(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    """click's ``version_option``, with the version read without importing importlib.metadata
+    (``scanner._version``: ~40 ms of a ~100 ms ``netwarden --version``)."""
+    if not value or ctx.resilient_parsing:
+        return
+    from scanner import __version__
+
+    click.echo(f"netwarden, version {__version__}", color=ctx.color)
+    ctx.exit()
+
+
 @click.group(
     cls=LazyGroup,
     lazy_commands=COMMANDS,
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
 )
-@click.version_option(package_name="netwarden", prog_name="netwarden")
+@click.option(
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_print_version,
+    help="Show the version and exit.",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print only results, warnings and errors.")
 @click.option("-v", "--verbose", is_flag=True, help="Print more detail on stderr.")
 @click.option(
