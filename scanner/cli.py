@@ -188,8 +188,20 @@ def _broken_pipe(exc: BaseException) -> bool:
     return isinstance(context, OSError) and context.errno == errno.EPIPE
 
 
+def without_xray() -> None:
+    """Mark the AWS X-Ray SDK absent in this process: netwarden never traces to X-Ray, and
+    Custodian's AWS provider (``c7n.resources.aws``) imports the SDK whenever it is installed,
+    whose recorder builds two botocore X-Ray clients at import -- about a third of the cost
+    of importing Custodian, paid by every command that loads it. With the SDK absent
+    Custodian takes its own no-X-Ray path (``HAVE_XRAY`` false: no ``xray`` tracer), nothing
+    else. The console script only: the library leaves its caller's modules alone, and
+    ``netwarden-custodian`` keeps Custodian's tracers."""
+    sys.modules.setdefault("aws_xray_sdk", None)  # type: ignore[arg-type]
+
+
 def main(argv: Sequence[str] | None = None) -> NoReturn:
     """The console script."""
+    without_xray()
     gcpolicy.tune()
     interrupts.install()
     try:

@@ -104,7 +104,7 @@ def test_listing_a_pack_that_passed_before_imports_no_aws_custodian_or_jsonschem
     second, warm = _run_and_list_modules(argv, env)
     assert "c7n" in _top(cold) and "NW-SG-002" in first
     assert second == first
-    heavy = {"boto3", "botocore", "c7n", "jsonschema", "moto", "rich", "aws_xray_sdk", "duckdb"}
+    heavy = {"boto3", "botocore", "c7n", "jsonschema", "moto", "rich", "aws_xray_sdk", "tabulate"}
     assert not _top(warm) & heavy, sorted(_top(warm) & heavy)
     assert not {
         m
@@ -112,6 +112,34 @@ def test_listing_a_pack_that_passed_before_imports_no_aws_custodian_or_jsonschem
         if m.startswith(("scanner.policy.filters", "scanner.collect."))
         and m != "scanner.collect.aws_options"
     }
+
+
+@pytest.mark.slow  # a fresh interpreter
+def test_the_console_script_loads_custodian_without_the_xray_sdk(tmp_path: Path) -> None:
+    # Custodian imports the X-Ray SDK when it can, and its recorder builds botocore clients
+    # at import; netwarden never traces to X-Ray, so the console script marks it absent.
+    code = (
+        "import atexit, json, sys\n"
+        "def report():\n"
+        "    aws = sys.modules.get('c7n.resources.aws')\n"
+        "    loaded = sorted(m for m in sys.modules if sys.modules[m] is not None)\n"
+        "    sys.stderr.write('\\n' + json.dumps([getattr(aws, 'HAVE_XRAY', None), loaded]))\n"
+        "atexit.register(report)\n"
+        "from scanner.cli import main\n"
+        f"main(['policies', 'validate', '--policies', {str(POLICIES)!r}])\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "XDG_CACHE_HOME": str(tmp_path)},
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "files are valid" in proc.stdout
+    have_xray, loaded = json.loads(proc.stderr.rsplit("\n", 1)[-1])
+    assert "c7n.resources.aws" in loaded and have_xray is False
+    assert not {m for m in loaded if m.startswith("aws_xray_sdk")}
 
 
 def _leaves(command: click.Command, path: tuple[str, ...] = ()) -> list[tuple[str, click.Command]]:
