@@ -155,3 +155,25 @@ def test_the_check_sees_a_write_to_the_working_directory(aws: AwsEnv, tmp_path: 
     with pytest.raises(AssertionError, match="wrote outside"):
         box.run(out, "scan", "--regions", "us-east-1", "--policies", POLICIES)
     assert (box.cwd / "reports").is_dir()
+
+
+def test_policies_writes_nothing_but_its_memory_of_validated_packs(tmp_path: Path) -> None:
+    """``policies validate|list`` write one file, the keys of the packs that passed
+    (scanner.policy.validated), under the user's cache directory; nothing else anywhere."""
+    box = Sandbox(tmp_path, None)
+    memory = box.home / ".cache" / "netwarden" / "validated-packs"
+    for command in ("validate", "list", "list"):
+        before = tree(box.root)
+        proc = subprocess.run(
+            [*NETWARDEN, "policies", command, "--policies", POLICIES],
+            cwd=box.cwd,
+            env=box.env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+        assert proc.returncode == 0, proc.stderr[-3000:]
+        new = tree(box.root) - before
+        assert new <= {memory, memory.parent, memory.parent.parent}, sorted(new)
+    assert memory.is_file() and len(memory.read_text().split()) == 1
