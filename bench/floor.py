@@ -104,7 +104,10 @@ class Floor:
         return (latency_s * (self.calls - 1)) / workers + latency_s
 
 
-ACCOUNT_LOOKUP_CALLS = 1  # sts:GetCallerIdentity; --regions given, so no DescribeRegions
+# Per account, before its regions: sts:GetCallerIdentity and organizations:DescribeOrganization
+# (the organisation id that endpoint policies limited to aws:PrincipalOrgID are judged by);
+# --regions is given, so no DescribeRegions.
+ACCOUNT_LOOKUP_CALLS = 2
 
 
 def floor_of(units: list[UnitFloor], regions: Iterable[str]) -> Floor:

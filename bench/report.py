@@ -150,9 +150,9 @@ def network(results: dict[str, Any]) -> list[str]:
         "Floor: Σ over (region, type) of max(1, ⌈items / max page size⌉), plus one "
         "GetTrailStatus per trail, recorder status + delivery channels where there is a "
         "recorder, GetDetector + GetAdministratorAccount per detector, and "
-        "GetCallerIdentity (no DescribeRegions: "
+        "GetCallerIdentity + DescribeOrganization per account (no DescribeRegions: "
         "`--regions` is given). Critical path: the calls of the slowest (region, type) after "
-        f"GetCallerIdentity, {X} latency. With 16 workers, every call once 16 at a time is the "
+        f"the account's two, {X} latency. With 16 workers, every call once 16 at a time is the "
         "other bound (worker bound). `collect` (in-process) is the snapshot's `duration_s`; "
         "`collect` (process) adds interpreter start-up and imports.",
         "",
