@@ -11,6 +11,7 @@ values only ``default`` can encode, circular references).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from json.encoder import encode_basestring_ascii
 from typing import Any
@@ -107,3 +108,33 @@ def dumps_sorted_indented(value: Any, default: Callable[[Any], Any]) -> str:
 
     encode(value, 0)
     return "".join(parts)
+
+
+class SortedIndentedMemo:
+    """``finish(dumps_sorted_indented(value, default))``, remembered per value.
+
+    A scan repeats the same evidence across many findings (one open rule on many copies of a
+    group, the same peering violation on every connection: 834 distinct evidence objects
+    among 26,861 findings in the 100k benchmark), and indenting is the costly part of
+    report.md's evidence. The memo's key is the compact sorted text from the C encoder
+    (``json.dumps(value, sort_keys=True, separators=(",", ":"), default=default)``, a few
+    microseconds): the indented text is that same encoding with whitespace added (same key
+    order, string escaping, number text and ``default`` calls), so two values with one key
+    have one indented text. Errors are the same as well: the C encoder raises the
+    TypeError/ValueError that the indented encoder would (mixed keys, bad key types, circular
+    references). One memo per rendered report: it holds no more than the report's text.
+    """
+
+    def __init__(self, default: Callable[[Any], Any], finish: Callable[[str], str]) -> None:
+        self._default = default
+        self._finish = finish
+        self._key = json.JSONEncoder(sort_keys=True, separators=(",", ":"), default=default).encode
+        self._texts: dict[str, str] = {}
+
+    def __call__(self, value: Any) -> str:
+        key = self._key(value)
+        text = self._texts.get(key)
+        if text is None:
+            text = self._finish(dumps_sorted_indented(value, self._default))
+            self._texts[key] = text
+        return text

@@ -3,13 +3,13 @@ evidence and step-by-step remediation (pure, linear in the number of findings)."
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from itertools import groupby
 from typing import Any
 
 from scanner.model import Finding
 from scanner.report.escape import code_block, md, md_code
-from scanner.report.jsonindent import dumps_sorted_indented
+from scanner.report.jsonindent import SortedIndentedMemo
 from scanner.report.run import RuleInfo
 
 SEVERITY_TITLE = {
@@ -94,8 +94,17 @@ def _rule_intro(rule: RuleInfo) -> Iterator[str]:
         yield "**References:** " + ", ".join(f"<{r}>" for r in rule.references) + "\n\n"
 
 
+def _evidence_blocks() -> SortedIndentedMemo:
+    """Each distinct evidence's fenced, indented JSON block, made once per report."""
+    return SortedIndentedMemo(default=str, finish=lambda text: code_block(text, "json"))
+
+
 def _finding(
-    finding: Finding, fingerprint: str, rule: RuleInfo, related: Sequence[Finding] = ()
+    finding: Finding,
+    fingerprint: str,
+    rule: RuleInfo,
+    related: Sequence[Finding] = (),
+    evidence_block: Callable[[Any], str] | None = None,
 ) -> Iterator[str]:
     yield (f"##### {md(finding.resource_id)} — {md(finding.account)} / {md(finding.region)}\n\n")
     yield f"{md(finding.message)}\n\n"
@@ -120,10 +129,9 @@ def _finding(
         others = ", ".join(f"{md_code(f.rule_id)} ({f.severity})" for f in related)
         yield f"- **Same problem, also reported by:** {others}\n"
     yield f"- **Fingerprint:** {md_code(fingerprint)}\n\n"
-    evidence = dumps_sorted_indented(dict(finding.evidence), default=str)
     # Folded: the evidence is there for who needs it, and the report stays readable.
     yield "<details><summary>Evidence</summary>\n\n"
-    yield code_block(evidence, "json")
+    yield (evidence_block or _evidence_blocks())(dict(finding.evidence))
     yield "\n</details>\n\n**Remediation**\n\n"
     if not finding.remediation:
         yield f"{rule.remediation_text}\n\n"
@@ -166,6 +174,7 @@ def findings_section(
         yield "No findings.\n\n"
         return
     related = related_findings(f for f, _ in pairs)
+    evidence_block = _evidence_blocks()
     for severity, by_severity in groupby(pairs, key=lambda p: p[0].severity):
         group = list(by_severity)
         yield f"### {SEVERITY_TITLE[severity]} ({len(group)})\n\n"
@@ -175,4 +184,6 @@ def findings_section(
             yield f"#### {md(rule_id)}: {md(rule.title)} ({len(items)})\n\n"
             yield from _rule_intro(rule)
             for finding, fingerprint in items:
-                yield from _finding(finding, fingerprint, rule, related.get(fingerprint, ()))
+                yield from _finding(
+                    finding, fingerprint, rule, related.get(fingerprint, ()), evidence_block
+                )

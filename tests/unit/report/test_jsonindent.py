@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from scanner.report.jsonindent import dumps_sorted_indented
+from scanner.report.jsonindent import SortedIndentedMemo, dumps_sorted_indented
 from tests.unit.fuzzing import examples
 
 
@@ -73,24 +73,24 @@ def dumps_sorted_indented_str(value: Any) -> str:
     return dumps_sorted_indented(value, default=str)
 
 
-@pytest.mark.parametrize(
-    "value",
-    [
-        {},
-        [],
-        {"a": {}, "b": [], "c": [{}], "d": ()},
-        {"é": 'ü\u2028\x00"\\'},
-        {1: "a", 2.5: "b"},
-        {True: 1, None: 2},
-        {float("nan"): 1},
-        {"x": float("nan"), "y": float("-inf"), "z": 1e300},
-        {"a": 1, 2: "b"},  # mixed key types: sorting them is a TypeError
-        {(1, 2): "tuple key"},  # not a JSON key type: TypeError
-        {"when": dt.date(2026, 12, 2), "n": Colour.RED},
-        "top-level string",
-        7,
-    ],
-)
+HAND_WRITTEN: list[Any] = [
+    {},
+    [],
+    {"a": {}, "b": [], "c": [{}], "d": ()},
+    {"é": 'ü\u2028\x00"\\'},
+    {1: "a", 2.5: "b"},
+    {True: 1, None: 2},
+    {float("nan"): 1},
+    {"x": float("nan"), "y": float("-inf"), "z": 1e300},
+    {"a": 1, 2: "b"},  # mixed key types: sorting them is a TypeError
+    {(1, 2): "tuple key"},  # not a JSON key type: TypeError
+    {"when": dt.date(2026, 12, 2), "n": Colour.RED},
+    "top-level string",
+    7,
+]
+
+
+@pytest.mark.parametrize("value", HAND_WRITTEN)
 def test_hand_written_values(value: Any) -> None:
     assert outcome(dumps_sorted_indented_str, value) == outcome(reference, value)
 
@@ -100,3 +100,70 @@ def test_a_circular_reference_is_the_same_error() -> None:
     loop.append({"back": loop})
     assert outcome(dumps_sorted_indented_str, loop) == outcome(reference, loop)
     assert outcome(reference, loop)[0] == "error"
+
+
+# One memo across every example, as one report uses one: values that share a compact key
+# must share their indented text (a hit hands back what the first value made).
+MEMO = SortedIndentedMemo(default=str, finish=lambda text: text)
+
+
+def memo_str(value: Any) -> str:
+    return MEMO(value)
+
+
+@examples(100, 3000)
+@given(values=st.lists(VALUES, min_size=1, max_size=6))
+def test_the_memo_gives_json_dumps_text_hit_or_miss(values: list[Any]) -> None:
+    # Each value twice, and again inside the memo's history: misses, then hits.
+    for value in [*values, *values]:
+        assert outcome(memo_str, value) == outcome(reference, value)
+
+
+# Values whose compact texts are equal although the values differ (types the encoders
+# treat alike): the memo may hand one's text to the other only because it is the same text.
+ALIKE = [
+    [1, 2],
+    (1, 2),
+    {"a": Colour.RED},
+    {"a": 1},
+    {"d": dt.date(2026, 12, 2)},
+    {"d": "2026-12-02"},
+    {1: "x"},
+    {"1": "x"},
+    {True: 0},
+    {"true": 0},
+    {"s": {1, 2}},
+    {"s": "{1, 2}"},
+    {1.0: "f"},
+    {"1.0": "f"},
+]
+
+
+@pytest.mark.parametrize("value", ALIKE + HAND_WRITTEN)
+def test_the_memo_on_hand_written_values(value: Any) -> None:
+    memo = SortedIndentedMemo(default=str, finish=lambda text: text)
+    for earlier in ALIKE:
+        outcome(memo, earlier)
+    assert outcome(memo, value) == outcome(reference, value)
+    assert outcome(memo, value) == outcome(reference, value)
+
+
+def test_the_memo_on_a_circular_reference() -> None:
+    loop: list[Any] = [1]
+    loop.append({"back": loop})
+    memo = SortedIndentedMemo(default=str, finish=lambda text: text)
+    assert outcome(memo, loop) == outcome(reference, loop)
+
+
+def test_the_memo_applies_finish_once_per_distinct_value() -> None:
+    calls: list[str] = []
+
+    def finish(text: str) -> str:
+        calls.append(text)
+        return f"<{text}>"
+
+    memo = SortedIndentedMemo(default=str, finish=finish)
+    assert memo({"b": 1, "a": [2]}) == "<" + reference({"b": 1, "a": [2]}) + ">"
+    assert memo({"a": [2], "b": 1}) == "<" + reference({"a": [2], "b": 1}) + ">"
+    assert memo({"a": [3]}) == "<" + reference({"a": [3]}) + ">"
+    assert len(calls) == 2
