@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from scanner.report.base import compact_encoder
 from scanner.report.jsonindent import SortedIndentedMemo, dumps_sorted_indented
 from tests.unit.fuzzing import examples
 
@@ -167,3 +168,36 @@ def test_the_memo_applies_finish_once_per_distinct_value() -> None:
     assert memo({"a": [2], "b": 1}) == "<" + reference({"a": [2], "b": 1}) + ">"
     assert memo({"a": [3]}) == "<" + reference({"a": [3]}) + ">"
     assert len(calls) == 2
+
+
+# report.base's compact item encoder (one C encoder reused for every item of a report)
+# against a fresh json.JSONEncoder per value, as it replaced.
+COMPACT = compact_encoder(default=str)
+
+
+def compact_reference(value: Any) -> str:
+    return json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=str).encode(value)
+
+
+@examples(100, 3000)
+@given(value=VALUES)
+def test_the_reused_compact_encoder_is_json_encoder(value: Any) -> None:
+    assert outcome(COMPACT, value) == outcome(compact_reference, value)
+
+
+@pytest.mark.parametrize("value", HAND_WRITTEN)
+def test_the_reused_compact_encoder_on_hand_written_values(value: Any) -> None:
+    assert outcome(COMPACT, value) == outcome(compact_reference, value)
+
+
+def test_the_reused_compact_encoder_forgets_a_failed_encoding() -> None:
+    encode = compact_encoder(default=str)
+    inner: dict[str, Any] = {"ok": 1}
+    broken = [inner, {(1, 2): "not a JSON key"}]
+    assert outcome(encode, broken)[0] == "error"
+    # The containers of the failed encoding are not still marked as being encoded.
+    assert encode([inner, inner]) == '[{"ok":1},{"ok":1}]'
+    loop: list[Any] = [1]
+    loop.append(loop)
+    assert outcome(encode, loop) == outcome(compact_reference, loop)
+    assert encode(inner) == '{"ok":1}'
