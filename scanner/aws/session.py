@@ -159,6 +159,13 @@ class AccountSession:
 
     def client(self, service: str, region: str | None = None) -> Any:
         key = (service, region or self.default_region)
+        # A client made already is handed out without the lock: a dict read is atomic, and
+        # the lock serialises the making of clients (sessions are not thread-safe), which
+        # takes milliseconds of CPU each; a collection thread that wants a client that
+        # exists must not queue behind another thread making one for another region.
+        made = self._clients.get(key)
+        if made is not None:
+            return made
         with self._lock:
             client = self._clients.get(key)
             if client is None:

@@ -106,9 +106,13 @@ def collect_with(
     options: AwsOptions,
     on_plan: Callable[[int], None] | None = None,
     on_done: Callable[[str], None] | None = None,
+    gate: Callable[[], None] | None = None,
+    meanwhile: Callable[[], None] | None = None,
 ) -> dict[str, Any]:
     """Collect a snapshot of this shard's accounts; ``on_plan`` gets the number of units,
-    ``on_done`` a label as each finishes."""
+    ``on_done`` a label as each finishes. ``gate`` is called before the first AWS call (it
+    may raise: then none is made), ``meanwhile`` while the units are being collected
+    (``scanner.collect.runner.collect``)."""
     # boto3 and the collectors are imported here, not at the top: `--help` and the commands
     # that read a snapshot file never pay for them.
     from botocore.exceptions import NoCredentialsError, ProfileNotFound
@@ -126,13 +130,34 @@ def collect_with(
         endpoint_url=options.endpoint_url,
     )
     context = AwsContext(endpoint_url=options.endpoint_url, max_workers=options.max_workers)
+    passed: list[bool] = []
+
+    def before_calls() -> None:
+        if gate is not None and not passed:
+            gate()
+            passed.append(True)
+
+    def listed() -> list[str]:
+        before_calls()
+        return listed_regions(options, context)
+
     if regions:  # offline first: a typo is named before any call is made
-        check_regions(regions, lambda: listed_regions(options, context))
+        check_regions(regions, listed)
     try:
+        if options.organization:  # the accounts come from Organizations: calls
+            before_calls()
         targets = [
             t for t in targets_for(options, context) if in_shard(t.account_hint or t.label, chosen)
         ]
-        return collect(targets, collect_options, context, progress=on_done, on_plan=on_plan)
+        return collect(
+            targets,
+            collect_options,
+            context,
+            progress=on_done,
+            on_plan=on_plan,
+            gate=before_calls,
+            meanwhile=meanwhile,
+        )
     except ProfileNotFound as exc:
         raise InputError(str(exc)) from None
     except NoCredentialsError:

@@ -12,12 +12,15 @@ from __future__ import annotations
 
 import multiprocessing
 import queue
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future
 from dataclasses import dataclass
 from typing import Any
 
-from scanner.aws.session import AccountSession, AwsContext
+from scanner.aws import ec2parse
+from scanner.aws.loader import use_shared_loader
+from scanner.aws.session import DEFAULT_REGION, AccountSession, AwsContext
+from scanner.collect.collectors import Collector
 from scanner.collect.units import Unit, run_units_in_threads
 from scanner.forking import ForkPool
 
@@ -46,16 +49,23 @@ def groups_of(units: list[Unit], processes: int) -> list[list[int]]:
     return [group for group in groups if group]
 
 
-def _warm_up(units: list[Unit], sessions: dict[str, AccountSession]) -> None:
-    """Create one client per service here, before the fork: the service models (EC2's is
-    several megabytes of JSON) are then parsed once for every worker, not once in each,
-    and the offline policy sessions that come later find them parsed too."""
-    first = units[0]
-    session = sessions[first.account]
-    operations = {unit.collector.service: unit.collector.operation for unit in units}
+def warm_up(collectors: list[Collector], region: str | None) -> None:
+    """Make one client per service here, before any fork: the service models (EC2's is
+    several megabytes of JSON) are then read once for every worker, not once in each, and
+    the offline policy sessions that come later find them read too.
+
+    The clients come from a session of their own, without credentials, and are dropped: it
+    reads through the process's shared loader (what is kept) and makes no AWS call, so it
+    may run before the caller allows the first call, whatever the accounts' credentials."""
+    import boto3
+
+    session = boto3.Session(region_name=region or DEFAULT_REGION)
+    use_shared_loader(session)
+    ec2parse.install(session)
+    operations = {collector.service: collector.operation for collector in collectors}
     for service, operation in sorted(operations.items()):
         try:
-            session.client(service, first.region).can_paginate(operation)  # loads paginators
+            session.client(service).can_paginate(operation)  # loads the paginators too
         except Exception:  # only a head start: the unit itself records any error
             return
 
@@ -84,10 +94,13 @@ def run_units(
     context: AwsContext,
     max_workers: int,
     processes: int,
+    meanwhile: Callable[[], None] | None = None,
 ) -> Iterator[tuple[Unit, Any]]:
     """Every unit's result as it arrives from the workers; the workers' call counts are
-    added to ``context`` and ``sessions`` once all have finished."""
-    _warm_up(units, sessions)
+    added to ``context`` and ``sessions`` once all have finished. ``meanwhile`` runs here
+    once every worker is forked (their results wait in the queue): it must start no thread
+    that outlives it, since that would be forked into no one, and the workers are forked
+    already."""
     fork = multiprocessing.get_context("fork")
     results = fork.Queue()
     # Never more calls in flight than asked for: at least one thread per process.
@@ -98,6 +111,8 @@ def run_units(
     finished = False
     try:
         futures = [pool.submit(_run_group, group) for group in groups]
+        if meanwhile is not None:
+            meanwhile()
         for _ in units:
             index, result = _next_result(results, futures)
             yield units[index], result

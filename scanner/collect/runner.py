@@ -74,14 +74,26 @@ def collect(
     context: AwsContext | None = None,
     progress: ProgressHook | None = None,
     on_plan: Callable[[int], None] | None = None,
+    gate: Callable[[], None] | None = None,
+    meanwhile: Callable[[], None] | None = None,
 ) -> dict[str, Any]:
-    """Collect every selected type in every region of every account into a snapshot dict."""
+    """Collect every selected type in every region of every account into a snapshot dict.
+
+    ``gate`` is called before the first AWS call (it may raise, and then no call is made):
+    the set-up that needs no call (the service models) is done before it, so that whatever
+    the caller is waiting for meanwhile (the rule pack being validated) overlaps with it.
+    ``meanwhile`` runs in this process once the units are being collected, while this
+    process would otherwise only wait for their results."""
     context = context or AwsContext(
         endpoint_url=options.endpoint_url, max_workers=options.max_workers
     )
     started = time.monotonic()
     collected_at = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
     collectors = selected_collectors(options.types)
+    if _will_fork(targets, options):
+        processes.warm_up(collectors, options.regions[0] if options.regions else None)
+    if gate is not None:
+        gate()
     sessions, failures = open_accounts(targets, context)
 
     accounts: dict[str, Any] = {}
@@ -94,9 +106,6 @@ def collect(
         regions_out: dict[str, Any] = {}
         accounts[account] = {"regions": regions_out, "errors": []}
         _name_account(accounts[account], session.target)
-        organization = organization_id(session.client("organizations"))
-        if organization is not None:
-            accounts[account]["organization_id"] = organization
         try:
             regions = list(options.regions) if options.regions else session.enabled_regions()
         except READ_ERRORS as exc:
@@ -106,9 +115,19 @@ def collect(
             regions_out[region] = {"resources": {}, "errors": []}
             units.extend(Unit(account, region, collector) for collector in collectors)
 
+    def in_the_meantime() -> None:
+        # Each account's organisation (DescribeOrganization, one call each) is only written
+        # into the snapshot: it is read while the units are collected, not before them.
+        for account, session in sessions.items():
+            organization = organization_id(session.client("organizations"))
+            if organization is not None:
+                accounts[account]["organization_id"] = organization
+        if meanwhile is not None:
+            meanwhile()
+
     if on_plan:
         on_plan(len(units))
-    for unit, result in run_units(units, sessions, context, options):
+    for unit, result in run_units(units, sessions, context, options, in_the_meantime):
         region_out = accounts[unit.account]["regions"][unit.region]
         if isinstance(result, list):
             region_out["resources"][unit.collector.type] = result
@@ -145,16 +164,25 @@ def _name_account(account_data: dict[str, Any], target: AccountTarget) -> None:
         account_data["name"] = str(target.name)
 
 
+def _will_fork(targets: list[AccountTarget], options: CollectOptions) -> bool:
+    """Whether collection will most likely use worker processes (the blocks are known only
+    once the accounts are resolved): then the service models are loaded before the fork."""
+    regions = len(options.regions) if options.regions else 2  # every enabled region: many
+    return worker_processes(len(targets) * regions, options.processes) > 1
+
+
 def run_units(
     units: list[Unit],
     sessions: dict[str, AccountSession],
     context: AwsContext,
     options: CollectOptions,
+    meanwhile: Callable[[], None] | None = None,
 ) -> Iterator[tuple[Unit, Any]]:
     """Every unit's result as it completes: in worker processes when that helps, else in
-    this process's threads."""
+    this process's threads; ``meanwhile`` runs here once they are under way (also when
+    there is no unit)."""
     blocks = {(unit.account, unit.region) for unit in units}
     wanted = worker_processes(len(blocks), options.processes)
     if wanted > 1:
-        return processes.run_units(units, sessions, context, options.max_workers, wanted)
-    return run_units_in_threads(units, sessions, options.max_workers)
+        return processes.run_units(units, sessions, context, options.max_workers, wanted, meanwhile)
+    return run_units_in_threads(units, sessions, options.max_workers, meanwhile)

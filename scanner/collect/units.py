@@ -4,7 +4,7 @@ run units: what the parent process and each forked collection worker share
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from typing import Any
@@ -133,15 +133,21 @@ def collect_unit(session: AccountSession, unit: Unit) -> tuple[Unit, Any]:
 
 
 def run_units_in_threads(
-    units: list[Unit], sessions: dict[str, AccountSession], max_workers: int
+    units: list[Unit],
+    sessions: dict[str, AccountSession],
+    max_workers: int,
+    meanwhile: Callable[[], None] | None = None,
 ) -> Iterator[tuple[Unit, Any]]:
-    """Every unit's result, as each completes."""
+    """Every unit's result, as each completes; ``meanwhile`` runs in the calling thread once
+    every unit is submitted."""
     pool = ThreadPoolExecutor(max_workers=max(1, max_workers))
     finished = False
     try:
         futures: list[Future[tuple[Unit, Any]]] = [
             pool.submit(collect_unit, sessions[unit.account], unit) for unit in units
         ]
+        if meanwhile is not None:
+            meanwhile()
         for future in as_completed(futures):
             yield future.result()
         finished = True
