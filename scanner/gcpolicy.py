@@ -22,6 +22,19 @@ def tune() -> None:
 _first_freeze_done = False
 
 
+def settle() -> None:
+    """Collect the cyclic garbage made so far and freeze what is alive, now: at a moment the
+    process would otherwise only wait (the scan's parent while collection workers run), so
+    that the first :func:`bulk_load` after it need not (on a 4-region scan that collection
+    took ~0.13 s of CPU, on the critical path, after the snapshot had arrived)."""
+    global _first_freeze_done
+    if not gc.isenabled():
+        return
+    gc.collect()
+    gc.freeze()
+    _first_freeze_done = True
+
+
 @contextmanager
 def bulk_load() -> Iterator[None]:
     """Build a large acyclic structure (parsed JSON or YAML) without cycle collection, then

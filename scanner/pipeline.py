@@ -158,6 +158,9 @@ class ScanContext:
     # Worker pools and other resources a stage opened; closed when the scan ends or fails.
     resources: contextlib.ExitStack = field(default_factory=contextlib.ExitStack)
     pack: PolicyPack | None = None
+    # The rule pack while it is being validated in a forked process (load_policies);
+    # ``with_pack`` turns it into ``pack``, before any AWS call.
+    pending_pack: PendingPack | None = None
     baselines: Mapping[RegionKey, RegionBaseline] | None = None
     snapshot: Mapping[str, Any] | None = None
     pending: PendingFindings | None = None
@@ -272,9 +275,14 @@ def obtain_snapshot(
     source: SnapshotSource | None,
     aws: AwsOptions,
     progress: ProgressCallback = _ignore,
+    *,
+    gate: Callable[[], None] | None = None,
+    meanwhile: Callable[[], None] | None = None,
 ) -> dict[str, Any]:
     """A snapshot file (read and checked), an already loaded snapshot, or a new collection
-    with the AWS options; restricted to the shard in ``aws.shard`` in every case."""
+    with the AWS options; restricted to the shard in ``aws.shard`` in every case. A
+    collection calls ``gate`` before its first AWS call and ``meanwhile`` while its units
+    are collected (``scanner.collect.aws_options.collect_with``)."""
     from scanner.shard import filter_snapshot, parse_shard
 
     if source is None:
@@ -291,7 +299,7 @@ def obtain_snapshot(
             plan["done"] += 1
             progress(Progress("collect", plan["done"], plan["total"], label))
 
-        return collect_with(aws, on_plan, on_done)
+        return collect_with(aws, on_plan, on_done, gate=gate, meanwhile=meanwhile)
     if isinstance(source, Mapping):
         return filter_snapshot(source, parse_shard(aws.shard))
     from scanner import snapshot as snapshot_io
@@ -302,10 +310,78 @@ def obtain_snapshot(
 # ---- the stages, in order ------------------------------------------------------------------
 
 
+def _validated_pack(_inherited: None, directory: str) -> PolicyPack:
+    """In a forked process: the rule pack, read and validated (Custodian's schema too)."""
+    from scanner.policy.loader import load_policy_pack
+
+    return load_policy_pack(directory)
+
+
+class PendingPack:
+    """The rule pack being read and validated in a forked process while this one gets on
+    with what needs no AWS call (imports, sessions, the service models).
+
+    Why: validating the pack imports Cloud Custodian and runs its JSON schema, about half a
+    second of CPU that the scan's first AWS call used to wait for, on one core of two.
+    :meth:`result` waits for the pack; a pack that is not valid, or a worker that cannot
+    say, is read and validated again here, so a bad pack is the very same error as before,
+    raised before any AWS call."""
+
+    def __init__(self, directory: str) -> None:
+        from scanner.forking import ForkPool
+
+        self._directory = directory
+        self._pack: PolicyPack | None = None
+        self._pool: ForkPool[None] | None = ForkPool(1, None)
+        self._future = self._pool.submit(_validated_pack, directory)
+
+    def result(self) -> PolicyPack:
+        if self._pack is None:
+            try:
+                self._pack = self._future.result()
+            except Exception:  # invalid, or the worker died: judged here, as before
+                self._pack = None
+            finally:
+                self.close()
+            if self._pack is None:
+                from scanner.policy.loader import load_policy_pack
+
+                self._pack = load_policy_pack(self._directory)
+        return self._pack
+
+    def close(self, kill: bool = False) -> None:
+        if self._pool is not None:
+            self._pool.close(kill)
+            self._pool = None
+
+    def __enter__(self) -> PendingPack:
+        return self
+
+    def __exit__(self, exc_type: object, *_: object) -> None:
+        self.close(kill=exc_type is not None)
+
+
+def with_pack(ctx: ScanContext) -> ScanContext:
+    """``ctx`` with the rule pack in ``pack`` once it is validated (waiting for it, and
+    raising its error, if it is still pending). Called before any AWS call and by every
+    stage that reads the pack."""
+    if ctx.pending_pack is None:
+        return ctx
+    return ctx.advance(pack=ctx.pending_pack.result(), pending_pack=None)
+
+
 def load_policies(ctx: ScanContext) -> ScanContext:
-    """The rule pack, read and validated before any AWS call."""
+    """The rule pack, read and validated before any AWS call. A scan that collects does it
+    in a forked process when it may use two (fork available, two CPUs, ``processes`` not
+    1), so that the collection's set-up overlaps with it (``PendingPack``)."""
     if ctx.request.policies_dir is None:
         return ctx
+    from scanner.forking import worker_processes
+
+    collects = ctx.request.snapshot is None
+    if collects and worker_processes(2, ctx.request.processes) > 1:
+        pending = PendingPack(ctx.request.policies_dir)
+        return ctx.advance(pending_pack=ctx.resources.enter_context(pending))
     from scanner.policy.loader import load_policy_pack
 
     return ctx.advance(pack=load_policy_pack(ctx.request.policies_dir))
@@ -314,8 +390,10 @@ def load_policies(ctx: ScanContext) -> ScanContext:
 def load_waivers(ctx: ScanContext) -> ScanContext:
     """The waivers file, read and validated before any AWS call (a bad waiver is exit 2 at
     its file and line)."""
-    if ctx.request.waivers is None:
+    waivers = ctx.request.waivers
+    if waivers is None:
         return ctx
+    ctx = with_pack(ctx)  # its rule ids, and its error first
     from scanner.waivers import load_waivers as load
 
     if ctx.pack is not None:
@@ -331,22 +409,25 @@ def load_waivers(ctx: ScanContext) -> ScanContext:
 
     # The flow detections are rules of the pack too (they fire only with --flow-logs).
     known = [*known, *FLOW_RULES]
-    return ctx.advance(waivers=tuple(load(ctx.request.waivers, known)))
+    return ctx.advance(waivers=tuple(load(waivers, known)))
 
 
 def load_previous(ctx: ScanContext) -> ScanContext:
     """The previous run's findings.json, read before any AWS call (bad input: exit 2)."""
-    if ctx.request.previous is None:
+    previous = ctx.request.previous
+    if previous is None:
         return ctx
+    ctx = with_pack(ctx)  # a bad pack is reported first, as it always was
     from scanner.previous import load_previous as load
 
-    return ctx.advance(previous=load(ctx.request.previous))
+    return ctx.advance(previous=load(previous))
 
 
 def parse_notify_targets(ctx: ScanContext) -> ScanContext:
     """The --notify targets and --notify-on, checked before any AWS call (exit 2)."""
     if not ctx.request.notify:
         return ctx
+    ctx = with_pack(ctx)  # a bad pack is reported first, as it always was
     from scanner.errors import InputError
     from scanner.model import SEVERITY_RANK
     from scanner.notify import parse_target
@@ -376,14 +457,58 @@ def find_baseline(ctx: ScanContext) -> ScanContext:
 
 
 def read_snapshot(ctx: ScanContext) -> ScanContext:
-    """Read the snapshot, or collect one."""
-    snapshot = obtain_snapshot(ctx.request.snapshot, ctx.request.aws, ctx.progress)
-    return ctx.advance(snapshot=snapshot)
+    """Read the snapshot, or collect one. A rule pack still being validated is waited for
+    before the first AWS call, and a bad pack is the error even when other input is bad
+    too, as when it was validated first; while the units are collected, this process
+    prepares the later stages (``prepare_later_stages``)."""
+    from scanner.errors import InputError
+
+    ready: list[ScanContext] = []
+
+    def gate() -> None:
+        ready.append(ctx)  # asked: with_pack's error is the answer, not asked again
+        ready[0] = with_pack(ctx)
+
+    def meanwhile() -> None:
+        prepare_later_stages(ready[0] if ready else ctx)
+
+    try:
+        snapshot = obtain_snapshot(
+            ctx.request.snapshot,
+            ctx.request.aws,
+            ctx.progress,
+            gate=gate if ctx.pending_pack is not None else None,
+            meanwhile=meanwhile,
+        )
+    except InputError:
+        if not ready:
+            with_pack(ctx)  # a bad pack's own error, raised first
+        raise
+    return with_pack(ready[0] if ready else ctx).advance(snapshot=snapshot)
+
+
+def prepare_later_stages(ctx: ScanContext) -> None:
+    """What the stages after collection would do first, done while the collection workers
+    run and this process only waits for their results: import Custodian and netwarden's
+    filters (policy evaluation needs them loaded before its fork), the modules of drift,
+    evaluation and exposure, and collect the cyclic garbage of all that start-up once, so
+    that the first large structure loaded later does not have to (``gcpolicy.settle``)."""
+    import importlib
+
+    from scanner import gcpolicy
+
+    modules = ["scanner.drift.against", "scanner.baseline.locate", "scanner.exposure"]
+    if ctx.pack is not None:
+        modules += ["scanner.policy.filters", "scanner.policy.parallel"]
+    for module in modules:
+        importlib.import_module(module)
+    gcpolicy.settle()
 
 
 def start_policies(ctx: ScanContext) -> ScanContext:
     """Start evaluating the policies in worker processes, so that drift is computed
     meanwhile in this one."""
+    ctx = with_pack(ctx)
     if ctx.pack is None:
         return ctx
     from scanner.policy.documents import without_unreadable_policies
@@ -556,6 +681,7 @@ def apply_waivers(ctx: ScanContext) -> ScanContext:
     """Mark the findings a waiver in force accepts; note the expired and stale waivers."""
     if ctx.request.waivers is None:
         return ctx
+    ctx = with_pack(ctx)
     from scanner.waivers import apply_waivers as apply
 
     today = ctx.request.today or dt.datetime.now(dt.UTC).date()
@@ -645,6 +771,7 @@ def describe_run(ctx: ScanContext) -> ScanContext:
     from scanner.report.run import pack_rules, run_info_from_snapshot
     from scanner.waivers.report import waiver_report
 
+    ctx = with_pack(ctx)
     request = ctx.request
     assert ctx.snapshot is not None
     commit = None
@@ -817,6 +944,7 @@ def run_stages(
         for stage in stages:
             notify(Progress(stage.__name__))
             ctx = stage(ctx)
+        ctx = with_pack(ctx)  # a stage list that never asked for the pack still gets it
     return ctx
 
 
