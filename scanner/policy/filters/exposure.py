@@ -21,7 +21,7 @@ permission that admits them, to revoke).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from c7n.filters import Filter
@@ -33,7 +33,7 @@ from scanner.exposure import protocols as proto
 from scanner.exposure.approved import is_approved
 from scanner.exposure.engine import analyse_region
 from scanner.exposure.groups import permissions
-from scanner.exposure.model import Exposure
+from scanner.exposure.model import Exposure, ExposureReport
 from scanner.exposure.render import sources_text
 from scanner.exposure.world import RegionWorld
 
@@ -158,6 +158,39 @@ def annotation(exposure: Exposure) -> dict[str, Any]:
     }
 
 
+def selected_interfaces(
+    enis: Sequence[Mapping[str, Any]],
+    report: ExposureReport,
+    data: Mapping[str, Any],
+    world_of: Callable[[], RegionWorld],
+) -> list[tuple[int, list[dict[str, Any]], list[dict[str, Any]]]]:
+    """(position in ``enis``, the exposures annotation, the admitting rules) of every
+    interface with an exposure the filter's parameters select, in the order of ``enis``;
+    ``report`` is ``analyse_region`` over the region's items and ``world_of`` builds their
+    ``RegionWorld`` (only asked for when something is selected). Pure: every value returned
+    is new; the native engine
+    (:mod:`scanner.policy.native.exposure`) shares it with :func:`exposed_interfaces`, so
+    that both annotate alike by construction."""
+    by_eni: dict[str, list[Exposure]] = {}
+    for exposure in select(report.exposures, data):
+        by_eni.setdefault(exposure.eni, []).append(exposure)
+    if not by_eni:
+        return []
+    world = world_of()
+    found = []
+    for position, eni in enumerate(enis):
+        mine = by_eni.get(str(eni.get("NetworkInterfaceId")))
+        if not mine:
+            continue
+        rules: list[dict[str, Any]] = []
+        for exposure in mine:
+            for rule in admitting_rules(exposure, eni, world):
+                if rule not in rules:
+                    rules.append(rule)
+        found.append((position, [annotation(e) for e in mine], rules))
+    return found
+
+
 def exposed_interfaces(
     enis: Sequence[dict[str, Any]],
     world_items: Mapping[str, list[dict[str, Any]]],
@@ -168,23 +201,12 @@ def exposed_interfaces(
     """The interfaces of ``enis`` with a selected exposure, annotated (pure)."""
     resources = {**world_items, "aws.eni": list(enis)}
     report = analyse_region(resources, account, region)
-    by_eni: dict[str, list[Exposure]] = {}
-    for exposure in select(report.exposures, data):
-        by_eni.setdefault(exposure.eni, []).append(exposure)
-    if not by_eni:
-        return []
-    world = RegionWorld.build(resources)
     matched = []
-    for eni in enis:
-        mine = by_eni.get(str(eni.get("NetworkInterfaceId")))
-        if not mine:
-            continue
-        rules: list[dict[str, Any]] = []
-        for exposure in mine:
-            for rule in admitting_rules(exposure, eni, world):
-                if rule not in rules:
-                    rules.append(rule)
-        eni[ANNOTATION] = [annotation(e) for e in mine]
+    for position, exposures, rules in selected_interfaces(
+        enis, report, data, lambda: RegionWorld.build(resources)
+    ):
+        eni = enis[position]
+        eni[ANNOTATION] = exposures
         eni[RULES] = rules
         matched.append(eni)
     return matched

@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from scanner.policy.native import netfilters, nodes, sgperm
+from scanner.policy.native import exposure, netfilters, nodes, sgperm
 from scanner.policy.native.errors import Unsupported
 
 # Policy keys that do not change which resources the filters select (``actions`` are never
@@ -58,6 +58,7 @@ def _builders() -> dict[type, Builder]:
     from c7n.filters.core import ValueFilter
     from c7n.resources.vpc import IPPermission, IPPermissionEgress
 
+    from scanner.policy.filters import exposure as exposure_filter
     from scanner.policy.filters import nacl, network, sg
 
     def value(data: Mapping[str, Any], rtype: str, aspects: Aspects) -> nodes.Node:
@@ -105,7 +106,20 @@ def _builders() -> dict[type, Builder]:
         network.InternetGatewayVpc: simple(
             netfilters.RelatedVpc, (None, "internet-gateways"), ("aws.vpc", "vpcs")
         ),
+        # The world's shapes are the engine's to judge, as under Custodian (it raises where
+        # the filter raises); prefix lists are looked up by id, so ids must be unique.
+        exposure_filter.InternetExposed: simple(
+            exposure.InternetExposed, ("aws.prefix-list", "ids:PrefixListId")
+        ),
     }
+
+
+def _whole_set_only() -> frozenset[type]:
+    """Filters that decide over the whole set they are given: compiled only as a policy's
+    first filter, where Custodian gives them every item of the block."""
+    from scanner.policy.filters import exposure as exposure_filter
+
+    return frozenset({exposure_filter.InternetExposed})
 
 
 def _resource_class(rtype: str) -> Any:
@@ -132,6 +146,9 @@ class _Compiler:
         self.id_key = resource.resource_type.id
         self.builders = _builders()
         self.aspects: Aspects = {(rtype, "items")}
+        # Whether the filter being compiled is the policy's first (sees every item).
+        self.first = False
+        self.whole_set_only = _whole_set_only()
         self.value_class_ok = self.registry.value_filter_class is ValueFilter
         self.boolean = {"and": And, "or": Or}
         from c7n.filters.core import Not
@@ -159,6 +176,8 @@ class _Compiler:
         builder = self.builders.get(cls) if cls is not None else None
         if builder is None:
             raise Unsupported(f"filter {kind!r} has no native implementation")
+        if cls in self.whole_set_only and not self.first:
+            raise Unsupported(f"filter {kind!r} other than as the policy's first filter")
         return builder(data, self.rtype, self.aspects)
 
     def group(self, op: str, children: Any) -> nodes.Node:
@@ -168,6 +187,7 @@ class _Compiler:
             raise Unsupported(f"an {op!r} block whose filters are not a list")
         # Custodian's blocks match resources by id: well-formed means unique ids.
         self.aspects.add((self.rtype, f"ids:{self.id_key}"))
+        self.first = False  # a block's children see what reaches the block
         built = [self.node(child) for child in children]
         return {"and": nodes.And, "or": nodes.Or, "not": nodes.Not}[op](built)
 
@@ -189,7 +209,11 @@ def compile_policy(data: Mapping[str, Any], rtype: str) -> Compiled:
     if not isinstance(filters, list):
         raise Unsupported("filters that are not a list")
     compiler = _Compiler(rtype)
-    root = nodes.Filters([compiler.node(f) for f in filters])
+    built = []
+    for position, flt in enumerate(filters):
+        compiler.first = position == 0
+        built.append(compiler.node(flt))
+    root = nodes.Filters(built)
     seen = root.reads & root.writes
     if seen:
         raise Unsupported(f"a value filter reads {sorted(seen)[0]!r}, which a filter writes")

@@ -111,6 +111,7 @@ KEYS = {
     ),
     "aws.internet-gateway": ("InternetGatewayId", "Attachments", "Attachments[0].VpcId"),
     "aws.elastic-ip": ("AllocationId", "AssociationId", "PublicIp", "Domain", "tag:Name"),
+    "aws.eni": ("NetworkInterfaceId", "SubnetId", "Status", "Groups[].GroupId", "TagSet"),
 }
 VPC_KEYS = ("VpcId", "CidrBlock", "tag:Exposure", "tag:Name", "Missing")
 
@@ -300,6 +301,26 @@ def _netwarden_filters(rtype: str) -> list[st.SearchStrategy[Any]]:
     return []
 
 
+def internet_exposed() -> st.SearchStrategy[dict[str, Any]]:
+    """``internet-exposed`` with every option (each list drawn from what the schema allows)."""
+    ports = st.sampled_from([p for p in PORTS if p >= 0])
+    return st.fixed_dictionaries(
+        {"type": st.just("internet-exposed")},
+        optional={
+            "ports": st.lists(ports, min_size=1, max_size=3),
+            "approved": st.lists(ports, max_size=3),
+            "protocols": st.lists(
+                st.sampled_from(["tcp", "udp", "icmp", "icmpv6", "all", "-1", "6", "50", "47"]),
+                min_size=1,
+                max_size=3,
+            ),
+            "families": st.lists(
+                st.sampled_from(["ipv4", "ipv6"]), min_size=1, max_size=2, unique=True
+            ),
+        },
+    )
+
+
 def filter_tree(rtype: str) -> st.SearchStrategy[Any]:
     leaves = st.one_of(value_filter(KEYS[rtype]), *_netwarden_filters(rtype))
     return st.recursive(
@@ -317,8 +338,9 @@ def filter_tree(rtype: str) -> st.SearchStrategy[Any]:
 @st.composite
 def policy(draw: Any, rtype: str | None = None) -> dict[str, Any]:
     rtype = rtype or draw(st.sampled_from(sorted(KEYS)))
-    return {
-        "name": "generated",
-        "resource": rtype,
-        "filters": draw(st.lists(filter_tree(rtype), min_size=1, max_size=3)),
-    }
+    if rtype == "aws.eni":
+        # internet-exposed decides over the whole set: natively only as the first filter.
+        filters = [draw(internet_exposed()), *draw(st.lists(filter_tree(rtype), max_size=2))]
+    else:
+        filters = draw(st.lists(filter_tree(rtype), min_size=1, max_size=3))
+    return {"name": "generated", "resource": rtype, "filters": filters}

@@ -8,6 +8,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
+from tests.unit.exposure.test_properties import regions
 from tests.unit.policy.snapshots import ACCOUNT, EMPTY_TYPES, REGION
 
 OTHER_ACCOUNT = "222222222222"
@@ -335,13 +336,44 @@ NEEDS = {
 }
 
 
+# What ``internet-exposed`` reads besides the ENIs (scanner.policy.filters.exposure.WORLD).
+EXPOSURE_WORLD = (
+    "aws.subnet",
+    "aws.route-table",
+    "aws.network-acl",
+    "aws.security-group",
+    "aws.internet-gateway",
+    "aws.nat-gateway",
+    "aws.prefix-list",
+)
+
+
+@st.composite
+def exposure_region(draw: Any) -> dict[str, list[dict[str, Any]]]:
+    """A region the exposure engine finds paths through (the exposure tests' generated
+    worlds: public and private addresses, IGW routes and their carvings, NACLs, groups,
+    prefix lists, block public access), with NAT gateways, and sometimes a prefix list
+    whose entries were not collected (the filter then asks GetManagedPrefixListEntries)."""
+    resources = draw(regions())
+    resources["aws.nat-gateway"] = draw(BUILDERS["aws.nat-gateway"])
+    for plist in resources["aws.prefix-list"]:
+        if draw(st.integers(0, 3)) == 0:
+            del plist["Entries"]
+    return resources
+
+
 @st.composite
 def block(draw: Any, rtype: str | None = None, gaps: bool = True) -> dict[str, Any]:
     """A snapshot of one (account, region): the types a policy on ``rtype`` reads drawn (every
     type without ``rtype``), the others empty; with ``gaps``, sometimes one of the types its
-    filters ask for is absent from the snapshot, or recorded as failed."""
-    wanted = NEEDS[rtype] if rtype else tuple(BUILDERS)
-    resources = {t: draw(BUILDERS[t]) for t in wanted}
+    filters ask for is absent from the snapshot, or recorded as failed. ENIs come in a world
+    the exposure engine finds paths through (``internet-exposed``)."""
+    if rtype == "aws.eni":
+        resources = draw(exposure_region())
+        wanted: tuple[str, ...] = ("aws.eni", *EXPOSURE_WORLD)
+    else:
+        wanted = NEEDS[rtype] if rtype else tuple(BUILDERS)
+        resources = {t: draw(BUILDERS[t]) for t in wanted}
     errors = []
     context = [t for t in wanted if t != rtype] if rtype else list(wanted)
     if gaps and context and draw(st.integers(0, 5)) == 0:
@@ -349,7 +381,7 @@ def block(draw: Any, rtype: str | None = None, gaps: bool = True) -> dict[str, A
         del resources[gone]
         if draw(st.booleans()):
             errors.append({"type": gone, "code": "AccessDenied", "message": "denied"})
-    everything = {*EMPTY_TYPES, *BUILDERS}
+    everything = {*EMPTY_TYPES, *BUILDERS, *resources}
     region = {
         "resources": {
             t: resources.get(t, []) for t in sorted(everything) if t in resources or t not in wanted

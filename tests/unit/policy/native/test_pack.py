@@ -29,6 +29,8 @@ NATIVE = {
     "default-security-group-has-rules",
     "elastic-ip-unassociated",
     "internet-gateway-on-internal-vpc",
+    "internet-reachable-admin-ports",
+    "internet-reachable-unapproved-port",
     "nacl-admin-ports-open-to-ipv4-internet",
     "nacl-admin-ports-open-to-ipv6-internet",
     "nat-gateway-without-alarms",

@@ -256,3 +256,35 @@ def test_items_aws_never_returns_are_evaluated_by_custodian(malformed: dict[str,
             return type(exc).__name__
 
     assert outcome("native") == outcome("custodian")
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        [{"Status": "in-use"}, {"type": "internet-exposed"}],
+        [{"and": [{"type": "internet-exposed"}]}],
+        [{"not": [{"type": "internet-exposed", "ports": [22]}]}],
+    ],
+)
+def test_internet_exposed_is_native_only_as_the_first_filter(filters: list[Any]) -> None:
+    """It decides over the set it is given: anywhere else that set is not the block's."""
+    assert not compiled({"name": "case", "resource": "aws.eni", "filters": filters})
+    first = {"name": "case", "resource": "aws.eni", "filters": [filters[-1], filters[0]]}
+    assert compiled(first) == ("type" in filters[-1])
+
+
+def test_internet_exposed_annotates_as_the_filter_does() -> None:
+    from tests.unit.exposure import worlds as w
+
+    world = w.world(perms=[w.perm(ports=(20, 25)), w.perm("50", None)])
+    world["aws.eni"].append(w.eni("eni-2", publics=[("10.0.1.6", None)]))
+    found = _both("aws.eni", [{"type": "internet-exposed", "ports": [22]}], [])
+    assert found == []
+    data = {"name": "case", "resource": "aws.eni", "filters": [{"type": "internet-exposed"}]}
+    snap = snapshot(world)
+    got = native(policy_def(data), snap)
+    assert got == custodian(policy_def(data), snap)
+    [eni] = [json.loads(text) for text in got[1]]
+    assert eni["NetworkInterfaceId"] == "eni-1"
+    assert [a["Protocol"] for a in eni["c7n:internet-exposures"]] == ["tcp", "50"]
+    assert len(eni["c7n:internet-exposure-rules"]) == 2
