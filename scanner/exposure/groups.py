@@ -74,15 +74,21 @@ def permissions(group: Mapping[str, Any], family: int, world: RegionWorld) -> li
     """The group's ingress permissions that name any source of ``family``."""
     out = []
     group_id = str(group.get("GroupId", ""))
+    key, cidr_key = ("IpRanges", "CidrIp") if family == 4 else ("Ipv6Ranges", "CidrIpv6")
     for index, perm in enumerate(group.get("IpPermissions", []) or []):
+        cidr_items = perm.get(key, []) or []
+        plists = perm.get("PrefixListIds", []) or []
+        if not cidr_items and not plists:
+            # No source of this family at all (most rules for IPv6): nothing can be admitted,
+            # whatever the protocol, so it is not read.
+            continue
         protocol = proto.parse(perm.get("IpProtocol", "-1"))
         if protocol is None:
             continue
         spans: list[iv.Span] = []
         sources: list[str] = []
         open_cidr = False
-        key, cidr_key = ("IpRanges", "CidrIp") if family == 4 else ("Ipv6Ranges", "CidrIpv6")
-        for item in perm.get(key, []) or []:
+        for item in cidr_items:
             cidr = item.get(cidr_key)
             try:
                 version, span, length = iv.cidr_span(str(cidr))
@@ -92,7 +98,7 @@ def permissions(group: Mapping[str, Any], family: int, world: RegionWorld) -> li
                 spans.append(span)
                 sources.append(str(cidr))
                 open_cidr = open_cidr or length == 0
-        for item in perm.get("PrefixListIds", []) or []:
+        for item in plists:
             plist = str(item.get("PrefixListId", ""))
             cidrs = world.prefix_list(plist) or []
             found = iv.from_cidrs(cidrs, family)

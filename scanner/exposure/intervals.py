@@ -23,6 +23,10 @@ ALL_PORTS: Ranges = ((0, 65535),)
 
 def normalise(spans: Iterable[Span]) -> Ranges:
     """Sorted, merged (overlapping or adjacent pairs joined), empty pairs dropped."""
+    if type(spans) is list and len(spans) == 1:
+        # One pair (most security-group rules name one CIDR): nothing to sort or merge.
+        low, high = spans[0]
+        return ((low, high),) if low <= high else EMPTY
     merged: list[list[int]] = []
     for low, high in sorted(s for s in spans if s[0] <= s[1]):
         if merged and low <= merged[-1][1] + 1:

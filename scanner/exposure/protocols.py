@@ -34,6 +34,8 @@ _BY_NAME = {"tcp": TCP, "udp": UDP, "icmp": ICMP, "icmpv6": ICMPV6, "-1": ALL, "
 def parse(value: Any) -> int | None:
     """The protocol number of an SG ``IpProtocol`` or a NACL ``Protocol``; None when it is
     not one (the rule is then ignored rather than guessed)."""
+    if type(value) is str and value in _BY_NAME:  # as AWS writes them: no case or spaces
+        return _BY_NAME[value]
     text = str(value).strip().lower()
     if text in _BY_NAME:
         return _BY_NAME[text]

@@ -40,3 +40,12 @@ def test_operations_agree_with_sets(a: iv.Ranges, b: iv.Ranges) -> None:
     assert members(iv.subtract(a, b)) == members(a) - members(b)
     assert iv.size(a) == len(members(a))
     assert iv.normalise(iv.union(a, b)) == iv.union(a, b)
+
+
+@given(st.lists(st.tuples(st.integers(0, 40), st.integers(0, 40)), max_size=3))
+def test_normalise_of_a_list_is_normalise_of_its_pairs_one_by_one(
+    pairs: list[tuple[int, int]],
+) -> None:
+    # A one-pair list takes a short cut (no sort, no merge); any pair, empty ones included.
+    assert iv.normalise(list(pairs)) == iv.normalise(iter(pairs))
+    assert members(iv.normalise(list(pairs))) == {v for a, b in pairs for v in range(a, b + 1)}
