@@ -364,11 +364,13 @@ class _Source:
         elif kind == "array":
             out.append(f"{pad}if type({var}) is not list: return False")
             member = node.get("items", {})
+            # An empty list (most of a rule's source lists) is valid whatever its members'
+            # shape: tested by its truth, without building a map for nothing.
             if member.get("type") in _FAST_TYPES and set(member) == {"type"}:
                 types_ = self.constant(_FAST_TYPES[member["type"]] - {_Absent})
-                out.append(f"{pad}if not set(map(type, {var})) <= {types_}: return False")
+                out.append(f"{pad}if {var} and not set(map(type, {var})) <= {types_}: return False")
             elif (check := self.checker(member)) is not None:
-                out.append(f"{pad}if not all(map({check}, {var})): return False")
+                out.append(f"{pad}if {var} and not all(map({check}, {var})): return False")
         elif kind == "object":
             self._object(node, var, out, pad, depth)
         else:
