@@ -30,7 +30,9 @@ typecheck: $(STAMP)
 layers: $(STAMP)
 	$(BIN)/lint-imports --no-cache
 
-# The pure core: no process started (tests that fork or run a subprocess are marked slow).
+# The pure core: no process started (tests that fork or run a subprocess are marked slow;
+# the SARIF multitool, a .NET process, checks every SARIF a test writes only in runs that keep
+# the slow tests, such as make test: here the schema check alone, tests/conftest.py).
 unit: $(STAMP)
 	$(BIN)/pytest -q -m "not slow" tests/unit
 
@@ -58,8 +60,8 @@ test: lint typecheck layers validate-policies sarif-tools
 # The differential tests (native engine against Custodian, compiled EC2 parser against
 # botocore's, report.md's JSON encoder against json.dumps, the snapshot's generated shape
 # checks against jsonschema, the fast YAML reader against PyYAML, the baseline's block reader
-# against the full parser, flow-log window pruning
-# against reading every file), the exposure engine's brute-force comparison, drift's
+# against the full parser, flow-log window pruning against reading every file, `policies
+# list`'s table against tabulate), the exposure engine's brute-force comparison, drift's
 # diff/apply round trip and the fuzzed input loaders, with thousands of generated examples
 # per property; `make unit` and `make test` run the same tests with a few examples each
 # (tests/unit/fuzzing.py).
@@ -69,7 +71,8 @@ fuzz: $(STAMP)
 	  tests/unit/core/test_snapshot_schema.py tests/unit/hostile/test_fuzz_loaders.py \
 	  tests/unit/core/test_fastyaml.py tests/unit/core/test_yamlio.py \
 	  tests/unit/flows/test_window_pruning.py tests/unit/drift/test_properties.py \
-	  tests/unit/baseline/test_blocks.py tests/unit/hostile/test_previous_run.py
+	  tests/unit/baseline/test_blocks.py tests/unit/hostile/test_previous_run.py \
+	  tests/unit/cli/test_policies_table.py
 
 demo: $(STAMP)
 	$(BIN)/netwarden demo -o reports/demo

@@ -189,7 +189,7 @@ values = st.recursive(
 fields_of = st.dictionaries(keys, values, max_size=5)
 
 
-@examples(150, 4000)
+@examples(50, 4000)
 @given(fields_of)
 def test_whatever_the_renderer_writes_reads_back_as_the_same_value(fields: dict[str, Any]) -> None:
     """The property the shortcut rests on, independent of libyaml: the renderer's text, as
@@ -231,7 +231,7 @@ def _apply(text: str, changes: list[tuple[int, str, str]]) -> str:
     return text
 
 
-@examples(150, 5000)
+@examples(50, 5000)
 @given(edits, live_edits)
 def test_a_corrupted_baseline_reads_as_the_full_parser_reads_it(
     changes: list[tuple[int, str, str]], live_changes: list[tuple[str, str]]
@@ -249,7 +249,7 @@ def test_a_corrupted_baseline_reads_as_the_full_parser_reads_it(
     same(against(text, live), full(text))
 
 
-@examples(60, 2000)
+@examples(20, 2000)
 @given(st.dictionaries(st.sampled_from(sorted(RESOURCES)), st.dictionaries(keys, fields_of)))
 def test_generated_baselines_read_as_the_full_parser_reads_them(resources: Any) -> None:
     text = store.render(ACCOUNT, REGION, resources)

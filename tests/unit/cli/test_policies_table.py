@@ -3,12 +3,13 @@
 
 from __future__ import annotations
 
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from tabulate import tabulate
 
 from scanner.commands.policies import HEADERS, _plain, github_table, table_rows
 from scanner.policy.loader import load_policy_pack
+from tests.unit.fuzzing import examples
 from tests.unit.policy.conftest import POLICIES
 
 # Printable ASCII with spaces, digits, signs and points (numbers), and some that are not.
@@ -25,7 +26,7 @@ def test_the_shipped_pack_prints_as_tabulate_prints_it() -> None:
     assert github_table(rows, HEADERS) == _tabulate(rows, HEADERS)
 
 
-@settings(max_examples=200, deadline=None)
+@examples(30, 2000)
 @given(
     headers=st.lists(CELL, min_size=1, max_size=4),
     data=st.data(),
@@ -37,7 +38,7 @@ def test_any_cells_print_as_tabulate_prints_them(headers: list[str], data: st.Da
     assert github_table(rows, headers) == _tabulate(rows, headers)
 
 
-@settings(max_examples=150, deadline=None)
+@examples(30, 2000)
 @given(
     rows=st.lists(
         st.lists(

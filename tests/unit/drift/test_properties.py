@@ -93,13 +93,13 @@ def network_acl(draw: Any) -> dict[str, Any]:
     )
 
 
-@examples(40)
+@examples(15)
 @given(security_group())
 def test_diff_of_a_group_with_itself_is_empty(a: dict[str, Any]) -> None:
     assert diff_fields(a, a, SG_KEYED) == []
 
 
-@examples(60)
+@examples(20)
 @given(security_group(), security_group())
 def test_applying_the_diff_of_two_groups_gives_the_second(
     a: dict[str, Any], b: dict[str, Any]
@@ -107,7 +107,7 @@ def test_applying_the_diff_of_two_groups_gives_the_second(
     assert apply_changes(a, diff_fields(a, b, SG_KEYED), SG_KEYED) == b
 
 
-@examples(50)
+@examples(20)
 @given(network_acl(), network_acl())
 def test_applying_the_diff_of_two_acls_gives_the_second(
     a: dict[str, Any], b: dict[str, Any]

@@ -22,7 +22,7 @@ from tests.unit.exposure import worlds as w
 from tests.unit.fuzzing import FUZZ, examples
 
 PROFILE = examples(
-    50, 3000, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
+    25, 3000, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
 )
 
 # Sources sampled per address (edges of the CIDR pools first); more under `make fuzz`.
