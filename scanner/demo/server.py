@@ -76,6 +76,13 @@ class MotoServer:
         with urllib.request.urlopen(request, timeout=30):
             pass
 
+    def seed(self, value: int) -> None:
+        """Seed the random numbers moto draws its resource ids from (moto's seed API): the
+        same calls in the same order then create the same ids."""
+        request = urllib.request.Request(f"{self.url}/moto-api/seed?a={value}", method="POST")
+        with urllib.request.urlopen(request, timeout=30):
+            pass
+
     def stop(self) -> None:
         self._server.stop()
 

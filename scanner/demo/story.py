@@ -23,6 +23,7 @@ from scanner.collect.runner import CollectOptions, collect
 from scanner.demo.server import running_moto
 
 DEMO_REGIONS = ("us-east-1", "eu-west-1")
+DEMO_SEED = 12  # moto's random ids (scanner.demo.server.MotoServer.seed)
 INTRUDER_USER = "ci-deploy"  # a leaked CI key is how the story's intruder gets in
 INTRUDER = {
     "source_ip": "203.0.113.66",
@@ -302,6 +303,9 @@ def run_demo(
     from scanner.demo.middleware import honour_dry_run
 
     with running_moto(honour_dry_run()) as server:
+        # The same ids every run: two demos' reports differ only in their timestamps, which
+        # makes a change in what the demo reports show up as a diff (tests/integration).
+        server.seed(DEMO_SEED)
         echo(f"Embedded AWS API (moto) listening on {server.url}")
         with demo_environment(server.url):
             ctx = DemoContext(server.url, Path(output_dir), policies_dir, echo, remediate)

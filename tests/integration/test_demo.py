@@ -3,21 +3,21 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 from click.testing import CliRunner
 
 from scanner.cli import cli
+from tests.integration.demo_run import DemoRun
 
-POLICIES = str(Path(__file__).resolve().parents[2] / "policies")
 
-
-def test_demo_tells_the_whole_story(tmp_path: Path) -> None:
-    out = tmp_path / "demo"
-    result = CliRunner().invoke(
-        cli, ["demo", "-o", str(out), "--policies", POLICIES, "--remediate"]
-    )
+def test_demo_tells_the_whole_story(demo_run: DemoRun, tmp_path: Path) -> None:
+    out, result = demo_run.output_dir, demo_run
     assert result.exit_code == 0, result.output
+    # The run is the session's (tests/integration/conftest.py); its SARIF is copied here, under
+    # this test's tmp_path, where every SARIF a test writes is checked (tests/conftest.py).
+    shutil.copy(out / "netwarden.sarif", tmp_path / "demo.sarif")
     for name in ("netwarden.sarif", "report.md", "findings.json"):
         assert (out / name).is_file(), name
     findings = json.loads((out / "findings.json").read_text())["findings"]
