@@ -8,7 +8,7 @@ the same behaviour.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -108,11 +108,12 @@ def collect_with(
     on_done: Callable[[str], None] | None = None,
     gate: Callable[[], None] | None = None,
     meanwhile: Callable[[], None] | None = None,
+    on_region: Callable[[str, str, Mapping[str, Any]], None] | None = None,
 ) -> dict[str, Any]:
     """Collect a snapshot of this shard's accounts; ``on_plan`` gets the number of units,
     ``on_done`` a label as each finishes. ``gate`` is called before the first AWS call (it
-    may raise: then none is made), ``meanwhile`` while the units are being collected
-    (``scanner.collect.runner.collect``)."""
+    may raise: then none is made), ``meanwhile`` while the units are being collected,
+    ``on_region`` with each region once complete (``scanner.collect.runner.collect``)."""
     # boto3 and the collectors are imported here, not at the top: `--help` and the commands
     # that read a snapshot file never pay for them.
     from botocore.exceptions import NoCredentialsError, ProfileNotFound
@@ -157,6 +158,7 @@ def collect_with(
             on_plan=on_plan,
             gate=before_calls,
             meanwhile=meanwhile,
+            on_region=on_region,
         )
     except ProfileNotFound as exc:
         raise InputError(str(exc)) from None

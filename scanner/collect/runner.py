@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -76,6 +77,7 @@ def collect(
     on_plan: Callable[[int], None] | None = None,
     gate: Callable[[], None] | None = None,
     meanwhile: Callable[[], None] | None = None,
+    on_region: Callable[[str, str, Mapping[str, Any]], None] | None = None,
 ) -> dict[str, Any]:
     """Collect every selected type in every region of every account into a snapshot dict.
 
@@ -83,7 +85,8 @@ def collect(
     the set-up that needs no call (the service models) is done before it, so that whatever
     the caller is waiting for meanwhile (the rule pack being validated) overlaps with it.
     ``meanwhile`` runs in this process once the units are being collected, while this
-    process would otherwise only wait for their results."""
+    process would otherwise only wait for their results; ``on_region(account, region,
+    data)`` as soon as a region's last unit is in (its ``errors`` not yet sorted)."""
     context = context or AwsContext(
         endpoint_url=options.endpoint_url, max_workers=options.max_workers
     )
@@ -127,6 +130,7 @@ def collect(
 
     if on_plan:
         on_plan(len(units))
+    remaining: Counter[tuple[str, str]] = Counter((unit.account, unit.region) for unit in units)
     for unit, result in run_units(units, sessions, context, options, in_the_meantime):
         region_out = accounts[unit.account]["regions"][unit.region]
         if isinstance(result, list):
@@ -135,6 +139,9 @@ def collect(
             region_out["errors"].append(result)
         if progress:
             progress(f"{unit.account} {unit.region} {unit.collector.type}")
+        remaining[(unit.account, unit.region)] -= 1
+        if on_region is not None and not remaining[(unit.account, unit.region)]:
+            on_region(unit.account, unit.region, region_out)
 
     for account_data in accounts.values():
         for region_out in account_data["regions"].values():
