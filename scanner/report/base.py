@@ -10,11 +10,11 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from json.encoder import c_make_encoder, encode_basestring  # type: ignore[attr-defined]
 from typing import Any, TypeVar, overload
 
 from scanner.model import SEVERITY_RANK, Finding
 from scanner.registry import Registry
+from scanner.report.jsonindent import reused_encoder
 from scanner.report.run import RunInfo
 
 Render = Callable[[Sequence[Finding], RunInfo], str]
@@ -94,34 +94,9 @@ def ordered(findings: Iterable[Finding]) -> list[tuple[Finding, str]]:
     return presort(findings).pairs
 
 
-class _CompactEncoder:
-    """``json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=d).encode``
-    with the C encoder made once: ``JSONEncoder.encode`` builds a new one (and its Python
-    wrappers) on every call, a fifth of the cost of encoding one finding of a large report."""
-
-    def __init__(self, default: Callable[[Any], Any]) -> None:
-        # check_circular=True: the markers dict, empty again after every complete encoding.
-        self._markers: dict[int, Any] = {}
-        assert c_make_encoder is not None
-        self._encode = c_make_encoder(
-            self._markers, default, encode_basestring, None, ":", ",", False, False, True
-        )
-
-    def __call__(self, value: Any) -> str:
-        try:
-            return "".join(self._encode(value, 0))
-        except BaseException:
-            # An encoding that failed halfway leaves its containers marked: forget them, or
-            # a later value reusing their ids would be called circular.
-            self._markers.clear()
-            raise
-
-
 def compact_encoder(default: Callable[[Any], Any]) -> Callable[[Any], str]:
     """The compact, non-ASCII-escaping encoder of report items (one line per item)."""
-    if c_make_encoder is None:  # an interpreter without the C accelerator
-        return json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=default).encode
-    return _CompactEncoder(default)
+    return reused_encoder(default, sort_keys=False, ensure_ascii=False)
 
 
 _ITEMS = "\x00netwarden:items:4f1d\x00"  # NULs: cannot come from a path, id or version

@@ -13,7 +13,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from json.encoder import encode_basestring_ascii
+from json.encoder import (  # type: ignore[attr-defined]
+    c_make_encoder,
+    encode_basestring,
+    encode_basestring_ascii,
+)
 from typing import Any
 
 _INFINITY = float("inf")
@@ -110,6 +114,41 @@ def dumps_sorted_indented(value: Any, default: Callable[[Any], Any]) -> str:
     return "".join(parts)
 
 
+class _ReusedEncoder:
+    """``json.JSONEncoder(separators=(",", ":"), ...).encode`` with the C encoder made once:
+    ``JSONEncoder.encode`` builds a new one (and its Python wrappers) on every call, a fifth
+    of the cost of encoding one finding of a large report."""
+
+    def __init__(self, default: Callable[[Any], Any], sort_keys: bool, ensure_ascii: bool) -> None:
+        # check_circular=True: the markers dict, empty again after every complete encoding.
+        self._markers: dict[int, Any] = {}
+        strings = encode_basestring_ascii if ensure_ascii else encode_basestring
+        self._encode = c_make_encoder(
+            self._markers, default, strings, None, ":", ",", sort_keys, False, True
+        )
+
+    def __call__(self, value: Any) -> str:
+        try:
+            return "".join(self._encode(value, 0))
+        except BaseException:
+            # An encoding that failed halfway leaves its containers marked: forget them, or
+            # a later value reusing their ids would be called circular.
+            self._markers.clear()
+            raise
+
+
+def reused_encoder(
+    default: Callable[[Any], Any], *, sort_keys: bool, ensure_ascii: bool
+) -> Callable[[Any], str]:
+    """Exactly ``json.JSONEncoder(separators=(",", ":"), sort_keys=..., ensure_ascii=...,
+    default=default).encode``, for encoding many values."""
+    if c_make_encoder is None:  # an interpreter without the C accelerator
+        return json.JSONEncoder(
+            separators=(",", ":"), sort_keys=sort_keys, ensure_ascii=ensure_ascii, default=default
+        ).encode
+    return _ReusedEncoder(default, sort_keys, ensure_ascii)
+
+
 class SortedIndentedMemo:
     """``finish(dumps_sorted_indented(value, default))``, remembered per value.
 
@@ -128,7 +167,7 @@ class SortedIndentedMemo:
     def __init__(self, default: Callable[[Any], Any], finish: Callable[[str], str]) -> None:
         self._default = default
         self._finish = finish
-        self._key = json.JSONEncoder(sort_keys=True, separators=(",", ":"), default=default).encode
+        self._key = reused_encoder(default, sort_keys=True, ensure_ascii=True)
         self._texts: dict[str, str] = {}
 
     def __call__(self, value: Any) -> str:

@@ -13,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from scanner.report.base import compact_encoder
-from scanner.report.jsonindent import SortedIndentedMemo, dumps_sorted_indented
+from scanner.report.jsonindent import SortedIndentedMemo, dumps_sorted_indented, reused_encoder
 from tests.unit.fuzzing import examples
 
 
@@ -201,3 +201,22 @@ def test_the_reused_compact_encoder_forgets_a_failed_encoding() -> None:
     loop.append(loop)
     assert outcome(encode, loop) == outcome(compact_reference, loop)
     assert encode(inner) == '{"ok":1}'
+
+
+SORTED_ASCII = reused_encoder(str, sort_keys=True, ensure_ascii=True)
+
+
+def sorted_ascii_reference(value: Any) -> str:
+    return json.JSONEncoder(separators=(",", ":"), sort_keys=True, default=str).encode(value)
+
+
+@examples(100, 3000)
+@given(value=VALUES)
+def test_the_reused_sorted_encoder_is_json_encoder(value: Any) -> None:
+    # The memo's key: sorted keys, ASCII escapes (mixed key types are the same TypeError).
+    assert outcome(SORTED_ASCII, value) == outcome(sorted_ascii_reference, value)
+
+
+@pytest.mark.parametrize("value", HAND_WRITTEN)
+def test_the_reused_sorted_encoder_on_hand_written_values(value: Any) -> None:
+    assert outcome(SORTED_ASCII, value) == outcome(sorted_ascii_reference, value)
