@@ -12,7 +12,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
-from scanner.consolidate import group_related
+from scanner.consolidate import FindingGroup, group_related
 from scanner.model import SEVERITIES, Finding
 from scanner.report.base import ordered, reporter
 from scanner.report.compliance import control_evidence, control_rows
@@ -65,12 +65,14 @@ def _scope(run: RunInfo, total: int) -> Iterator[str]:
     yield table(["Item", "Value"], rows) + "\n"
 
 
-def _top(pairs: Sequence[tuple[Finding, str]], run: RunInfo) -> Iterator[str]:
+def _top(
+    pairs: Sequence[tuple[Finding, str]], run: RunInfo, groups: Sequence[FindingGroup]
+) -> Iterator[str]:
     """The most severe problems, one row per resource and rule family (the SSH rule and the
-    unapproved-port rule on one permission are one row, with both rule ids)."""
+    unapproved-port rule on one permission are one row, with both rule ids); ``groups`` is
+    ``group_related`` of the findings of ``pairs``."""
     if not pairs:
         return
-    groups = group_related(f for f, _ in pairs)
     shown = groups[:TOP_FINDINGS]
     yield f"### Most severe ({len(shown)} of {len(groups)} problems, {len(pairs)} findings)\n\n"
     rows = [
@@ -395,14 +397,16 @@ def render(findings: Sequence[Finding], run: RunInfo) -> str:
     chunks.extend(_summary(pairs, rules))
     if waived:
         chunks.append(f"{len(waived)} more finding(s) are accepted risks (see Accepted risks).\n\n")
-    chunks.extend(_top(pairs, run))
+    # Grouped once for the top table and the findings' "also reported by" lines.
+    groups = group_related(f for f, _ in pairs)
+    chunks.extend(_top(pairs, run, groups))
     chunks.extend(_scope(run, len(pairs)))
     chunks.extend(_coverage(run))
     chunks.extend(traffic_section([f for f, _ in pairs], run))
     chunks.extend(_drift(pairs, run))
     if run.exposure is not None:
         chunks.append(exposure_section(run.exposure, max_rows=MAX_EXPOSURE_ROWS) + "\n")
-    chunks.extend(findings_section(pairs, rules))
+    chunks.extend(findings_section(pairs, rules, groups))
     chunks.extend(_accepted(waived, run))
     chunks.extend(_compliance(pairs, rule_list, bool(run.coverage_gaps)))
     chunks.extend(_evidence(every, rule_list, run))

@@ -5,12 +5,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from itertools import groupby
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from scanner.model import Finding
 from scanner.report.escape import code_block, md, md_code
 from scanner.report.jsonindent import SortedIndentedMemo
 from scanner.report.run import RuleInfo
+
+if TYPE_CHECKING:
+    from scanner.consolidate import FindingGroup
 
 SEVERITY_TITLE = {
     "critical": "Critical",
@@ -156,13 +159,16 @@ def _indented(block: str) -> str:
     return "".join(f"   {line}" if line.strip() else line for line in block.splitlines(True))
 
 
-def related_findings(findings: Iterable[Finding]) -> dict[str, tuple[Finding, ...]]:
+def related_findings(
+    findings: Iterable[Finding], groups: Sequence[FindingGroup] | None = None
+) -> dict[str, tuple[Finding, ...]]:
     """For each finding (by fingerprint), the others of its group: the same resource and
-    rule family (``scanner.consolidate.group_related``)."""
+    rule family (``scanner.consolidate.group_related``; ``groups``: already made of
+    ``findings``)."""
     from scanner.consolidate import group_related
 
     out: dict[str, tuple[Finding, ...]] = {}
-    for group in group_related(findings):
+    for group in group_related(findings) if groups is None else groups:
         if len(group.findings) < 2:
             continue
         for member in group.findings:
@@ -171,15 +177,18 @@ def related_findings(findings: Iterable[Finding]) -> dict[str, tuple[Finding, ..
 
 
 def findings_section(
-    pairs: Sequence[tuple[Finding, str]], rules: Mapping[str, RuleInfo]
+    pairs: Sequence[tuple[Finding, str]],
+    rules: Mapping[str, RuleInfo],
+    groups: Sequence[FindingGroup] | None = None,
 ) -> Iterator[str]:
     """Markdown chunks for every finding, grouped by severity then rule (``pairs`` come
-    sorted by ``scanner.report.base.ordered``, so grouping is one linear pass)."""
+    sorted by ``scanner.report.base.ordered``, so grouping is one linear pass); ``groups``:
+    ``group_related`` of the findings of ``pairs``, when the caller has it."""
     yield "## Findings\n\n"
     if not pairs:
         yield "No findings.\n\n"
         return
-    related = related_findings(f for f, _ in pairs)
+    related = related_findings((f for f, _ in pairs), groups)
     evidence_block = _evidence_blocks()
     for severity, by_severity in groupby(pairs, key=lambda p: p[0].severity):
         group = list(by_severity)
