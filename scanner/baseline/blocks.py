@@ -24,6 +24,7 @@ same errors. That rests on two facts, both tested against the full parser:
 
 from __future__ import annotations
 
+import operator
 import re
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -40,14 +41,24 @@ _BOUNDARY = re.compile(r"^( {2}| {4})(?! )([^\n]*)$", re.M)
 _OFF_LAYOUT = re.compile(r"\n(?:[^ \n]| [^ \n]|   [^ \n])")
 # Comment or blank lines among the resources: the full parser handles them.
 _COMMENT_OR_BLANK = re.compile(r"\n *(?:#|\n)")
+
+
 # Keys and quoted strings this module writes; anything else is declined.
 _KEY = re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9_./:-]*[A-Za-z0-9_./-])?")
-_QUOTABLE = re.compile(r"[A-Za-z0-9 ._/+=@,()-]*")
+_QUOTABLE = re.compile(r"[A-Za-z0-9 ._/+=@,()*-]*")
 _PRINTABLE_ASCII = re.compile(r"[\x20-\x7e]*")
 # Strings every YAML 1.1 resolver reads as themselves, plain (AWS ids like ``sg-0a1b``, dotted
 # IPv4 addresses and CIDRs): no indicator, no bool/null/number/timestamp form. A shortcut
 # past the resolver for the most common scalars; anything else asks the resolver.
 _SURELY_PLAIN = re.compile(r"[a-z][a-z0-9]*-[a-z0-9-]*|[0-9]{1,3}(?:\.[0-9]{1,3}){3}(?:/[0-9]+)?")
+# As values, also words of letters, digits and ``._/-`` separated by single spaces, starting
+# with a letter (``interface 12``, ``AWS/NATGateway``, ``GreaterThanThreshold``): a plain
+# scalar starting with a letter resolves to a bool or a null only as one of a few words of at
+# most five letters (yes, Off, FALSE, null...), and such words are excluded (a character
+# other than a letter, or six letters). No indicator, ``: ``, `` #`` or edge space can occur.
+_SURELY_PLAIN_TEXT = re.compile(
+    r"(?=[A-Za-z]{6}|[A-Za-z]*[0-9._/ -])[A-Za-z][A-Za-z0-9._/-]*(?: [A-Za-z0-9._/-]+)*"
+)
 
 
 class Renderer:
@@ -56,9 +67,16 @@ class Renderer:
 
     def __init__(self) -> None:
         self._scalars = fastyaml._Scalars()
+        # The text of each scalar judged so far (None: not written), keyed with its type
+        # since 1 == 1.0 == True; strings, by far the most common, also by themselves (a
+        # str never equals a number or a bool), one lookup without building a key.
         self._texts: dict[tuple[type, Any], str | None] = {}
+        self._strings: dict[str, str | None] = {}
         self._keys: dict[str, bool] = {}
-        self._orders: dict[tuple[Any, ...], tuple[tuple[Any, ...], str] | None] = {}
+        self._orders: dict[
+            tuple[Any, ...], tuple[Callable[[Mapping[str, Any]], tuple[Any, ...]], str] | None
+        ] = {}
+        self._plans: dict[tuple[str, tuple[Any, ...]], tuple[tuple[Any, str, str], ...] | None] = {}
 
     def _plain(self, text: str) -> Any:
         try:
@@ -68,15 +86,14 @@ class Renderer:
 
     def scalar(self, value: Any) -> str | None:
         kind = type(value)
-        try:
-            return self._texts[(kind, value)]
-        except KeyError:
-            pass
-        except TypeError:
-            return None
-        text: str | None = None
         if kind is str:
-            if _SURELY_PLAIN.fullmatch(value):
+            # Most strings of a baseline are seen once (resource ids, addresses): a miss is
+            # judged without raising and catching a KeyError first.
+            text = self._strings.get(value, _UNSEEN)
+            if text is not _UNSEEN:
+                return text
+            text = None
+            if _SURELY_PLAIN.fullmatch(value) or _SURELY_PLAIN_TEXT.fullmatch(value):
                 text = value
             elif _PRINTABLE_ASCII.fullmatch(value):
                 back = self._plain(value)
@@ -84,7 +101,16 @@ class Renderer:
                     text = value
                 elif _QUOTABLE.fullmatch(value):
                     text = f"'{value}'"  # no quote inside: nothing to escape
-        elif kind is bool:
+            self._strings[value] = self._texts[(str, value)] = text
+            return text
+        try:
+            text = self._texts.get((kind, value), _UNSEEN)
+        except TypeError:
+            return None
+        if text is not _UNSEEN:
+            return text
+        text = None
+        if kind is bool:
             text = "true" if value else "false"
         elif kind is int or kind is float:
             candidate = str(value) if kind is int else repr(value)
@@ -114,53 +140,72 @@ class Renderer:
         out: list[str] = []
         if not fields:  # `id:` with nothing below is null, not {}
             return None
-        if not self._mapping(fields, "      ", out, list(fields)):
+        if not self._mapping(fields, "      ", out, tuple(fields)):
             return None
         return "".join(out)
 
-    # The two loops below run for every line of every resource of a scan: scalars and key
-    # sets are looked up in caches without a call, and a miss goes through ``scalar``/``key``.
-    def _text(self, value: Any) -> str | None:
-        try:
-            return self._texts[(value.__class__, value)]
-        except (KeyError, TypeError):
-            return self.scalar(value)
+    # The two loops below run for every line of every resource of a scan (a hundred thousand
+    # resources are two million lines): a mapping's key lines come from a plan made once per
+    # (indentation, keys), a list item's from a template made once per (indentation, keys),
+    # and a string's text is one lookup; anything else goes through ``scalar``/``key``.
+    def _plan(self, pad: str, keys: tuple[Any, ...]) -> tuple[tuple[Any, str, str], ...] | None:
+        """Per key: the key, its line's start before a value, its line above a collection."""
+        if len(pad) > fastyaml.MAX_DEPTH or not all(self.key(k) for k in keys):
+            # Every two spaces of indentation are at most two levels (a mapping in a list
+            # item): fields written no deeper than this are no deeper than ``_parse_entry``
+            # reads, and anything deeper is left to the full parser, which refuses it.
+            return None
+        return tuple((k, f"{pad}{k}: ", f"{pad}{k}:\n") for k in keys)
 
-    def _mapping(self, data: Mapping[str, Any], pad: str, out: list[str], keys: list[Any]) -> bool:
-        texts, key_ok, append = self._texts, self._keys, out.append
-        for key in keys:
-            if not (key_ok.get(key) or self.key(key)):
-                return False
+    def _mapping(
+        self, data: Mapping[str, Any], pad: str, out: list[str], keys: tuple[Any, ...]
+    ) -> bool:
+        try:
+            plan = self._plans[(pad, keys)]
+        except KeyError:
+            plan = self._plans[(pad, keys)] = self._plan(pad, keys)
+        if plan is None:
+            return False
+        strings, append = self._strings, out.append
+        for key, inline, above in plan:
             value = data[key]
             kind = value.__class__
-            if kind is dict:
+            if kind is str:
+                text = strings.get(value) or self.scalar(value)
+            elif kind is dict:
                 if not value:
-                    append(f"{pad}{key}: {{}}\n")
+                    append(f"{inline}{{}}\n")
                     continue
-                append(f"{pad}{key}:\n")
-                if not self._mapping(value, pad + "  ", out, sorted(value, key=str)):
-                    return False
-            elif kind is list:
-                if not value:
-                    append(f"{pad}{key}: []\n")
-                    continue
-                append(f"{pad}{key}:\n")
-                if not self._sequence(value, pad, out):
-                    return False
-            else:
+                append(above)
                 try:
-                    text = texts.get((kind, value)) or self._text(value)
+                    # Keys that are not all strings are never written (``key``): sorting
+                    # them as themselves or as str (``store._canonical``) fails alike.
+                    order = tuple(sorted(value))
                 except TypeError:
                     return False
-                if text is None:
+                if not self._mapping(value, pad + "  ", out, order):
                     return False
-                append(f"{pad}{key}: {text}\n")
+                continue
+            elif kind is list:
+                if not value:
+                    append(f"{inline}[]\n")
+                    continue
+                append(above)
+                if not self._sequence(value, pad, out):
+                    return False
+                continue
+            else:
+                text = self.scalar(value)
+            if text is None:
+                return False
+            append(f"{inline}{text}\n")
         return True
 
     def _sequence(self, items: list[Any], pad: str, out: list[str]) -> bool:
         """A mapping's list, at the mapping's own indentation (libyaml's indentless form);
         items are scalars or non-empty mappings of scalars."""
-        texts, orders, append = self._texts, self._orders, out.append
+        strings, orders, append = self._strings, self._orders, out.append
+        typed = self._texts.get
         dash = f"{pad}- "
         for item in items:
             kind = item.__class__
@@ -172,40 +217,68 @@ class Renderer:
                     known = orders[shape] = self._order(pad, tuple(item))
                 if not known:
                     return False
-                order, template = known
+                values, template = known[0](item), known[1]
                 try:
-                    values = [
-                        texts.get((v.__class__, v)) or self._text(v)
-                        for v in map(item.__getitem__, order)
-                    ]
-                except TypeError:  # a nested list or mapping
+                    # Each value's text by (type, value), looked up without a Python-level
+                    # loop: these items (rules, routes, entries) are most of a baseline.
+                    texts = list(map(typed, zip(map(type, values), values, strict=True)))
+                except TypeError:  # a nested list or mapping (an endpoint policy's statement)
+                    if not self._item(item, pad, out):
+                        return False
+                    continue
+                if None in texts:
+                    # A value not judged before (or not writable): each one judged.
+                    texts = [self.scalar(v) for v in values]
+                    if None in texts:
+                        return False
+                append(template.format(*texts))
+            elif kind is str:
+                text = strings.get(item) or self.scalar(item)
+                if text is None:
                     return False
-                if None in values:
-                    return False
-                append(template.format(*values))
+                append(f"{dash}{text}\n")
             elif kind is list:
                 return False
             else:
-                try:
-                    text = texts.get((kind, item)) or self._text(item)
-                except TypeError:
-                    return False
+                text = self.scalar(item)
                 if text is None:
                     return False
                 append(f"{dash}{text}\n")
         return True
 
-    def _order(self, pad: str, keys: tuple[Any, ...]) -> tuple[tuple[Any, ...], str] | None:
-        """A list item's keys in the order they are written, and the item's text with a
-        ``{}`` for each value; None when it cannot be written."""
+    def _item(self, item: Mapping[str, Any], pad: str, out: list[str]) -> bool:
+        """A list item that is a mapping holding collections: the mapping two spaces in, its
+        first line starting with the dash instead (``- Action: x\n  Condition:\n    ...``)."""
+        try:
+            order = tuple(sorted(item))  # keys not all strings are never written (``key``)
+        except TypeError:
+            return False
+        start = len(out)
+        if not self._mapping(item, pad + "  ", out, order):
+            return False
+        out[start] = f"{pad}- {out[start][len(pad) + 2 :]}"
+        return True
+
+    def _order(
+        self, pad: str, keys: tuple[Any, ...]
+    ) -> tuple[Callable[[Mapping[str, Any]], tuple[Any, ...]], str] | None:
+        """What takes a list item's values in the order they are written, and the item's
+        text with a ``{}`` for each value; None when it cannot be written."""
         if not keys or not all(self.key(k) for k in keys):
             return None
         order = tuple(sorted(keys, key=str))
         lines = [f"{pad}{'- ' if i == 0 else '  '}{k}: {{}}\n" for i, k in enumerate(order)]
-        return order, "".join(lines)
+        # itemgetter of one key gives the value, not a 1-tuple.
+        values = operator.itemgetter(*order) if len(order) > 1 else _one(order[0])
+        return values, "".join(lines)
+
+
+def _one(key: Any) -> Callable[[Mapping[str, Any]], tuple[Any, ...]]:
+    return lambda item: (item[key],)
 
 
 _GIVE_UP = object()
+_UNSEEN = "\n"  # never a text (texts are one line): the cache had no entry
 
 
 class _Irregular(Exception):
@@ -271,50 +344,29 @@ def _split(
     lines[("resources",)] = number + 2
     body = head_end + len("resources:\n")
     number += 3
-    if _OFF_LAYOUT.search(text, body - 1) or _COMMENT_OR_BLANK.search(text, body - 1):
-        raise _Irregular
 
     resources: dict[str, dict[str, Any]] = {}
     rtype: str | None = None
     entries: dict[str, Any] = {}
-    open_id: tuple[str, int, int, int] | None = None  # (id, line, start, end of its id line)
-    counted = body
-    unclaimed = body  # where text not yet part of a type line or an entry starts
-
-    def close(end: int) -> None:
-        if open_id is None:
-            return
-        rid, _, start, after = open_id
-        assert rtype is not None
-        if rid in entries:
-            raise _Irregular
-        known = live.get(rtype, {}).get(rid)
-        fields: Any = None
-        if known is not None:
-            rendered = renderer.fields(known)
-            if (
-                rendered is not None
-                and text.startswith(rendered, after)
-                and (after + len(rendered) == end)
-            ):
-                fields = known
-        if fields is None:
-            fields = _parse_entry(text[start:end], rid)
-        if not isinstance(fields, dict):
-            raise _Irregular
-        check_fields(rtype, rid, fields, path, lines)
-        entries[rid] = fields
-
-    for match in _BOUNDARY.finditer(text, body):
-        start = match.start()
-        number += text.count("\n", counted, start)
-        counted = start
-        if open_id is None and start != unclaimed:
+    known_entries: Live | Mapping[str, Any] = {}  # the live resources of the type being read
+    size = len(text)
+    position = counted = body
+    boundary = _BOUNDARY.match
+    # Line by line only at type and id lines: an entry that is its live resource's rendering
+    # is stepped over whole, and only the other entries are searched for where they end and
+    # for lines outside the layout (a comment, a blank line, an odd indentation). Searching
+    # the whole body for those took the regular expression engine through every line (~0.4 s
+    # CPU of a 100k-resource estate's 2M lines); the renderer never writes one (every line it
+    # writes is indented six spaces or more and starts with a key or "- ", tested), and the
+    # type and id lines are boundaries, so every line is still checked.
+    while position < size:
+        match = boundary(text, position)
+        if match is None:
             raise _Irregular  # lines below a type line that are no entry
-        close(start)
-        open_id = None
-        unclaimed = match.end() + 1
+        number += text.count("\n", counted, position)
+        counted = position
         content = match.group(2)
+        position = match.end() + 1
         if len(match.group(1)) == 2:
             if content.endswith(": {}"):
                 name, empty = content[:-4], True
@@ -325,6 +377,7 @@ def _split(
             if not renderer.key(name) or name in resources or not is_projected(name):
                 raise _Irregular
             rtype, entries = name, {}
+            known_entries = live.get(name, {})
             resources[name] = entries
             lines[("resources", name)] = number
             if empty:
@@ -334,10 +387,29 @@ def _split(
             raise _Irregular
         rid = content[:-1]
         lines[("resources", rtype, rid)] = number
-        open_id = (rid, number, start, match.end() + 1)
-    if open_id is None and unclaimed != len(text):
-        raise _Irregular
-    close(len(text))
+        if rid in entries:
+            raise _Irregular
+        fields: Any = None
+        known = known_entries.get(rid)
+        if known is not None:
+            rendered = renderer.fields(known)
+            if rendered is not None and text.startswith(rendered, position):
+                end = position + len(rendered)
+                if end == size or boundary(text, end):
+                    fields = known
+        if fields is None:
+            following = _BOUNDARY.search(text, position)
+            end = size if following is None else following.start()
+            if _OFF_LAYOUT.search(text, position - 1, end) or _COMMENT_OR_BLANK.search(
+                text, position - 1, end
+            ):
+                raise _Irregular
+            fields = _parse_entry(text[match.start() : end], rid)
+            if not isinstance(fields, dict):
+                raise _Irregular
+        check_fields(rtype, rid, fields, path, lines)
+        entries[rid] = fields
+        position = end
     return resources, lines
 
 

@@ -11,6 +11,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
+import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -80,11 +81,32 @@ PEERING = {
     "tags": {},
 }
 ALARM = {"Namespace": "AWS/NATGateway", "Threshold": 1.0, "Period": 300, "ActionsEnabled": True}
+# A list item holding collections (an endpoint policy's statement), and quoted '*'.
+ENDPOINT = {
+    "VpcId": "vpc-1",
+    "ServiceName": "com.amazonaws.us-east-1.s3",
+    "policy": {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": "*",
+                "Action": ["s3:GetObject", "s3:PutObject"],
+                "Resource": "*",
+                "Condition": {"StringEquals": {"aws:PrincipalAccount": ACCOUNT}},
+            },
+            {"Effect": "Deny", "Principal": {"AWS": ["arn:aws:iam::1:root"]}, "Action": "*"},
+        ],
+    },
+    "route_tables": ["rtb-1"],
+    "tags": {"CostCenter": "network team"},
+}
 RESOURCES: dict[str, dict[str, dict[str, Any]]] = {
     "aws.security-group": {"sg-1": SG, "sg-2": {**SG, "GroupName": "db", "ingress": []}},
     "aws.network-acl": {"acl-1": ACL},
     "aws.peering-connection": {"pcx-1": PEERING},
     "aws.alarm": {"nat-1-ErrorPortAllocation": ALARM},
+    "aws.vpc-endpoint": {"vpce-1": ENDPOINT},
     "aws.cloudtrail": {
         "arn:aws:cloudtrail:us-east-1:111111111111:trail/t": {"Name": "t", "logging": True}
     },
@@ -158,6 +180,16 @@ HAND_EDITED = {
     "resources empty": ("resources:\n", "resources: {}\n"),
     # A type without tags in its projection: a list there is read, not a crash.
     "tags a list": ("      logging: true\n", "      logging: true\n      tags:\n      - x\n"),
+    # After an unchanged entry (taken whole) and at the end of the file.
+    "comment at id level": ("    sg-2:\n", "    # sg-1 reviewed:\n    sg-2:\n"),
+    "comment at type level": ("  aws.network-acl:\n", "  # acl:\n  aws.network-acl:\n"),
+    "blank line after an unchanged entry": ("  aws.network-acl:\n", "\n  aws.network-acl:\n"),
+    "blank last line": ("  aws.vpn-gateway: {}\n", "  aws.vpn-gateway: {}\n\n"),
+    "spaces-only line": ("    sg-2:\n", "      \n    sg-2:\n"),
+    "comment inside a nested item": (
+        "          Effect: Deny\n",
+        "          # no\n          Effect: Deny\n",
+    ),
 }
 
 
@@ -202,6 +234,44 @@ def test_whatever_the_renderer_writes_reads_back_as_the_same_value(fields: dict[
     loaded = fastyaml.load(document)
     assert loaded is not None, document
     assert typed(loaded[0]) == typed({"id": store._canonical(fields)})
+
+
+@examples(150, 4000)
+@given(fields_of)
+def test_the_renderer_writes_only_lines_inside_the_layout(fields: dict[str, Any]) -> None:
+    """An entry taken whole as its live resource is not searched for comments, blank lines
+    or odd indentation, nor for a type or id line inside it: the renderer never writes one."""
+    rendered = blocks.Renderer().fields(fields)
+    if rendered is None:
+        return
+    text = "\n" + rendered
+    assert not blocks._OFF_LAYOUT.search(text), rendered
+    assert not blocks._COMMENT_OR_BLANK.search(text), rendered
+    assert not blocks._BOUNDARY.search(rendered), rendered
+    assert all(line.startswith("      ") for line in rendered.splitlines()), rendered
+
+
+@examples(300, 10000)
+@given(st.from_regex(blocks._SURELY_PLAIN_TEXT, fullmatch=True) | st.sampled_from(TRICKY))
+def test_surely_plain_strings_read_back_as_themselves(text: str) -> None:
+    """The renderer's shortcut past the resolver, against PyYAML itself: a string it writes
+    plain without asking reads back as that string, as a value and as a list item."""
+    if not blocks._SURELY_PLAIN_TEXT.fullmatch(text):
+        return
+    assert yaml.safe_load(f"k: {text}\n") == {"k": text}
+    assert yaml.safe_load(f"k:\n- {text}\n") == {"k": [text]}
+    assert blocks.Renderer().scalar(text) == text
+
+
+def test_fields_nested_deeper_than_the_entry_reader_reads_are_left_to_the_full_parser() -> None:
+    deep: Any = "x"
+    for level in range(fastyaml.MAX_DEPTH):
+        deep = {"k": deep} if level % 2 else [{"k": deep}]
+    live = copy.deepcopy(RESOURCES)
+    live["aws.vpc-endpoint"]["vpce-1"] = {**ENDPOINT, "policy": {"Statement": deep}}
+    text = store.render(ACCOUNT, REGION, live)
+    same(against(text, copy.deepcopy(live)), full(text))
+    assert isinstance(full(text), InputError)
 
 
 edits = st.lists(
