@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from scanner import gcpolicy, yamlio
-from scanner.baseline.projection import is_live, is_projected, project, projection_of
-from scanner.collect.collectors import resource_id_of
+from scanner.baseline.projection import is_projected, project, projection_of
+from scanner.collect.collectors import COLLECTORS
 from scanner.errors import InputError
 from scanner.fileio import inside, read_input
 from scanner.model import Location
@@ -91,11 +91,26 @@ def project_snapshot(snapshot: Mapping[str, Any]) -> dict[RegionKey, TypeResourc
         for rtype, items in resources_of(data).items():
             if not is_projected(rtype):
                 continue
-            types[rtype] = {
-                resource_id_of(rtype, item): project(rtype, item)
-                for item in items
-                if is_live(rtype, item)
-            }
+            # is_live(), resource_id_of() and project() per item, in that order, with the
+            # type's facts looked up once per type rather than three times per item; the
+            # None values dropped by a Python loop only when there is one.
+            projection = projection_of(rtype)
+            id_key, fields_of, live = (
+                COLLECTORS.get(rtype).id_key,
+                projection.project,
+                projection.is_live,
+            )
+            resources: dict[str, dict[str, Any]] = {}
+            for item in items:
+                if live(item):
+                    rid = str(item[id_key])
+                    fields = fields_of(item)
+                    resources[rid] = (
+                        {key: value for key, value in fields.items() if value is not None}
+                        if None in fields.values()
+                        else dict(fields)  # a copy all the same, as project() returns
+                    )
+            types[rtype] = resources
         out[(account, region)] = types
     return out
 

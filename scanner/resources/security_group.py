@@ -44,18 +44,31 @@ def rule_key(rule: Mapping[str, Any]) -> tuple[Any, ...]:
     )
 
 
+# Where each source kind's entries are in an IpPermission, and the field that holds the source.
+_SOURCES = (
+    ("cidr", "IpRanges", "CidrIp"),
+    ("ipv6_cidr", "Ipv6Ranges", "CidrIpv6"),
+    ("prefix_list", "PrefixListIds", "PrefixListId"),
+    ("group", "UserIdGroupPairs", "GroupId"),
+)
+
+
 def sg_rules(permissions: list[Mapping[str, Any]], own_account: str | None) -> list[Item]:
     """One entry per (protocol, ports, source): the unit a person authorizes or revokes."""
-    rules: list[Item] = []
+    # Keyed by rule_key, computed from the parts as they are made rather than by calling it
+    # on each rule (a scan projects every rule of every group: 100k resources, ~0.4 s CPU).
+    unique: dict[tuple[Any, ...], Item] = {}
     for perm in permissions or []:
         protocol = str(perm.get("IpProtocol", "-1"))
-        base = {"protocol": protocol, **_ports(perm, protocol)}
-        sources: list[tuple[str, str, Mapping[str, Any]]] = (
-            [("cidr", r["CidrIp"], r) for r in perm.get("IpRanges", [])]
-            + [("ipv6_cidr", r["CidrIpv6"], r) for r in perm.get("Ipv6Ranges", [])]
-            + [("prefix_list", r["PrefixListId"], r) for r in perm.get("PrefixListIds", [])]
-            + [("group", r["GroupId"], r) for r in perm.get("UserIdGroupPairs", [])]
-        )
+        ports = _ports(perm, protocol)
+        base = {"protocol": protocol, **ports}
+        from_port, to_port = ports.get("from_port", -1), ports.get("to_port", -1)
+        # Every source field is read before any rule is made, as AWS's shape requires.
+        sources = [
+            (kind, source[field], source)
+            for kind, ranges, field in _SOURCES
+            for source in perm.get(ranges, [])
+        ]
         for kind, value, source in sources:
             rule = {**base, kind: value}
             owner = source.get("UserId")
@@ -63,9 +76,9 @@ def sg_rules(permissions: list[Mapping[str, Any]], own_account: str | None) -> l
                 rule["group_owner"] = owner
             if source.get("Description"):
                 rule["description"] = source["Description"]
-            rules.append(rule)
+            key = (protocol, from_port, to_port, kind, str(value), str(rule.get("group_owner", "")))
+            unique[key] = rule
     # A rule is a set member: AWS refuses a duplicate (InvalidPermission.Duplicate).
-    unique = {rule_key(rule): rule for rule in rules}
     return [unique[key] for key in sorted(unique)]
 
 
