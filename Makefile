@@ -60,7 +60,8 @@ test: lint typecheck layers validate-policies sarif-tools
 # The differential tests (native engine against Custodian, compiled EC2 parser against
 # botocore's, report.md's JSON encoder against json.dumps, the snapshot's generated shape
 # checks against jsonschema, the fast YAML reader against PyYAML, the baseline's block reader
-# against the full parser, flow-log window pruning against reading every file, `policies
+# against the full parser and its fast field check against the located checks, security-group
+# rules against their plain reading, flow-log window pruning against reading every file, `policies
 # list`'s table against tabulate), the exposure engine's brute-force comparison, drift's
 # diff/apply round trip and the fuzzed input loaders, with thousands of generated examples
 # per property; `make unit` and `make test` run the same tests with a few examples each
@@ -72,7 +73,8 @@ fuzz: $(STAMP)
 	  tests/unit/core/test_fastyaml.py tests/unit/core/test_yamlio.py \
 	  tests/unit/flows/test_window_pruning.py tests/unit/drift/test_properties.py \
 	  tests/unit/baseline/test_blocks.py tests/unit/hostile/test_previous_run.py \
-	  tests/unit/cli/test_policies_table.py
+	  tests/unit/cli/test_policies_table.py tests/unit/baseline/test_field_checks.py \
+	  tests/unit/resources/test_sg_rules.py
 
 demo: $(STAMP)
 	$(BIN)/netwarden demo -o reports/demo

@@ -236,7 +236,7 @@ def test_whatever_the_renderer_writes_reads_back_as_the_same_value(fields: dict[
     assert typed(loaded[0]) == typed({"id": store._canonical(fields)})
 
 
-@examples(150, 4000)
+@examples(50, 4000)
 @given(fields_of)
 def test_the_renderer_writes_only_lines_inside_the_layout(fields: dict[str, Any]) -> None:
     """An entry taken whole as its live resource is not searched for comments, blank lines
@@ -251,7 +251,7 @@ def test_the_renderer_writes_only_lines_inside_the_layout(fields: dict[str, Any]
     assert all(line.startswith("      ") for line in rendered.splitlines()), rendered
 
 
-@examples(300, 10000)
+@examples(50, 10000)
 @given(st.from_regex(blocks._SURELY_PLAIN_TEXT, fullmatch=True) | st.sampled_from(TRICKY))
 def test_surely_plain_strings_read_back_as_themselves(text: str) -> None:
     """The renderer's shortcut past the resolver, against PyYAML itself: a string it writes

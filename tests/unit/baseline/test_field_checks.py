@@ -50,7 +50,7 @@ def located_problem(rtype: str, fields: dict[str, Any]) -> bool:
     return False
 
 
-@examples(300, 20000)
+@examples(50, 20000)
 @given(st.sampled_from(sorted(TYPES)), st.data())
 def test_a_resource_that_looks_right_has_no_located_problem(rtype: str, data: Any) -> None:
     fields = {key: data.draw(rules) for key in TYPES[rtype]}
