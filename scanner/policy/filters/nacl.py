@@ -8,6 +8,7 @@ asked about (``0.0.0.0/0`` and ``::/0`` by default): a deny of one /32 protects 
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -22,9 +23,18 @@ ANNOTATION = "c7n:nacl-open-ingress"
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
+@functools.lru_cache(maxsize=4096)
+def _network(cidr: str) -> Network:
+    return ipaddress.ip_network(cidr, strict=False)
+
+
 def _entry_network(entry: Mapping[str, Any]) -> Network | None:
     cidr = entry.get("CidrBlock") or entry.get("Ipv6CidrBlock")
-    return ipaddress.ip_network(cidr, strict=False) if cidr else None
+    if not cidr:
+        return None
+    # The same few CIDRs in every ACL, parsed once each (networks are immutable); anything
+    # but a string is parsed as before, raising what it raised.
+    return _network(cidr) if type(cidr) is str else ipaddress.ip_network(cidr, strict=False)
 
 
 def entry_applies(entry: Mapping[str, Any], source: Network, protocol: str, port: int) -> bool:
