@@ -9,6 +9,8 @@ list), so ``IpPermissions: "{evidence[MatchedIpPermissions]}"`` passes the permi
 
 from __future__ import annotations
 
+# The field splitter string.Formatter.get_field itself uses (typeshed has no stub for it).
+import _string  # type: ignore[import-not-found]
 import functools
 import json
 import re
@@ -30,19 +32,32 @@ class _Formatter(string.Formatter):
 
 
 _FORMATTER = _Formatter()
-# A template's parsed form: ("whole", field) for exactly one placeholder, ("parts", [(literal,
-# field, spec, conversion)...]) for the plain case, ("vformat", None) for anything else
-# (auto-numbered fields, nested specs), which str.format's own machinery renders.
-_Parsed = tuple[str, Any]
+# A field's path: its first name and the (is attribute, key) steps after it, as
+# ``string.Formatter.get_field`` walks them; None where get_field itself must run (a first
+# name that is a number, a malformed field: get_field raises there what it always raised).
+_Path = tuple[str, tuple[tuple[bool, Any], ...]] | None
+# A template's parsed form: ("whole", field, path) for exactly one placeholder, ("parts",
+# ((literal, field, path, spec, conversion)...)) for the plain case, ("vformat", None) for
+# anything else (auto-numbered fields, nested specs), which str.format's own machinery renders.
+_Parsed = tuple[Any, ...]
+
+
+def _path(field: str) -> _Path:
+    try:
+        first, rest = _string.formatter_field_name_split(field)
+        steps = tuple(rest)
+    except ValueError:
+        return None
+    return (first, steps) if isinstance(first, str) else None
 
 
 @functools.lru_cache(maxsize=4096)
 def _parse(template: str) -> _Parsed:
     # The same templates render once per finding (tens of thousands at 100k resources):
-    # parsing each once is most of what rendering cost.
+    # parsing each once, fields included, is most of what rendering cost.
     whole = _WHOLE.match(template)
     if whole:
-        return ("whole", whole.group(1))
+        return ("whole", whole.group(1), _path(whole.group(1)))
     try:
         parts = list(_FORMATTER.parse(template))
     except ValueError:
@@ -51,25 +66,45 @@ def _parse(template: str) -> _Parsed:
         nested = "{" in (spec or "") or "}" in (spec or "")
         if field is not None and (field == "" or field[0].isdigit() or nested):
             return ("vformat", None)
-    return ("parts", tuple(parts))
+    return (
+        "parts",
+        tuple(
+            (literal, field, None if field is None else _path(field), spec or "", conversion)
+            for literal, field, spec, conversion in parts
+        ),
+    )
+
+
+def _field(field: str, path: _Path, context: Mapping[str, Any]) -> Any:
+    """``_FORMATTER.get_field(field, (), context)[0]``: the same lookups, in the same order,
+    raising the same errors, without splitting the field again."""
+    if path is None:
+        return _FORMATTER.get_field(field, (), context)[0]
+    first, steps = path
+    obj = context[first]
+    for is_attr, key in steps:
+        obj = getattr(obj, key) if is_attr else obj[key]
+    return obj
 
 
 def render(value: Any, context: Mapping[str, Any]) -> Any:
     """Render a template value (string, list or mapping) against ``context``."""
     if isinstance(value, str):
-        kind, parsed = _parse(value)
+        parsed = _parse(value)
+        kind = parsed[0]
         if kind == "whole":
-            return _FORMATTER.get_field(parsed, (), context)[0]
+            return _field(parsed[1], parsed[2], context)
         if kind == "parts":
             # What string.Formatter.vformat does for these fields, without re-parsing.
             out = []
-            for literal, field, spec, conversion in parsed:
+            for literal, field, path, spec, conversion in parsed[1]:
                 if literal:
                     out.append(literal)
                 if field is not None:
-                    obj = _FORMATTER.get_field(field, (), context)[0]
-                    obj = _FORMATTER.convert_field(obj, conversion)
-                    out.append(_FORMATTER.format_field(obj, spec or ""))
+                    obj = _field(field, path, context)
+                    if conversion is not None:
+                        obj = _FORMATTER.convert_field(obj, conversion)
+                    out.append(format(obj, spec))  # Formatter.format_field
             return "".join(out)
         return _FORMATTER.vformat(value, (), context)
     if isinstance(value, Mapping):
