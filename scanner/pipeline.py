@@ -276,6 +276,15 @@ def exit_code(result: ScanResult, fail_on: str) -> int:
     return combine_exit_codes(*codes)
 
 
+def snapshot_exit_code(snapshot: Mapping[str, Any]) -> int:
+    """The contract's exit code for a command that only collects or records a snapshot
+    (`collect`, `baseline create`): 3 when a type could not be read in some account and
+    region (what was read is still written), else 0."""
+    from scanner.snapshot import has_errors
+
+    return ExitCode.INCOMPLETE if has_errors(snapshot) else ExitCode.OK
+
+
 def obtain_snapshot(
     source: SnapshotSource | None,
     aws: AwsOptions,

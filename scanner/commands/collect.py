@@ -16,7 +16,6 @@ from scanner.commands.common import (
 )
 from scanner.errors import ExitCode, InputError
 from scanner.inventory import summary_line
-from scanner.snapshot import has_errors
 
 
 @click.command("collect")
@@ -31,11 +30,14 @@ def collect_command(output: str, **aws: Any) -> None:
     except OSError as exc:
         raise InputError(f"cannot write: {exc.strerror or exc}", output) from None
     console.note(f"{summary_line(snapshot)}; wrote {output}")
-    if has_errors(snapshot):
+    from scanner.pipeline import snapshot_exit_code
+
+    code = snapshot_exit_code(snapshot)
+    if code != ExitCode.OK:
         for gap in snapshot_io.coverage_gaps(snapshot):
             click.echo(
                 f"netwarden: warning: could not read {gap['type']} in "
                 f"{gap['account']}/{gap['region']}: {gap['code']}",
                 err=True,
             )
-        raise click.exceptions.Exit(ExitCode.INCOMPLETE)
+        raise click.exceptions.Exit(code)

@@ -26,7 +26,6 @@ from scanner.commands.common import (
     warn_about_waivers,
 )
 from scanner.errors import ExitCode, InputError
-from scanner.snapshot import has_errors
 
 
 @click.command("diff")
@@ -103,16 +102,18 @@ def baseline_group() -> None:
 def create_command(snapshot_path: str | None, baseline_dir: str, force: bool, **aws: Any) -> None:
     """Write the known-good baseline from live state (or --snapshot)."""
     from scanner.baseline.workflow import create
+    from scanner.pipeline import snapshot_exit_code
 
     snapshot = obtain_snapshot(snapshot_path, aws)
     for path in create(snapshot, baseline_dir, force):
         console.note(f"wrote {path}")
-    if has_errors(snapshot):
+    code = snapshot_exit_code(snapshot)
+    if code != ExitCode.OK:
         click.echo(
             "netwarden: warning: some types could not be read and are missing from the baseline",
             err=True,
         )
-        raise click.exceptions.Exit(ExitCode.INCOMPLETE)
+        raise click.exceptions.Exit(code)
 
 
 @baseline_group.command("accept")

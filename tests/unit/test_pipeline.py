@@ -19,6 +19,7 @@ from scanner.pipeline import (
     exit_code,
     run_stages,
     scan,
+    snapshot_exit_code,
 )
 from scanner.report.run import RunInfo
 from tests.unit.policy.snapshots import ACCOUNT, REGION, exposed, perm, sg, snapshot
@@ -208,6 +209,18 @@ def test_exit_code_follows_the_contract(
     severities: list[str], incomplete: tuple[str, ...], fail_on: str, expected: int
 ) -> None:
     assert exit_code(_result(severities, incomplete), fail_on) == expected
+
+
+def test_a_snapshot_with_a_type_not_read_is_incomplete() -> None:
+    """`collect` and `baseline create`: 3 when any type failed anywhere, else 0."""
+    world = snapshot({"aws.security-group": [sg("sg-1", [])]})
+    assert snapshot_exit_code(world) == 0
+    region = world["accounts"][ACCOUNT]["regions"][REGION]
+    region["errors"] = [{"type": "aws.vpc", "code": "AccessDenied", "message": "denied"}]
+    assert snapshot_exit_code(world) == 3
+    region["errors"] = []
+    world["accounts"][ACCOUNT]["errors"] = [{"code": "AccessDenied", "message": "no role"}]
+    assert snapshot_exit_code(world) == 3
 
 
 def test_the_readme_example_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
