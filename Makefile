@@ -74,7 +74,7 @@ fuzz: $(STAMP)
 	  tests/unit/flows/test_window_pruning.py tests/unit/drift/test_properties.py \
 	  tests/unit/baseline/test_blocks.py tests/unit/hostile/test_previous_run.py \
 	  tests/unit/cli/test_policies_table.py tests/unit/baseline/test_field_checks.py \
-	  tests/unit/resources/test_sg_rules.py
+	  tests/unit/resources/test_sg_rules.py tests/unit/policy/test_remediation_render.py
 
 demo: $(STAMP)
 	$(BIN)/netwarden demo -o reports/demo
