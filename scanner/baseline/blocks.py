@@ -76,6 +76,7 @@ class Renderer:
         self._orders: dict[
             tuple[Any, ...], tuple[Callable[[Mapping[str, Any]], tuple[Any, ...]], str] | None
         ] = {}
+        self._items: dict[tuple[str, tuple[Any, ...], tuple[type, ...]], str] = {}
         self._plans: dict[tuple[str, tuple[Any, ...]], tuple[tuple[Any, str, str], ...] | None] = {}
 
     def _plain(self, text: str) -> Any:
@@ -205,11 +206,22 @@ class Renderer:
         """A mapping's list, at the mapping's own indentation (libyaml's indentless form);
         items are scalars or non-empty mappings of scalars."""
         strings, orders, append = self._strings, self._orders, out.append
-        typed = self._texts.get
+        typed, written = self._texts.get, self._items
         dash = f"{pad}- "
         for item in items:
             kind = item.__class__
             if kind is dict:
+                # The same rules, routes and entries recur across a region's resources (about
+                # 9 items in 10 at 100k): an item of scalars is written once per (indentation,
+                # keys and values, the values' types; 1, 1.0 and True are equal, not alike).
+                try:
+                    seen = (pad, tuple(item.items()), tuple(map(type, item.values())))
+                    text = written.get(seen)
+                except TypeError:  # a value that is a list or a mapping
+                    seen, text = None, None
+                if text is not None:
+                    append(text)
+                    continue
                 # One template per (indentation, key set): "- k1: {}\n  k2: {}\n".
                 shape = (pad, *item)
                 known = orders.get(shape)
@@ -219,9 +231,9 @@ class Renderer:
                     return False
                 values, template = known[0](item), known[1]
                 try:
-                    # Each value's text by (type, value), looked up without a Python-level
-                    # loop: these items (rules, routes, entries) are most of a baseline.
-                    texts = list(map(typed, zip(map(type, values), values, strict=True)))
+                    # Each value's text by (type, value): these items (rules, routes, entries)
+                    # are most of a baseline's lines.
+                    texts = [typed((v.__class__, v)) for v in values]
                 except TypeError:  # a nested list or mapping (an endpoint policy's statement)
                     if not self._item(item, pad, out):
                         return False
@@ -231,7 +243,10 @@ class Renderer:
                     texts = [self.scalar(v) for v in values]
                     if None in texts:
                         return False
-                append(template.format(*texts))
+                text = template.format(*texts)
+                if seen is not None:
+                    written[seen] = text
+                append(text)
             elif kind is str:
                 text = strings.get(item) or self.scalar(item)
                 if text is None:

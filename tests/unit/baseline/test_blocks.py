@@ -152,6 +152,25 @@ def test_the_renderer_writes_what_the_baseline_writer_writes() -> None:
             assert f"\n    {rid}:\n{rendered}" in text, rid
 
 
+def test_list_items_written_before_are_told_apart_by_their_values_types() -> None:
+    """The renderer remembers each list item it wrote; 1, 1.0 and True are equal as values
+    (and as dict keys) but are three different texts."""
+    renderer = blocks.Renderer()
+    items = [{"a": 1, "b": "x"}, {"a": True, "b": "x"}, {"a": 1.0, "b": "x"}, {"a": 1, "b": "x"}]
+    for _ in range(2):
+        rendered = renderer.fields({"ingress": items})
+        assert rendered == (
+            "      ingress:\n"
+            "      - a: 1\n        b: x\n"
+            "      - a: true\n        b: x\n"
+            "      - a: 1.0\n        b: x\n"
+            "      - a: 1\n        b: x\n"
+        )
+    fields = {"ingress": items}
+    text = store.render(ACCOUNT, REGION, {"aws.security-group": {"sg-1": fields}})
+    assert f"\n    sg-1:\n{rendered}" in text
+
+
 HAND_EDITED = {
     "comment among resources": ("    sg-2:\n", "    # reviewed\n    sg-2:\n"),
     "blank line": ("    sg-2:\n", "\n    sg-2:\n"),
