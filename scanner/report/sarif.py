@@ -139,11 +139,13 @@ def _message(finding: Finding) -> str:
     if 0 <= at <= len(finding.resource_type) and " " not in own[:at]:
         own = own[at + len(named) :]
     message = sarif_text(own, MESSAGE_CHARS).rstrip(". ")
-    text = (
-        f"{sarif_text(finding.resource_id)} ({sarif_text(finding.resource_type)}, "
-        f"{sarif_text(finding.account)}/{sarif_text(finding.region)}): {message}."
-    )
-    return text
+    place = _place(finding.resource_type, finding.account, finding.region)
+    return f"{sarif_text(finding.resource_id)} ({place}): {message}."
+
+
+@functools.lru_cache(maxsize=4096, typed=True)  # a few types, accounts, regions
+def _place(resource_type: Any, account: Any, region: Any) -> str:
+    return f"{sarif_text(resource_type)}, {sarif_text(account)}/{sarif_text(region)}"
 
 
 def _drift_message(finding: Finding) -> str:
@@ -191,14 +193,20 @@ def _related(finding: Finding, rule: RuleInfo) -> list[dict[str, Any]]:
     """The policy that a finding located elsewhere (its baseline entry) comes from."""
     if finding.kind != "policy" or rule.location is None or rule.location == finding.location:
         return []
+    return _policy_location(rule.location.path, rule.location.line, rule.id)
+
+
+@functools.lru_cache(maxsize=4096, typed=True)  # one per policy, asked per finding
+def _policy_location(path: str, line: int, rule_id: str) -> list[dict[str, Any]]:
+    # Shared by every result of the policy: results are encoded, never changed.
     return [
         {
             "id": 1,
             "physicalLocation": {
-                "artifactLocation": _uri(rule.location.path),
-                "region": {"startLine": max(1, rule.location.line)},
+                "artifactLocation": _uri(path),
+                "region": {"startLine": max(1, line)},
             },
-            "message": {"text": f"policy {sarif_text(rule.id)}"},
+            "message": {"text": f"policy {sarif_text(rule_id)}"},
         }
     ]
 
