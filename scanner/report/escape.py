@@ -77,6 +77,8 @@ def md_code(value: Any) -> str:
 
 def fence_for(text: str) -> str:
     """A backtick fence longer than any backtick run in ``text`` (at least three)."""
+    if "`" not in text:  # most evidence and commands: no run to measure
+        return "```"
     longest = max((len(run) for run in _BACKTICKS.findall(text)), default=0)
     return "`" * max(3, longest + 1)
 

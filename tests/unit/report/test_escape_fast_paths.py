@@ -27,3 +27,14 @@ def test_sarif_text_is_the_translation(text: str, limit: int) -> None:
     if limit and len(expected) > limit:
         expected = expected[: limit - 1] + "…"
     assert escape.sarif_text(text, limit) == expected.translate(escape._SARIF)
+
+
+def fence_reference(text: str) -> str:
+    longest = max((len(run) for run in escape._BACKTICKS.findall(text)), default=0)
+    return "`" * max(3, longest + 1)
+
+
+@examples(300, 5000)
+@given(text=st.text(alphabet=st.sampled_from("`a \n") | st.characters(), max_size=40))
+def test_fence_for_is_longer_than_every_backtick_run(text: str) -> None:
+    assert escape.fence_for(text) == fence_reference(text)
