@@ -14,6 +14,7 @@ from typing import Any
 import jmespath
 
 from scanner import resources
+from scanner.resources.alerting import FILTER_ID
 from scanner.resources.base import Collector
 from scanner.snapshot import RegionData, region_items, regions_of, resources_of
 
@@ -227,7 +228,7 @@ def _administrator(view: RegionView, params: Mapping[str, Any]) -> Body:
     return {"Administrator": detail["Administrator"]} if detail.get("Administrator") else {}
 
 
-# CloudWatch: the snapshot holds the NAT gateway alarms only (namespace AWS/NATGateway).
+# CloudWatch: the snapshot holds the NAT-gateway alarms and the alarms on custom metrics.
 @_register("cloudwatch", "DescribeAlarms")
 def _alarms(view: RegionView, params: Mapping[str, Any]) -> Body:
     if "CompositeAlarm" in params.get("AlarmTypes", ["MetricAlarm"]):
@@ -258,3 +259,59 @@ def _prefix_list_entries(view: RegionView, params: Mapping[str, Any]) -> Body:
         if item.get("PrefixListId") == params.get("PrefixListId"):
             return {"Entries": list(item.get("Entries") or [])}
     raise Unanswerable(f"prefix list {params.get('PrefixListId')} is not in the snapshot")
+
+
+# EventBridge: the rules of the default bus, each with the targets the collector read.
+def _default_bus(params: Mapping[str, Any]) -> None:
+    bus = params.get("EventBusName")
+    if bus not in (None, "default") and not str(bus).endswith(":event-bus/default"):
+        raise Unanswerable(f"event bus {bus!r} is not collected (the default bus only)")
+
+
+@_register("events", "ListRules")
+def _list_rules(view: RegionView, params: Mapping[str, Any]) -> Body:
+    if set(params) - {"NamePrefix", "EventBusName", "Limit", "NextToken"}:
+        raise Unanswerable("parameter(s) not supported offline")
+    _default_bus(params)
+    prefix = str(params.get("NamePrefix") or "")
+    return {
+        "Rules": [
+            {k: v for k, v in rule.items() if k != "Targets"}
+            for rule in view.items("aws.event-rule")
+            if str(rule.get("Name", "")).startswith(prefix)
+        ]
+    }
+
+
+@_register("events", "ListTargetsByRule")
+def _targets_by_rule(view: RegionView, params: Mapping[str, Any]) -> Body:
+    if set(params) - {"Rule", "EventBusName", "Limit", "NextToken"}:
+        raise Unanswerable("parameter(s) not supported offline")
+    _default_bus(params)
+    for rule in view.items("aws.event-rule"):
+        if rule.get("Name") == params.get("Rule"):
+            return {"Targets": list(rule.get("Targets") or [])}
+    raise Unanswerable(f"rule {params.get('Rule')!r} is not in the snapshot")
+
+
+# CloudWatch Logs: every metric filter of the region, without netwarden's id key.
+@_register("logs", "DescribeMetricFilters")
+def _metric_filters(view: RegionView, params: Mapping[str, Any]) -> Body:
+    known = {"logGroupName", "filterNamePrefix", "metricName", "metricNamespace", "limit"}
+    if set(params) - known - {"nextToken"}:
+        raise Unanswerable("parameter(s) not supported offline")
+    found = []
+    for item in view.items("aws.log-metric"):
+        if "logGroupName" in params and item.get("logGroupName") != params["logGroupName"]:
+            continue
+        if not str(item.get("filterName", "")).startswith(params.get("filterNamePrefix", "")):
+            continue
+        transformations = item.get("metricTransformations") or []
+        if "metricName" in params and not any(
+            t.get("metricName") == params["metricName"]
+            and t.get("metricNamespace") == params.get("metricNamespace")
+            for t in transformations
+        ):
+            continue
+        found.append({k: v for k, v in item.items() if k != FILTER_ID})
+    return {"metricFilters": found}

@@ -95,7 +95,10 @@ class SnapshotSessionFactory:
                 f"offline evaluation cannot answer {service}:{operation} from the snapshot "
                 "(the policy needs data netwarden does not collect)"
             )
-        view = answers.RegionView(self.snapshot, self.account, self.region)
+        # A filter may ask another region (a trail's log group lives in the trail's home
+        # region): the client's own region is the one answered.
+        region = context.get("client_region") or self.region
+        view = answers.RegionView(self.snapshot, self.account, region)
         try:
             body = answer(view, context.get("netwarden_params", {}))
         except answers.Unanswerable as exc:

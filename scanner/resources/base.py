@@ -30,6 +30,8 @@ IAM_PREFIX = {
     "config": "config",
     "guardduty": "guardduty",
     "cloudwatch": "cloudwatch",
+    "events": "events",
+    "logs": "logs",
 }
 
 

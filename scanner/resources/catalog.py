@@ -8,6 +8,7 @@ from types import ModuleType
 from scanner.registry import Registry
 from scanner.resources import (
     addresses,
+    alerting,
     block_public_access,
     endpoints,
     flow_log,
@@ -43,6 +44,7 @@ FAMILIES: tuple[ModuleType, ...] = (
     prefix_list,
     block_public_access,
     posture,
+    alerting,
 )
 
 

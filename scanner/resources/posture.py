@@ -1,5 +1,5 @@
 """Detection posture: CloudTrail trails, AWS Config recorders, GuardDuty detectors and the
-CloudWatch alarms on NAT gateways.
+CloudWatch alarms on NAT gateways and on custom metrics (the CIS 4.x change alarms).
 
 Three of these need a second call to be useful (trail status, recorder status, detector
 settings). Their ``enrich`` step makes one call per *resource*, which AWS itself bounds (one
@@ -236,7 +236,7 @@ GUARDDUTY_DETECTOR = ResourceType(
 )
 
 
-# --- CloudWatch alarms on NAT gateways --------------------------------------------------
+# --- CloudWatch alarms: NAT gateways and custom metrics ----------------------------------
 
 # What defines a NAT-gateway alarm (its state and history churn and are left out).
 ALARM_FIELDS = (
@@ -251,8 +251,12 @@ ALARM_FIELDS = (
 )
 
 
-def _is_nat_gateway_alarm(alarm: Item) -> bool:
-    return alarm.get("Namespace") == "AWS/NATGateway"
+def _is_kept_alarm(alarm: Item) -> bool:
+    # NAT-gateway alarms (NW-NAT-001) and alarms on custom metrics, which is where CloudTrail
+    # metric filters publish (AWS reserves the AWS/ namespaces): the CIS 4.x change alarms.
+    # Alarms on other AWS service metrics decide no rule and are not collected.
+    namespace = str(alarm.get("Namespace") or "")
+    return namespace == "AWS/NATGateway" or not namespace.startswith("AWS/")
 
 
 def _project_alarm(i: Fields) -> Item:
@@ -284,8 +288,8 @@ ALARM = ResourceType(
         100,
         page_size_param="MaxRecords",
         params={"AlarmTypes": ["MetricAlarm"]},
-        keep=_is_nat_gateway_alarm,
-        description="only alarms on NAT gateway metrics (namespace AWS/NATGateway)",
+        keep=_is_kept_alarm,
+        description="alarms on NAT-gateway metrics (AWS/NATGateway) and on custom metrics",
     ),
     arn="arn:{partition}:cloudwatch:{region}:{account}:alarm:{id}",
     projection=Projection(_project_alarm),

@@ -8,9 +8,10 @@ for plugin loaders and for ``python -m scanner.policy.custodian``.
 
 from __future__ import annotations
 
-from scanner.policy.filters import exposure, nacl, network, sg  # noqa: F401
+from scanner.policy.filters import alerting, exposure, nacl, network, sg  # noqa: F401
 
 FILTERS = {
+    "aws.account": ("change-alerts",),
     "aws.eni": ("internet-exposed",),
     "aws.network-acl": ("open-ingress",),
     "aws.security-group": ("wide-cidr-ingress", "public-cidr-ingress", "unreferenced"),
