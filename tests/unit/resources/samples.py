@@ -304,4 +304,22 @@ SAMPLES: dict[str, dict[str, Any]] = {
         "AlarmActions": ["arn:aws:sns:us-east-1:111111111111:ops"],
         "StateValue": "OK",
     },
+    "aws.event-rule": {
+        "Name": "network-changes",
+        "Arn": f"arn:aws:events:us-east-1:{ACCOUNT}:rule/network-changes",
+        "EventPattern": '{"source":["aws.ec2"],"detail-type":["AWS API Call via CloudTrail"]}',
+        "State": "ENABLED",
+        "EventBusName": "default",
+        "Targets": [{"Id": "notify", "Arn": f"arn:aws:sns:us-east-1:{ACCOUNT}:security"}],
+    },
+    "aws.log-metric": {
+        "filterName": "RouteTableChanges",
+        "logGroupName": "cloudtrail",
+        "filterPattern": "{ ($.eventName = CreateRoute) || ($.eventName = DeleteRoute) }",
+        "metricTransformations": [
+            {"metricName": "RouteTableChanges", "metricNamespace": "CIS", "metricValue": "1"}
+        ],
+        "creationTime": 1700000000000,
+        "c7n:MetricFilterId": "cloudtrail:RouteTableChanges",
+    },
 }

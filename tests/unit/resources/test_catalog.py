@@ -24,7 +24,7 @@ def test_every_facet_is_declared_or_absent_with_a_reason(rtype: ResourceType) ->
 def test_each_family_module_declares_its_types_and_the_catalog_holds_them_all() -> None:
     declared = [t.name for family in resources.FAMILIES for t in family.TYPES]
     assert sorted(declared) == sorted(NAMES)
-    assert len(set(NAMES)) == len(NAMES) == 25
+    assert len(set(NAMES)) == len(NAMES) == 27
 
 
 @pytest.mark.parametrize("rtype", TYPES, ids=NAMES)
