@@ -167,9 +167,10 @@ CIS_4_13 = (
             "{ $.errorCode = x && $.eventName = CreateRoute || $.eventName = DeleteRoute }",
             {"DeleteRoute"},
         ),
+        # CreateRoute: true if && binds tighter, false read left to right
         (
             "{ $.eventName = CreateRoute || $.errorCode = x && $.eventName = DeleteRoute }",
-            {"CreateRoute"},
+            frozenset(),
         ),
     ],
 )
