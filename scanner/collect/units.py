@@ -56,14 +56,15 @@ def error_record(rtype: str, exc: BaseException) -> dict[str, str]:
 def checked_items(collector: Collector, items: list[Any]) -> list[Any]:
     """``items`` when each is an object with its id; a parser that met something else (a
     proxy's page, another API's answer) must not turn it into resources or a crash."""
+    keys = collector.key_fields or (collector.id_key,)
     for item in items:
         if collector.id_key == "DetectorId" and isinstance(item, str):
             continue  # ListDetectors answers bare ids, made into objects by its enrich step
-        if not isinstance(item, dict) or not isinstance(item.get(collector.id_key), str):
-            raise MalformedResponse(
-                f"{collector.api_operation}: an item without a {collector.id_key}: "
-                f"{one_line(item, 80)}"
-            )
+        for key in keys:
+            if not isinstance(item, dict) or not isinstance(item.get(key), str):
+                raise MalformedResponse(
+                    f"{collector.api_operation}: an item without a {key}: {one_line(item, 80)}"
+                )
     return items
 
 

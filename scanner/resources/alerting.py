@@ -141,8 +141,8 @@ LOG_METRIC_FILTER = ResourceType(
         50,
         page_size_param="limit",
         enrich=_identify,  # no call: names each filter by log group and filter name
-        description="every metric filter of the region's log groups, keyed by log group and "
-        "filterName",
+        key_fields=("logGroupName", "filterName"),
+        description="every metric filter of the region's log groups",
     ),
     # Metric filters have no ARN; named in the style of their log group's.
     arn="arn:{partition}:logs:{region}:{account}:metric-filter:{id}",

@@ -51,6 +51,10 @@ class Collector:
     enrich: Enricher | None = None
     extra_operations: tuple[tuple[str, str], ...] = ()  # (service, Operation) used by enrich
     description: str = ""
+    # The API's own keys that identify an item, when ``id_key`` is not one of them but a
+    # unique key the enrich step builds from them (a metric filter's name is unique within
+    # its log group only). The listing is checked for these before enrichment.
+    key_fields: tuple[str, ...] = ()
     # The result key holds one object, not a list (an account setting such as VPC Block
     # Public Access): the region's one item. A response without it is malformed, never
     # "nothing there".

@@ -440,3 +440,116 @@ def run_custodian(
             )
             found[(policy.name, region)] = {str(r[key]) for r in json.loads(result.read_text())}
     return found
+
+
+# CIS 4.x metric filters: CloudTrail's log group, in the trail's home region.
+TRAIL_LOG_GROUP = "cloudtrail/org-trail"
+TOPIC = "arn:aws:sns:{region}:123456789012:security-alerts"
+
+
+def _eb_rule(
+    client: ClientFactory,
+    region: str,
+    name: str,
+    detail: dict[str, Any] | None,
+    *,
+    enabled: bool = True,
+    target: bool = True,
+) -> None:
+    events = client("events", region)
+    pattern: dict[str, Any] = {
+        "source": ["aws.ec2"],
+        "detail-type": ["AWS API Call via CloudTrail"],
+    }
+    if detail is not None:
+        pattern["detail"] = detail
+    events.put_rule(
+        Name=name, EventPattern=json.dumps(pattern), State="ENABLED" if enabled else "DISABLED"
+    )
+    if target:
+        events.put_targets(
+            Rule=name, Targets=[{"Id": "notify", "Arn": TOPIC.format(region=region)}]
+        )
+
+
+def _cis_filter(client: ClientFactory, name: str, events: tuple[str, ...]) -> None:
+    pattern = "{ " + " || ".join(f"($.eventName = {e})" for e in events) + " }"
+    client("logs", "us-east-1").put_metric_filter(
+        logGroupName=TRAIL_LOG_GROUP,
+        filterName=name,
+        filterPattern=pattern,
+        metricTransformations=[
+            {"metricName": name, "metricNamespace": "CISBenchmark", "metricValue": "1"}
+        ],
+    )
+    client("cloudwatch", "us-east-1").put_metric_alarm(
+        AlarmName=f"cis-{name}",
+        Namespace="CISBenchmark",
+        MetricName=name,
+        Statistic="Sum",
+        Period=300,
+        EvaluationPeriods=1,
+        Threshold=1,
+        ComparisonOperator="GreaterThanOrEqualToThreshold",
+        AlarmActions=[TOPIC.format(region="us-east-1")],
+    )
+
+
+def enable_change_alerts(client: ClientFactory) -> dict[str, set[str]]:
+    """Alerts on network changes (CIS 4.10-4.14), by both methods, so that each change-alert
+    rule fires in one region and not the other, or in neither; returns rule id -> the regions
+    where it must fire. Needs the multi-region trail of ``enable_detection`` (us-east-1)."""
+    from scanner.policy.changealerts import FAMILIES
+
+    acl = FAMILIES["network-acl"].events
+    # The trail delivers to CloudWatch Logs: its metric filters see every region's calls.
+    client("logs", "us-east-1").create_log_group(logGroupName=TRAIL_LOG_GROUP)
+    client("cloudtrail", "us-east-1").update_trail(
+        Name="org-trail",
+        CloudWatchLogsLogGroupArn=(
+            f"arn:aws:logs:us-east-1:123456789012:log-group:{TRAIL_LOG_GROUP}:*"
+        ),
+        CloudWatchLogsRoleArn="arn:aws:iam::123456789012:role/cloudtrail-logs",
+    )
+    # 4.12: the CIS filter and alarm on the trail's log group cover both regions.
+    _cis_filter(client, "GatewayChanges", FAMILIES["network-gateway"].events)
+    # 4.11: the CIS filter lacks ReplaceNetworkAclAssociation, which an EventBridge rule
+    # covers in us-east-1 only.
+    _cis_filter(client, "NaclChanges", tuple(e for e in acl if e != "ReplaceNetworkAclAssociation"))
+    _eb_rule(
+        client, "us-east-1", "acl-association", {"eventName": ["ReplaceNetworkAclAssociation"]}
+    )
+    # 4.10: the exact event list, in us-east-1 only.
+    _eb_rule(
+        client, "us-east-1", "sg-changes", {"eventName": list(FAMILIES["security-group"].events)}
+    )
+    # 4.13: prefix matchers; disabled in us-east-1, enabled in eu-west-1.
+    routes = {
+        "eventSource": ["ec2.amazonaws.com"],
+        "eventName": [
+            {"prefix": "CreateRoute"},
+            {"prefix": "ReplaceRoute"},
+            {"prefix": "DeleteRoute"},
+            "DisassociateRouteTable",
+        ],
+    }
+    _eb_rule(client, "us-east-1", "routes-paused", routes, enabled=False)
+    _eb_rule(client, "eu-west-1", "routes", routes)
+    # 4.14: every EC2 call but no target in us-east-1; suffix matchers in eu-west-1.
+    _eb_rule(client, "us-east-1", "all-ec2-untargeted", None, target=False)
+    vpc = {
+        "eventName": [
+            {"suffix": "Vpc"},
+            {"suffix": "VpcAttribute"},
+            {"suffix": "VpcPeeringConnection"},
+            {"suffix": "VpcClassicLink"},
+        ]
+    }
+    _eb_rule(client, "eu-west-1", "vpc-changes", vpc)
+    return {
+        "NW-DET-004": {"eu-west-1"},
+        "NW-DET-005": {"eu-west-1"},
+        "NW-DET-006": set(),
+        "NW-DET-007": {"us-east-1"},
+        "NW-DET-008": {"us-east-1"},
+    }

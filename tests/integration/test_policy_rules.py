@@ -31,6 +31,7 @@ from tests.conftest import ACCOUNT, AwsEnv, point_aws_at
 from tests.integration.policy_world import (
     build_network,
     eligible,
+    enable_change_alerts,
     enable_detection,
     run_custodian,
 )
@@ -46,6 +47,7 @@ class World:
     findings: list[Finding]
     pack: PolicyPack
     custodian: dict[tuple[str, str], set[str]]  # (policy name, region) -> resource ids
+    alerts: dict[str, set[str]]  # change-alert rule id -> the regions where it must fire
 
     def fired(self, rule_id: str, region: str = "us-east-1") -> set[str]:
         return {f.resource_id for f in self.findings if f.rule_id == rule_id and f.region == region}
@@ -89,13 +91,14 @@ def world(moto_server: MotoServer, tmp_path_factory: pytest.TempPathFactory) -> 
         env = aws_env(patch, moto_server)
         ids = build_network(env.client, env.endpoint_url)
         enable_detection(env.client, "us-east-1", trail=True)
+        alerts = enable_change_alerts(env.client)
         snapshot = collect(tmp_path_factory.mktemp("world"), REGIONS)
         pack = load_policy_pack(POLICIES)
         # `custodian run` against the same moto state, before any other test resets it.
         builtin = eligible(pack)
         custom = [p for p in pack.policies if p not in builtin]
         custodian = run_custodian(builtin, REGIONS, tmp_path_factory.mktemp("c7n"), custom)
-        yield World(ids, snapshot, evaluate_offline(snapshot, pack), pack, custodian)
+        yield World(ids, snapshot, evaluate_offline(snapshot, pack), pack, custodian, alerts)
 
 
 # rule id -> (resources that must fire, resources that must not), by name in World.ids
@@ -169,12 +172,38 @@ def test_detection_rules_per_region(world: World) -> None:
         assert world.fired(rule_id, "eu-west-1") == {ACCOUNT}
 
 
+def test_change_alert_rules_per_region(world: World) -> None:
+    # EventBridge rules in each region, and CIS metric filters on the us-east-1 log group of
+    # the multi-region trail, which cover eu-west-1 too (policy_world.enable_change_alerts).
+    for rule_id, regions in sorted(world.alerts.items()):
+        for region in REGIONS:
+            expected = {ACCOUNT} if region in regions else set()
+            assert world.fired(rule_id, region) == expected, (rule_id, region)
+    [acl] = [f for f in world.findings if f.rule_id == "NW-DET-005" and f.region == "eu-west-1"]
+    assert acl.evidence["c7n:change-alerts"]["missing_events"] == ["ReplaceNetworkAclAssociation"]
+    covered = acl.evidence["c7n:change-alerts"]["covered_by"]
+    assert covered["CreateNetworkAcl"] == ["metric filter NaclChanges on cloudtrail/org-trail"]
+    [vpc] = [f for f in world.findings if f.rule_id == "NW-DET-008" and f.region == "us-east-1"]
+    assert (
+        "EventBridge rule all-ec2-untargeted matches but has no target"
+        in (vpc.evidence["c7n:change-alerts"]["notes"])
+    )
+    [routes] = [f for f in world.findings if f.rule_id == "NW-DET-007"]
+    assert (
+        "EventBridge rule routes-paused matches but is DISABLED"
+        in (routes.evidence["c7n:change-alerts"]["notes"])
+    )
+
+
 def test_no_trail_at_all(aws: AwsEnv, tmp_path: Path) -> None:
     enable_detection(aws.client, "us-east-1", trail=False)
     pack = load_policy_pack(POLICIES)
     findings = evaluate_offline(collect(tmp_path, ("us-east-1",)), pack)
+    # No trail and no EventBridge rule: no change alerts either (NW-DET-004..008 fire).
+    change_alerts = {(f"NW-DET-00{n}", ACCOUNT) for n in range(4, 9)}
     assert {(f.rule_id, f.resource_id) for f in findings if f.rule_id.startswith("NW-DET")} == {
-        ("NW-DET-001", ACCOUNT)
+        ("NW-DET-001", ACCOUNT),
+        *change_alerts,
     }
     trail_policy = pack.by_id("NW-DET-001")
     assert run_custodian([trail_policy], ("us-east-1",), tmp_path) == {
@@ -338,6 +367,7 @@ def test_scan_engine_option_gives_the_same_reports(world: World, tmp_path: Path)
 
 def test_every_rule_has_a_case_that_fires_and_one_that_must_not(world: World) -> None:
     detection = {"NW-DET-001", "NW-DET-002", "NW-DET-003"}  # per region, tested above
+    detection |= set(world.alerts)  # change alerts, per region, tested above
     # moto reports no tunnel telemetry: tested with it added (test_policy_vpn.py), and here
     # only that a VPN connection without a tunnel down does not fire.
     telemetry = {"NW-VPN-001"}

@@ -38,10 +38,11 @@ def assert_collector_agrees_with_custodian(rtype: ResourceType) -> None:
         assert "not a Custodian resource" in collector.description
         return
     spec = custodian.resource_type
-    if collector.id_key.startswith("c7n:"):
+    if collector.key_fields:
         # Custodian's id is not unique in a region (a metric filter's name, unique within its
-        # log group only): the enricher adds a unique key, which names Custodian's id.
-        assert collector.enrich is not None and spec.id in collector.description
+        # log group only): the enricher builds a unique key from the API's keys, Custodian's
+        # among them.
+        assert collector.enrich is not None and spec.id in collector.key_fields
     else:
         assert collector.id_key == spec.id
     assert (collector.operation, collector.result_key) == tuple(spec.enum_spec[:2])
@@ -99,8 +100,10 @@ def assert_collector_agrees_with_botocore(rtype: ResourceType) -> None:
         assert collector.id_key in listed.members, collector.id_key
         return
     assert listed.type_name == "list", listed.type_name
-    if listed.member.type_name == "structure" and collector.id_key.startswith("c7n:"):
-        assert collector.enrich is not None  # a unique key the enricher adds (see above)
+    if listed.member.type_name == "structure" and collector.key_fields:
+        # the unique key is the enricher's, built from the API's own keys
+        assert collector.enrich is not None
+        assert set(collector.key_fields) <= set(listed.member.members), collector.key_fields
     elif listed.member.type_name == "structure":
         assert collector.id_key in listed.member.members, collector.id_key
     else:  # a list of ids (GuardDuty's ListDetectors): the enricher builds the items
