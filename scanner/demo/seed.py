@@ -34,7 +34,13 @@ from scanner.demo.seed_network import (
     tags,
     tcp,
 )
-from scanner.demo.seed_posture import enable_posture, flow_logs, make_bucket, nat_alarms
+from scanner.demo.seed_posture import (
+    change_alerts,
+    enable_posture,
+    flow_logs,
+    make_bucket,
+    nat_alarms,
+)
 
 ClientFactory = Callable[[str, str], Any]
 
@@ -83,6 +89,7 @@ class SeedResult:
     alarm_topic_arn: str
     config_recorder_names: Mapping[str, str]  # region -> recorder
     guardduty_detector_ids: Mapping[str, str]  # region -> detector
+    change_alert_rule_arns: Mapping[str, str]  # region -> EventBridge rule on network changes
     # disaster-recovery VPC (second region; None when only one region is seeded)
     dr_region: str | None = None
     dr_vpc_id: str | None = None
@@ -288,4 +295,5 @@ def seed_organisation(
     ids["flow_log_buckets"], ids["flow_log_ids"] = buckets, flow_log_ids
     ids.update(enable_posture(make_client, account, tuple(regions)))
     ids.update(nat_alarms(make_client, primary, ids["nat_gateway_id"]))
+    ids.update(change_alerts(make_client, tuple(regions)))
     return SeedResult(**ids)

@@ -1,14 +1,19 @@
 """The demo organisation's logging and detection: buckets, flow logs, trail, Config,
-GuardDuty and the NAT gateway alarms. Used by ``seed.py``; each returns the ids it made."""
+GuardDuty, the NAT gateway alarms and the alerts on network changes. Used by ``seed.py``;
+each returns the ids it made."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
+
+from scanner.policy.changealerts import FAMILIES
 
 ClientFactory = Callable[[str, str], Any]
 
 ALARM_TOPIC = "netwarden-demo-network-alerts"
+CHANGE_RULE = "netwarden-demo-network-changes"
 # (alarm name suffix, metric, threshold): egress volume spikes (exfiltration, runaway jobs)
 # and port allocation errors (the NAT gateway ran out of source ports).
 NAT_ALARMS = (
@@ -132,3 +137,26 @@ def nat_alarms(make_client: ClientFactory, region: str, nat_gateway_id: str) -> 
         )
         names.append(name)
     return {"nat_alarm_names": tuple(names), "alarm_topic_arn": topic}
+
+
+def change_alerts(make_client: ClientFactory, regions: Sequence[str]) -> dict[str, Any]:
+    """In every region, an EventBridge rule on the CloudTrail events of security group, NACL,
+    gateway, route table and VPC changes (CIS 4.10-4.14), sent to the security SNS topic."""
+    events = [event for family in FAMILIES.values() for event in family.events]
+    pattern = {
+        "source": ["aws.ec2"],
+        "detail-type": ["AWS API Call via CloudTrail"],
+        "detail": {"eventSource": ["ec2.amazonaws.com"], "eventName": events},
+    }
+    rules = {}
+    for region in regions:
+        topic = make_client("sns", region).create_topic(Name=ALARM_TOPIC)["TopicArn"]
+        bridge = make_client("events", region)
+        rules[region] = bridge.put_rule(
+            Name=CHANGE_RULE,
+            Description="Network changes (CIS 4.10-4.14) to the security team",
+            EventPattern=json.dumps(pattern),
+            State="ENABLED",
+        )["RuleArn"]
+        bridge.put_targets(Rule=CHANGE_RULE, Targets=[{"Id": "security-team", "Arn": topic}])
+    return {"change_alert_rule_arns": rules}

@@ -13,6 +13,7 @@ from scanner.attribution.sources import s3_records
 from scanner.demo.cloudtrail import incident_cloudtrail_records, write_trail_objects
 from scanner.demo.incident import EXTERNAL_ACCOUNT, IncidentResult, apply_incident
 from scanner.demo.seed import SeedResult, seed_organisation
+from scanner.policy.changealerts import FAMILIES
 from tests.conftest import ACCOUNT, AwsEnv
 
 PRIMARY, DR = "us-east-1", "eu-west-1"
@@ -264,6 +265,16 @@ def check_logging_and_detection(aws: AwsEnv, seeded: SeedResult) -> None:
         )
         guardduty = aws.client("guardduty", region)
         assert guardduty.list_detectors()["DetectorIds"] == [seeded.guardduty_detector_ids[region]]
+        # Network changes alert the security team in every region (CIS 4.10-4.14).
+        events = aws.client("events", region)
+        (rule,) = events.list_rules()["Rules"]
+        assert (rule["Arn"], rule["State"]) == (seeded.change_alert_rule_arns[region], "ENABLED")
+        (target,) = events.list_targets_by_rule(Rule=rule["Name"])["Targets"]
+        assert target["Arn"].endswith(":netwarden-demo-network-alerts")
+        pattern = json.loads(rule["EventPattern"])
+        assert set(pattern["detail"]["eventName"]) == {
+            event for family in FAMILIES.values() for event in family.events
+        }
 
 
 def check_disaster_recovery_region(aws: AwsEnv, seeded: SeedResult) -> None:
