@@ -43,10 +43,12 @@ MIX = {
     "aws.config-recorder": 1,
     "aws.guardduty-detector": 1,
     "aws.cloudtrail": 1,
+    "aws.event-rule": 1,
 }
 EMPTY_TYPES = (
     "aws.customer-gateway",
     "aws.egress-only-internet-gateway",
+    "aws.log-metric",
     "aws.transit-attachment",
     "aws.transit-gateway",
     "aws.vpn-connection",
@@ -55,6 +57,7 @@ EMPTY_TYPES = (
 PORTS = (22, 80, 443, 3306, 3389, 5432, 6379, 8080, 8443, 9200, 11211, 27017)
 PRIVATE = ("10.0.0.0/8", "10.20.0.0/16", "172.16.0.0/12", "192.168.10.0/24", "10.1.2.0/24")
 STAMP = "2026-11-01T00:00:00+00:00"
+EVERY_EC2_CALL = '{"source":["aws.ec2"],"detail-type":["AWS API Call via CloudTrail"]}'
 
 
 def _hex(rng: random.Random, n: int = 17) -> str:
@@ -376,6 +379,19 @@ class Block:
             for nat in self.nats[: max(1, len(self.nats) - 1)]  # one NAT gateway unmonitored
             for m in ("BytesOutToDestination", "ErrorPortAllocation")
         ][: self.counts["aws.alarm"]]
+        # Network changes (CIS 4.10-4.14) alert the security team, as in a monitored account.
+        out["aws.event-rule"] = [
+            {
+                "Arn": f"arn:aws:events:{self.region}:{self.account}:rule/network-changes",
+                "EventBusName": "default",
+                "EventPattern": EVERY_EC2_CALL,
+                "Name": "network-changes",
+                "State": "ENABLED",
+                "Targets": [
+                    {"Arn": f"arn:aws:sns:{self.region}:{self.account}:security", "Id": "sns"}
+                ],
+            }
+        ][: self.counts["aws.event-rule"]]
         out["aws.flow-log"] = [
             {
                 "CreationTime": STAMP,

@@ -1,7 +1,7 @@
 """The seeded environment of the API benchmark: per region, hundreds of security groups (with
 rules), route tables (with routes), network ACLs (with entries) and ENIs, a few VPCs,
 subnets, internet gateways, Elastic IPs and flow logs, and the logging posture (trail,
-Config recorder, GuardDuty detector, a NAT gateway with its alarms).
+Config recorder, GuardDuty detector, a NAT gateway with its alarms, an EventBridge rule).
 
 The bulk goes straight into moto's in-process backends (through the HTTP API it would take
 minutes at 17 regions); the posture, a handful of calls per region, goes through boto3 so
@@ -174,8 +174,9 @@ def seed_region(region: str, shape: Shape, seed: int = 7) -> dict[str, list[str]
 
 
 def seed_posture(make_client: ClientFactory, region: str, home: str, made: dict[str, Any]) -> None:
-    """Flow logs on half the VPCs, Config, GuardDuty, a NAT gateway with its two alarms, and
-    (in the home region) one multi-region trail: a few API calls per region."""
+    """Flow logs on half the VPCs, Config, GuardDuty, a NAT gateway with its two alarms, an
+    EventBridge rule on EC2 API calls with a target, and (in the home region) one multi-region
+    trail: a few API calls per region."""
     ec2 = make_client("ec2", region)
     bucket = f"netwarden-bench-logs-{region}"
     s3 = make_client("s3", region)
@@ -220,6 +221,15 @@ def seed_posture(make_client: ClientFactory, region: str, home: str, made: dict[
             Threshold=1,
             ComparisonOperator="GreaterThanOrEqualToThreshold",
         )
+    events = make_client("events", region)
+    events.put_rule(
+        Name="network-changes",
+        EventPattern='{"source":["aws.ec2"],"detail-type":["AWS API Call via CloudTrail"]}',
+    )
+    events.put_targets(
+        Rule="network-changes",
+        Targets=[{"Id": "sns", "Arn": f"arn:aws:sns:{region}:{ACCOUNT}:security"}],
+    )
     if region == home:
         trail = make_client("cloudtrail", region)
         trail.create_trail(Name="bench-trail", S3BucketName=bucket, IsMultiRegionTrail=True)

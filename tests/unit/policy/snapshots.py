@@ -25,6 +25,8 @@ EMPTY_TYPES = (
     "aws.config-recorder",
     "aws.guardduty-detector",
     "aws.alarm",
+    "aws.event-rule",
+    "aws.log-metric",
 )
 
 

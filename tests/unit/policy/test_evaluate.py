@@ -206,8 +206,10 @@ def test_trusted_accounts_are_merged_into_every_whitelist() -> None:
 
 def test_empty_snapshot_has_no_resource_findings(pack: PolicyPack) -> None:
     findings = evaluate(snapshot({}), pack)
-    # Only the account-level posture rules fire on an empty region.
-    assert sorted({f.rule_id for f in findings}) == ["NW-DET-001", "NW-DET-002", "NW-DET-003"]
+    # Only the account-level posture rules fire on an empty region (no trail, no Config, no
+    # GuardDuty, nothing alerting on network changes).
+    assert sorted({f.rule_id for f in findings}) == [f"NW-DET-00{n}" for n in range(1, 9)]
+    assert {f.resource_type for f in findings} == {"aws.account"}
 
 
 def test_policy_conditions_are_honoured(tmp_path: Path) -> None:
