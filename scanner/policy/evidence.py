@@ -145,6 +145,11 @@ def _summary(key: str, value: Any) -> str:
         )
     if key == "c7n:missing-alarms":
         return "no CloudWatch alarm on " + ", ".join(value)
+    if key == "c7n:change-alerts" and isinstance(value, Mapping):
+        missing = value.get("missing_events") or []
+        notes = value.get("notes") or []
+        words = f"nothing alerts on {', '.join(map(str, missing))}"
+        return words + (f" ({'; '.join(map(str, notes))})" if notes else "")
     if key == "c7n:flow-logs":
         return "flow logs: " + (
             ", ".join(f"{f.get('FlowLogId')} ({f.get('TrafficType')})" for f in value) or "none"

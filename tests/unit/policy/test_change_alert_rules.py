@@ -159,3 +159,12 @@ def test_the_finding_is_one_per_account_after_consolidation(run_rule: RunRule) -
         "PutRule",
         "PutTargets",
     ]
+
+
+def test_the_finding_message_names_the_events_and_why(run_rule: RunRule) -> None:
+    snap = snapshot({"aws.event-rule": [rule("untargeted", EVERY_EC2_CALL, targets=0)]})
+    [finding] = run_rule("NW-DET-006", snap)
+    events = ", ".join(FAMILIES["network-gateway"].events)
+    assert finding.message.endswith(
+        f"nothing alerts on {events} (EventBridge rule untargeted matches but has no target)"
+    ), finding.message
