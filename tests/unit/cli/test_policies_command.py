@@ -13,7 +13,7 @@ from tests.unit.policy.conftest import POLICIES
 def test_validate_the_shipped_pack() -> None:
     result = CliRunner().invoke(policies, ["validate", "--policies", str(POLICIES)])
     assert result.exit_code == 0, result.output
-    assert "policies in 11 files are valid" in result.output
+    assert "policies in 12 files are valid" in result.output
 
 
 def test_list_is_a_table_of_ids_resources_severities_and_compliance() -> None:
