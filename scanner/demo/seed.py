@@ -90,6 +90,7 @@ class SeedResult:
     config_recorder_names: Mapping[str, str]  # region -> recorder
     guardduty_detector_ids: Mapping[str, str]  # region -> detector
     change_alert_rule_arns: Mapping[str, str]  # region -> EventBridge rule on network changes
+    trail_log_group: str  # the trail's CloudWatch Logs group (primary region), with a filter
     # disaster-recovery VPC (second region; None when only one region is seeded)
     dr_region: str | None = None
     dr_vpc_id: str | None = None
@@ -295,5 +296,5 @@ def seed_organisation(
     ids["flow_log_buckets"], ids["flow_log_ids"] = buckets, flow_log_ids
     ids.update(enable_posture(make_client, account, tuple(regions)))
     ids.update(nat_alarms(make_client, primary, ids["nat_gateway_id"]))
-    ids.update(change_alerts(make_client, tuple(regions)))
+    ids.update(change_alerts(make_client, account, tuple(regions), ids["trail_arn"]))
     return SeedResult(**ids)

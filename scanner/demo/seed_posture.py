@@ -139,9 +139,49 @@ def nat_alarms(make_client: ClientFactory, region: str, nat_gateway_id: str) -> 
     return {"nat_alarm_names": tuple(names), "alarm_topic_arn": topic}
 
 
-def change_alerts(make_client: ClientFactory, regions: Sequence[str]) -> dict[str, Any]:
+TRAIL_LOG_GROUP = "netwarden-demo/cloudtrail"
+SG_CHANGES_METRIC = "SecurityGroupChanges"
+
+
+def change_alerts(
+    make_client: ClientFactory, account: str, regions: Sequence[str], trail_arn: str
+) -> dict[str, Any]:
     """In every region, an EventBridge rule on the CloudTrail events of security group, NACL,
-    gateway, route table and VPC changes (CIS 4.10-4.14), sent to the security SNS topic."""
+    gateway, route table and VPC changes (CIS 4.10-4.14), sent to the security SNS topic; and,
+    as CIS describes it, the trail delivering to CloudWatch Logs in the first region, with a
+    metric filter and an alarm on security-group changes (the on-call's pager)."""
+    primary = regions[0]
+    make_client("logs", primary).create_log_group(logGroupName=TRAIL_LOG_GROUP)
+    make_client("cloudtrail", primary).update_trail(
+        Name=trail_arn,
+        CloudWatchLogsLogGroupArn=(
+            f"arn:aws:logs:{primary}:{account}:log-group:{TRAIL_LOG_GROUP}:*"
+        ),
+        CloudWatchLogsRoleArn=f"arn:aws:iam::{account}:role/netwarden-demo-cloudtrail-logs",
+    )
+    sg_events = FAMILIES["security-group"].events
+    make_client("logs", primary).put_metric_filter(
+        logGroupName=TRAIL_LOG_GROUP,
+        filterName=SG_CHANGES_METRIC,
+        filterPattern="{ " + " || ".join(f"($.eventName = {e})" for e in sg_events) + " }",
+        metricTransformations=[
+            {"metricName": SG_CHANGES_METRIC, "metricNamespace": "CISBenchmark", "metricValue": "1"}
+        ],
+    )
+    pager = make_client("sns", primary).create_topic(Name=ALARM_TOPIC)["TopicArn"]
+    make_client("cloudwatch", primary).put_metric_alarm(
+        AlarmName="security-group-changes",
+        AlarmDescription="CIS 4.10: a security group changed",
+        Namespace="CISBenchmark",
+        MetricName=SG_CHANGES_METRIC,
+        Statistic="Sum",
+        Period=300,
+        EvaluationPeriods=1,
+        Threshold=1.0,
+        ComparisonOperator="GreaterThanOrEqualToThreshold",
+        TreatMissingData="notBreaching",
+        AlarmActions=[pager],
+    )
     events = [event for family in FAMILIES.values() for event in family.events]
     pattern = {
         "source": ["aws.ec2"],
@@ -159,4 +199,4 @@ def change_alerts(make_client: ClientFactory, regions: Sequence[str]) -> dict[st
             State="ENABLED",
         )["RuleArn"]
         bridge.put_targets(Rule=CHANGE_RULE, Targets=[{"Id": "security-team", "Arn": topic}])
-    return {"change_alert_rule_arns": rules}
+    return {"change_alert_rule_arns": rules, "trail_log_group": TRAIL_LOG_GROUP}

@@ -118,10 +118,32 @@ def create_every_type(client: ClientFactory, region: str, suffix: str = "") -> d
         }
     )
     client("guardduty", region).create_detector(Enable=True)
+    # What alerts on network changes: an EventBridge rule with a target, and a metric filter
+    # whose (custom) metric has an alarm, below.
+    events = client("events", region)
+    events.put_rule(
+        Name=f"network-changes{suffix}",
+        EventPattern='{"source": ["aws.ec2"], "detail-type": ["AWS API Call via CloudTrail"]}',
+    )
+    events.put_targets(
+        Rule=f"network-changes{suffix}",
+        Targets=[{"Id": "sns", "Arn": f"arn:aws:sns:{region}:123456789012:alerts"}],
+    )
+    logs = client("logs", region)
+    logs.create_log_group(logGroupName=f"trail-logs{suffix}")
+    logs.put_metric_filter(
+        logGroupName=f"trail-logs{suffix}",
+        filterName="RouteTableChanges",
+        filterPattern="{ ($.eventName = CreateRoute) || ($.eventName = DeleteRoute) }",
+        metricTransformations=[
+            {"metricName": "RouteTableChanges", "metricNamespace": "CIS", "metricValue": "1"}
+        ],
+    )
     cloudwatch = client("cloudwatch", region)
     for name, namespace, metric in (
         ("nat-bytes-out", "AWS/NATGateway", "BytesOutToDestination"),
         ("cpu-high", "AWS/EC2", "CPUUtilization"),
+        ("route-changes", "CIS", "RouteTableChanges"),
     ):
         cloudwatch.put_metric_alarm(
             AlarmName=name,
@@ -158,7 +180,10 @@ def create_every_type(client: ClientFactory, region: str, suffix: str = "") -> d
         "aws.cloudtrail": 1,
         "aws.config-recorder": 1,
         "aws.guardduty-detector": 1,
-        "aws.alarm": 1,  # the NAT gateway alarm; the EC2 CPU alarm is not collected
+        # the NAT-gateway alarm and the custom-metric one; the EC2 CPU alarm is not collected
+        "aws.alarm": 2,
+        "aws.event-rule": 1,
+        "aws.log-metric": 1,
     }
 
 

@@ -83,8 +83,8 @@ def test_api_calls_equal_the_pages_needed(aws: AwsEnv, tmp_path: Path) -> None:
     # Every type fits in one page here, so the floor is one call per (region, type), plus the
     # identity and organisation calls, plus each posture type's per-resource calls (one
     # trail's status, the recorder's status and delivery channel, one detector and its
-    # administrator per region).
-    per_region = len(COLLECTORS) + 1 + 2 + 2
+    # administrator, one EventBridge rule's targets per region).
+    per_region = len(COLLECTORS) + 1 + 2 + 2 + 1
     # And each customer-managed prefix list's entries (AWS-managed ones are not read).
     lists = sum(
         1

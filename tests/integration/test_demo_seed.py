@@ -250,11 +250,20 @@ def check_logging_and_detection(aws: AwsEnv, seeded: SeedResult) -> None:
     assert {(a["AlarmName"], a["Namespace"], a["MetricName"]) for a in alarms} == {
         ("prod-nat-bytes-out", "AWS/NATGateway", "BytesOutToDestination"),
         ("prod-nat-port-allocation-errors", "AWS/NATGateway", "ErrorPortAllocation"),
+        ("security-group-changes", "CISBenchmark", "SecurityGroupChanges"),
     }
+    assert all(a["AlarmActions"] == [seeded.alarm_topic_arn] for a in alarms)
     assert all(
         a["Dimensions"] == [{"Name": "NatGatewayId", "Value": seeded.nat_gateway_id}]
-        and a["AlarmActions"] == [seeded.alarm_topic_arn]
         for a in alarms
+        if a["Namespace"] == "AWS/NATGateway"
+    )
+    # The trail delivers to CloudWatch Logs, where a CIS 4.10 metric filter feeds that alarm.
+    assert trail["CloudWatchLogsLogGroupArn"].split(":")[6] == seeded.trail_log_group
+    (metric_filter,) = aws.client("logs", PRIMARY).describe_metric_filters()["metricFilters"]
+    assert (metric_filter["logGroupName"], metric_filter["filterName"]) == (
+        seeded.trail_log_group,
+        "SecurityGroupChanges",
     )
     for region in seeded.regions:
         config = aws.client("config", region)
