@@ -68,7 +68,7 @@ test: lint typecheck layers validate-policies sarif-tools
 # (tests/unit/fuzzing.py).
 fuzz: $(STAMP)
 	NETWARDEN_FUZZ=1 $(BIN)/pytest -q tests/unit/policy/native tests/unit/collect/test_ec2parse.py \
-	  tests/unit/exposure/test_properties.py tests/unit/report/test_jsonindent.py tests/unit/report/test_escape_fast_paths.py tests/unit/report/test_mdtable.py \
+	  tests/unit/exposure/test_properties.py tests/unit/report/test_jsonindent.py tests/unit/report/test_escape_fast_paths.py tests/unit/report/test_mdtable.py tests/unit/exposure/test_revert_search.py \
 	  tests/unit/core/test_snapshot_schema.py tests/unit/hostile/test_fuzz_loaders.py \
 	  tests/unit/core/test_fastyaml.py tests/unit/core/test_yamlio.py \
 	  tests/unit/flows/test_window_pruning.py tests/unit/drift/test_properties.py \

@@ -84,6 +84,11 @@ def revert(resources: Resources, deltas: Iterable[Delta]) -> dict[str, list[Item
     """One region's items with ``deltas`` undone: an added resource gone, a removed one back
     from the baseline, a modified one as the baseline has it."""
     out = {rtype: list(items) for rtype, items in resources.items()}
+    # Each type's ids beside its items, kept in step with them: the first item with a
+    # delta's id is found by list.index (the same == test, in C) instead of a generator over
+    # the items per delta (a region has hundreds of groups and interfaces, and each of its
+    # deltas searched them).
+    ids: dict[str, list[Any]] = {}
     for delta in deltas:
         rtype = delta.resource_type
         try:
@@ -91,20 +96,29 @@ def revert(resources: Resources, deltas: Iterable[Delta]) -> dict[str, list[Item
         except KeyError:
             continue
         items = out.setdefault(rtype, [])
-        where = next((i for i, it in enumerate(items) if it.get(key) == delta.resource_id), None)
+        if rtype not in ids:
+            ids[rtype] = [it.get(key) for it in items]
+        known = ids[rtype]
+        try:
+            where: int | None = known.index(delta.resource_id)
+        except ValueError:
+            where = None
         if delta.change == "added":
             if where is not None:
                 del items[where]
+                del known[where]
         elif delta.change == "removed":
             restored = _owned(
                 rtype, delta.baseline_id or delta.resource_id, delta.before, delta.account
             )
             if restored is not None:
                 items.append(restored)
+                known.append(restored.get(key))
         elif where is not None:
             reverted = _reverted_item(delta, items[where])
             if reverted is not None:
                 items[where] = reverted
+                known[where] = reverted.get(key)
     return out
 
 
