@@ -33,8 +33,10 @@ layers: $(STAMP)
 # The pure core: no process started (tests that fork or run a subprocess are marked slow;
 # the SARIF multitool, a .NET process, checks every SARIF a test writes only in runs that keep
 # the slow tests, such as make test: here the schema check alone, tests/conftest.py).
+# On every core, through pytest-xdist's workers (the runner's processes, not a test's): the
+# tests are pure, share no state and write only under their own tmp_path.
 unit: $(STAMP)
-	$(BIN)/pytest -q -m "not slow" tests/unit
+	$(BIN)/pytest -q -n auto -m "not slow" tests/unit
 
 # The rule pack must pass Cloud Custodian's own validation, as `custodian validate` runs it.
 validate-policies: $(STAMP)
