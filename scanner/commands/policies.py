@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING
 
 import click
 
-from scanner import console
+from scanner import console, ghtable
 from scanner.commands.common import PACK_META, handle_input_errors, policies_option
 
 if TYPE_CHECKING:
@@ -56,36 +55,16 @@ def table_rows(pack: PolicyPack) -> list[list[str]]:
 
 
 HEADERS = ["id", "name", "resource", "severity", "compliance"]
-# A cell tabulate prints as it is: printable ASCII, no space at either end (it strips them).
-_PLAIN = re.compile(r"[\x21-\x7e](?:[\x20-\x7e]*[\x21-\x7e])?")
-
-
-def _plain(cell: object) -> bool:
-    if not isinstance(cell, str) or not _PLAIN.fullmatch(cell) or cell.isdigit():
-        return False
-    try:
-        float(cell)  # tabulate aligns a column of numbers ("1e3", "nan", "1_0") on the point
-    except ValueError:
-        return True
-    return False
 
 
 def github_table(rows: list[list[str]], headers: list[str]) -> str:
     """``tabulate(rows, headers, tablefmt="github")``, without importing tabulate (~30 ms,
     with importlib.metadata) when every cell is plain text; tabulate itself otherwise."""
-    if not all(_plain(cell) for row in [headers, *rows] for cell in row) or any(
-        len(row) != len(headers) for row in rows
-    ):
+    if not ghtable.all_plain(headers, rows, numbers_parsed=True):
         from tabulate import tabulate
 
         return str(tabulate(rows, headers=headers, tablefmt="github"))
-    widths = [max([len(h) + 2, *(len(row[i]) for row in rows)]) for i, h in enumerate(headers)]
-
-    def line(cells: list[str]) -> str:
-        return "|" + "|".join(f" {c.ljust(w)} " for c, w in zip(cells, widths, strict=True)) + "|"
-
-    rule = "|" + "|".join("-" * (w + 2) for w in widths) + "|"
-    return "\n".join([line(headers), rule, *(line(row) for row in rows)])
+    return ghtable.render(headers, rows)
 
 
 @policies.command("list")

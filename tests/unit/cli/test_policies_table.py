@@ -7,13 +7,19 @@ from hypothesis import given
 from hypothesis import strategies as st
 from tabulate import tabulate
 
-from scanner.commands.policies import HEADERS, _plain, github_table, table_rows
+from scanner import ghtable
+from scanner.commands.policies import HEADERS, github_table, table_rows
 from scanner.policy.loader import load_policy_pack
 from tests.unit.fuzzing import examples
 from tests.unit.policy.conftest import POLICIES
 
 # Printable ASCII with spaces, digits, signs and points (numbers), and some that are not.
 CELL = st.text(alphabet=st.sampled_from("aZ09-._, +eE:/()\u00e9\u4e2d\t"), min_size=0, max_size=12)
+
+
+def _plain(cell: str) -> bool:
+    """A cell the table writes itself (tabulate parses numbers for ``policies list``)."""
+    return ghtable.plain(cell, numbers_parsed=True)
 
 
 def _tabulate(rows: list[list[str]], headers: list[str]) -> str:

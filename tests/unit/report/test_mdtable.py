@@ -7,6 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from tabulate import tabulate
 
+from scanner import ghtable
 from scanner.report import mdtable
 from tests.unit.fuzzing import examples
 
@@ -45,11 +46,11 @@ def test_any_cells_print_as_tabulate_prints_them(headers: list[str], data: st.Da
 )
 def test_plain_cells_take_the_fast_path_and_agree(rows: list[list[str]]) -> None:
     headers = ["Severity", "Count", "Rule"]
-    assert mdtable._all_plain(headers, rows)
+    assert ghtable.all_plain(headers, rows, numbers_parsed=False)
     assert mdtable.table(headers, rows) == reference(headers, rows)
 
 
 def test_what_tabulate_would_strip_or_widen_is_not_plain() -> None:
     for cell in (" a", "a ", "", "\u00e9", "a\tb", "a\nb", "\u2014"):
-        assert not mdtable._all_plain(["h"], [[cell]]), cell
-    assert mdtable._all_plain(["h"], [["12"], ["`sg-1`"], ["a \\| b"]])
+        assert not ghtable.all_plain(["h"], [[cell]], numbers_parsed=False), cell
+    assert ghtable.all_plain(["h"], [["12"], ["`sg-1`"], ["a \\| b"]], numbers_parsed=False)
